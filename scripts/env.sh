@@ -30,13 +30,7 @@ export PIPENV_VENV_IN_PROJECT=1 PIPENV_YES=1 PIPENV_NOSPIN=1 PIPENV_VERBOSITY=-1
 export VENV="$ROOT/.venv"
 export INVENIO_INSTANCE_PATH="$LOCAL_DIR/instance"
 
-# The instance reads these (invenio.cfg defaults match; INVENIO_* wins).
-export INVENIO_SQLALCHEMY_DATABASE_URI="postgresql+psycopg2://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME"
-export INVENIO_SEARCH_HOSTS="[{'host': '127.0.0.1', 'port': $OS_PORT}]"
-export INVENIO_S3_ENDPOINT_URL="http://127.0.0.1:$S3_PORT"
-export INVENIO_S3_ACCESS_KEY_ID="$S3_ACCESS_KEY"
-export INVENIO_S3_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
-export CONSORTIUM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+# invenio.cfg builds its service URLs from the ports above (INVENIO_* env vars win).
 
 mkdir -p "$LOG_DIR" "$RUN_DIR" "$CACHE_DIR"
 

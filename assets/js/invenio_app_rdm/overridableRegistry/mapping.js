@@ -1,0 +1,2 @@
+// React components of InvenioRDM overridden by this instance (none yet).
+export const overriddenComponents = {};

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Build and initialise the instance; every step is skipped when already done.
+# Usage: scripts/setup.sh [deps|instance|assets|init|all]   (default: all)
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+# --- Python dependencies (Pipfile.lock -> .venv) ----------------------------
+deps() {
+  local marker="$VENV/.synced"
+  local pipenv="$CACHE_DIR/tools/bin/pipenv"
+  if [[ ! -x "$pipenv" ]]; then
+    log "installing pipenv into $CACHE_DIR/tools"
+    python3.11 -m venv "$CACHE_DIR/tools" || die "python3.11 with venv is required"
+    "$CACHE_DIR/tools/bin/pip" install -q pipenv || die "pip install pipenv failed"
+  fi
+  if [[ -f "$marker" && "$marker" -nt "$ROOT/Pipfile.lock" && -x "$VENV/bin/invenio" ]]; then
+    log "Python dependencies up to date"; return
+  fi
+  log "installing Python dependencies from Pipfile.lock (pip cache: $PIP_CACHE_DIR)"
+  (cd "$ROOT" && "$pipenv" sync --dev) >"$LOG_DIR/pipenv.log" 2>&1 \
+    || die "pipenv sync failed, see $LOG_DIR/pipenv.log"
+  touch "$marker"
+}
+
+# --- Instance folder: config, templates and app_data linked in --------------
+instance() {
+  mkdir -p "$INVENIO_INSTANCE_PATH"
+  local f
+  for f in invenio.cfg templates app_data; do
+    ln -sfn "$ROOT/$f" "$INVENIO_INSTANCE_PATH/$f"
+  done
+}
+
+# --- Front-end assets (rspack) ---------------------------------------------
+assets_hash() {
+  (cd "$ROOT" && find assets static package.json package-lock.json Pipfile.lock \
+      site -type f \( -path '*/assets/*' -o -name 'webpack.py' -o -path 'assets/*' \
+      -o -path 'static/*' -o -name 'package*.json' -o -name Pipfile.lock \) \
+      -not -path '*/node_modules/*' -not -name '*.pyc' -print0 \
+    | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+}
+assets() {
+  local marker="$INVENIO_INSTANCE_PATH/.assets-hash" want
+  want=$(assets_hash)
+  if [[ -f "$marker" && "$(cat "$marker")" == "$want" \
+        && -f "$INVENIO_INSTANCE_PATH/static/dist/manifest.json" ]]; then
+    log "front-end assets up to date"; return
+  fi
+  log "building front-end assets (rspack; npm cache: $npm_config_cache)"
+  {
+    invenio collect -v
+    invenio webpack clean create
+    cp -r "$ROOT/assets/." "$INVENIO_INSTANCE_PATH/assets/"
+    cp -r "$ROOT/static/." "$INVENIO_INSTANCE_PATH/static/"
+    cp "$ROOT/package.json" "$ROOT/package-lock.json" "$INVENIO_INSTANCE_PATH/assets/"
+    (cd "$INVENIO_INSTANCE_PATH/assets" && npm ci --no-audit --no-fund --prefer-offline)
+    invenio webpack build
+  } >"$LOG_DIR/assets.log" 2>&1 || die "asset build failed, see $LOG_DIR/assets.log"
+  echo "$want" >"$marker"
+}
+
+# --- Regenerate package.json + package-lock.json after bundle changes -------
+assets_lock() {
+  invenio webpack clean create
+  cp -r "$ROOT/assets/." "$INVENIO_INSTANCE_PATH/assets/"
+  "$VENV/bin/python" - "$INVENIO_INSTANCE_PATH/assets/package.json" "$ROOT/npm-overrides.json" <<'PY'
+import json, sys
+pkg_path, overrides_path = sys.argv[1:]
+pkg = json.load(open(pkg_path))
+pkg["overrides"] = json.load(open(overrides_path))
+json.dump(pkg, open(pkg_path, "w"), indent=2)
+PY
+  (cd "$INVENIO_INSTANCE_PATH/assets" && npm install --package-lock-only --ignore-scripts --no-audit --no-fund)
+  cp "$INVENIO_INSTANCE_PATH/assets/package.json" "$INVENIO_INSTANCE_PATH/assets/package-lock.json" "$ROOT/"
+  log "package.json and package-lock.json regenerated; commit them"
+}
+
+# --- Database, S3, indices, vocabularies, admin ------------------------------
+init() {
+  "$ROOT/scripts/services.sh" start
+  log "initialising the instance (invenio platform init)"
+  # Vocabulary fixtures run in this process: no worker needed yet.
+  INVENIO_CELERY_TASK_ALWAYS_EAGER=True invenio platform init 2>&1 | tee "$LOG_DIR/init.log" \
+    || die "instance initialisation failed, see $LOG_DIR/init.log"
+}
+
+case "${1:-all}" in
+  deps) deps ;;
+  instance) instance ;;
+  assets) deps; instance; assets ;;
+  assets-lock) deps; instance; assets_lock ;;
+  init) deps; instance; init ;;
+  all) deps; instance; assets; init ;;
+  *) die "usage: $0 [deps|instance|assets|assets-lock|init|all]" ;;
+esac

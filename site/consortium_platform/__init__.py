@@ -1,0 +1,1 @@
+"""Platform operations of the consortium instance: set-up of a fresh instance."""

@@ -1,0 +1,127 @@
+"""The foundation: a deposit goes through the REST API into S3 and search."""
+
+import re
+import secrets
+
+from invenio_rdm_records.proxies import current_rdm_records_service
+
+from conftest import TEST_BUCKET
+
+
+def minimal_record(title):
+    """Smallest metadata InvenioRDM accepts for publication."""
+    return {
+        "access": {"record": "public", "files": "public"},
+        "files": {"enabled": True},
+        "metadata": {
+            "title": title,
+            "publication_date": "2026-11-25",
+            "resource_type": {"id": "publication-article"},
+            "creators": [
+                {
+                    "person_or_org": {
+                        "type": "personal",
+                        "given_name": "Jana",
+                        "family_name": "Nováková",
+                    }
+                }
+            ],
+            "publisher": "Library Consortium Repository",
+        },
+    }
+
+
+def deposit(client, headers, title, filename, content):
+    """Create a draft, upload one file and publish it; return the record JSON."""
+    res = client.post("/api/records", headers=headers, json=minimal_record(title))
+    assert res.status_code == 201, res.json
+    draft = res.json
+    links = draft["links"]
+
+    res = client.post(links["files"], headers=headers, json=[{"key": filename}])
+    assert res.status_code == 201, res.json
+    res = client.put(
+        f"{links['files']}/{filename}/content",
+        headers={**headers, "Content-Type": "application/octet-stream"},
+        data=content,
+    )
+    assert res.status_code == 200, res.json
+    res = client.post(f"{links['files']}/{filename}/commit", headers=headers)
+    assert res.status_code == 200, res.json
+    assert res.json["size"] == len(content)
+
+    res = client.post(links["publish"], headers=headers)
+    assert res.status_code == 202, res.json
+    return res.json
+
+
+def test_platform_init_is_idempotent(app):
+    """A second `invenio platform init` finds every step done and changes nothing."""
+    result = app.test_cli_runner().invoke(args=["platform", "init"])
+    assert result.exit_code == 0, result.output
+    assert "running" not in result.output
+    assert result.output.count("already done") >= 10
+
+
+def test_deposit_lands_in_s3_search_and_landing_page(app, client, make_user, s3):
+    _, headers = make_user()
+    word = f"lipa{secrets.token_hex(4)}"
+    content = f"Czech linden tree data {word}\n".encode() * 100
+    record = deposit(client, headers, f"Výzkum {word} v knihovně", "data.txt", content)
+    assert record["is_published"] is True
+
+    # The file is an object in the consortium bucket on the S3 server.
+    res = client.get(f"/api/records/{record['id']}/files/data.txt", headers=headers)
+    assert res.status_code == 200
+    objects = s3.list_objects_v2(Bucket=TEST_BUCKET).get("Contents", [])
+    bodies = [
+        s3.get_object(Bucket=TEST_BUCKET, Key=o["Key"])["Body"].read()
+        for o in objects
+        if o["Size"] == len(content)
+    ]
+    assert content in bodies
+
+    # The record is found by search.
+    current_rdm_records_service.indexer.refresh()
+    res = client.get(f"/api/records?q={word}")
+    assert res.status_code == 200
+    hits = res.json["hits"]["hits"]
+    assert [h["id"] for h in hits] == [record["id"]]
+
+    # The landing page renders, with the built CSS and JS.
+    res = client.get(f"/records/{record['id']}")
+    assert res.status_code == 200
+    html = res.get_data(as_text=True)
+    assert word in html
+    assets = re.findall(r'(?:src|href)="(/static/dist/[^"]+\.(?:js|css))"', html)
+    assert assets, "landing page links no built assets"
+    for path in assets[:3]:
+        assert client.get(path).status_code == 200, path
+
+    # The file downloads through the public endpoint.
+    res = client.get(f"/records/{record['id']}/files/data.txt?download=1")
+    assert res.status_code in (200, 302)
+
+
+def test_front_page_and_api_answer(client):
+    res = client.get("/")
+    assert res.status_code == 200
+    assert "Library Consortium Repository" in res.get_data(as_text=True)
+    res = client.get("/api/records")
+    assert res.status_code == 200
+    assert "hits" in res.json
+
+
+def test_bad_deposit_gets_field_errors(client, make_user):
+    _, headers = make_user()
+    res = client.post("/api/records", headers=headers, json=minimal_record(""))
+    assert res.status_code == 201  # drafts may be incomplete ...
+    res = client.post(res.json["links"]["publish"], headers=headers)
+    assert res.status_code == 400  # ... but are not published
+    fields = {e["field"] for e in res.json["errors"]}
+    assert "metadata.title" in fields
+
+
+def test_anonymous_cannot_deposit(client):
+    res = client.post("/api/records", json=minimal_record("x"))
+    assert res.status_code == 403
