@@ -33,7 +33,10 @@ ROLES = {
 def run_cli(command):
     """Run an `invenio` sub-command in this process; fail loudly on error."""
     click.secho(f"  $ invenio {command}", fg="blue")
-    result = current_app.test_cli_runner().invoke(args=shlex.split(command))
+    # The top-level `invenio` group: it also carries entry-point commands.
+    from invenio_app.cli import cli as invenio_cli
+
+    result = current_app.test_cli_runner().invoke(invenio_cli, args=shlex.split(command))
     if result.exit_code != 0:
         click.echo(result.output)
         raise click.ClickException(f"`invenio {command}` failed: {result.exception!r}")
