@@ -57,6 +57,13 @@ def s3_client():
     )
 
 
+def invoke_cli(app, args):
+    """Run an `invenio …` command (the real top-level group) inside APP."""
+    from invenio_app.cli import cli
+
+    return app.test_cli_runner().invoke(cli, args=args)
+
+
 def _wipe_test_state():
     """Drop what an earlier session left: test database and test indices."""
     if database_exists(TEST_DB_URI):
@@ -86,8 +93,7 @@ def app():
     from invenio_app.factory import create_app
 
     application = create_app(**TEST_CONFIG)
-    runner = application.test_cli_runner()
-    result = runner.invoke(args=["platform", "init"])
+    result = invoke_cli(application, ["platform", "init"])
     assert result.exit_code == 0, result.output
     application.config["PLATFORM_INIT_OUTPUT"] = result.output
     with application.app_context():

@@ -5,7 +5,7 @@ import secrets
 
 from invenio_rdm_records.proxies import current_rdm_records_service
 
-from conftest import TEST_BUCKET
+from conftest import TEST_BUCKET, invoke_cli
 
 
 def minimal_record(title):
@@ -57,7 +57,7 @@ def deposit(client, headers, title, filename, content):
 
 def test_platform_init_is_idempotent(app):
     """A second `invenio platform init` finds every step done and changes nothing."""
-    result = app.test_cli_runner().invoke(args=["platform", "init"])
+    result = invoke_cli(app, ["platform", "init"])
     assert result.exit_code == 0, result.output
     assert "running" not in result.output
     assert result.output.count("already done") >= 10
