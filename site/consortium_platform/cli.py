@@ -128,3 +128,97 @@ def init(admin_email, admin_password):
             current_datastore.add_role_to_user(user, role)
     db.session.commit()
     click.secho("Instance initialised.", fg="green", bold=True)
+
+
+DEMO_PASSWORD = "demo-Heslo-2026"
+DEMO_RECORDS = [
+    ("Digitalizace rukopisů: metodika a zkušenosti", "Manuscript digitisation: method and lessons"),
+    ("Otevřená data knihovních katalogů", "Open data of library catalogues"),
+]
+
+
+def _demo_identity(user):
+    """Identity of USER as a logged-in person."""
+    from invenio_access.permissions import authenticated_user
+    from invenio_access.utils import get_identity
+
+    identity = get_identity(user)
+    identity.provides.add(authenticated_user)
+    return identity
+
+
+def _demo_record(identity, community_id, title_cs, title_en, slug):
+    """Deposit, upload a file, submit to the library and accept: a published record."""
+    import io
+
+    from invenio_access.permissions import system_identity
+    from invenio_rdm_records.proxies import current_rdm_records_service as records
+    from invenio_requests.proxies import current_requests_service as requests
+
+    data = {
+        "access": {"record": "public", "files": "public"},
+        "files": {"enabled": True},
+        "metadata": {
+            "title": title_cs,
+            "additional_titles": [
+                {"title": title_en, "type": {"id": "translated-title"}, "lang": {"id": "eng"}}
+            ],
+            "publication_date": "2026-11-01",
+            "resource_type": {"id": "publication-report"},
+            "languages": [{"id": "ces"}],
+            "creators": [{"person_or_org": {"type": "personal", "given_name": "Jan",
+                                             "family_name": "Novák"}}],
+            "publisher": "Library Consortium Repository",
+            "description": f"<p>{title_en} ({slug}).</p>",
+        },
+    }
+    draft = records.create(identity, data)
+    content = f"{title_cs}\n{title_en}\n".encode() * 50
+    records.draft_files.init_files(identity, draft.id, [{"key": "zprava.txt"}])
+    records.draft_files.set_file_content(
+        identity, draft.id, "zprava.txt", io.BytesIO(content), len(content)
+    )
+    records.draft_files.commit_file(identity, draft.id, "zprava.txt")
+    records.review.update(
+        identity,
+        draft.id,
+        {"receiver": {"community": str(community_id)}, "type": "community-submission"},
+    )
+    request = records.review.submit(identity, draft.id)
+    requests.execute_action(system_identity, request.id, "accept")
+
+
+@platform.command("demo")
+@with_appcontext
+def demo():
+    """Demo consortium: libraries from app_data/tenants.yaml, users, records."""
+    import yaml
+    from pathlib import Path
+
+    from invenio_access.permissions import system_identity
+
+    from consortium_tenants.proxies import current_tenants_service as tenants
+
+    path = Path(current_app.instance_path) / "app_data" / "tenants.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    emails = {
+        email
+        for entry in document["tenants"]
+        for members in (entry.get("members") or {}).values()
+        for email in members
+    }
+    for email in sorted(emails):
+        if current_datastore.find_user(email=email) is None:
+            run_cli(f"users create {email} --password {DEMO_PASSWORD} --active --confirm")
+    run_cli(f"tenants load {path}")
+
+    with click.progressbar(document["tenants"], label="Demo records") as bar:
+        for entry in bar:
+            tenant = tenants.get(entry["slug"])
+            if tenants.record_count(tenant):
+                continue
+            depositor = current_datastore.find_user(email=entry["members"]["depositors"][0])
+            for title_cs, title_en in DEMO_RECORDS:
+                _demo_record(_demo_identity(depositor), tenant.community_id,
+                             title_cs, title_en, entry["slug"])
+    click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")

@@ -1,0 +1,173 @@
+"""`invenio tenants …`: manage member libraries from the command line."""
+
+import json
+import sys
+
+import click
+import yaml
+from flask.cli import with_appcontext
+from invenio_access.permissions import system_identity
+from marshmallow import ValidationError
+
+from .proxies import current_tenants_service as service
+from .tenants.errors import TenantError, TenantNotFound
+
+
+def fail(message):
+    """Print MESSAGE to stderr and exit 1."""
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def run(call, *args):
+    """Call the service; turn its errors into a message and exit code 1."""
+    try:
+        return call(system_identity, *args)
+    except ValidationError as e:
+        fail(f"invalid input: {json.dumps(e.messages, ensure_ascii=False)}")
+    except TenantError as e:
+        fail(e.message)
+
+
+def show_json(data):
+    """Pretty JSON on stdout."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group()
+def tenants():
+    """Member libraries (tenants) of the consortium."""
+
+
+@tenants.command("create")
+@click.argument("slug")
+@click.option("--name-cs", required=True, help="Czech name.")
+@click.option("--name-en", required=True, help="English name.")
+@click.option("--short-name", required=True)
+@click.option("--contact-email", required=True)
+@click.option("--ror", default=None)
+@click.option("--host", "hosts", multiple=True, help="Custom host name (repeatable).")
+@click.option("--email-domain", "email_domains", multiple=True, help="Repeatable.")
+@with_appcontext
+def create(slug, name_cs, name_en, short_name, contact_email, ror, hosts, email_domains):
+    """Create a member library with its community and roles."""
+    data = {
+        "slug": slug, "names": {"cs": name_cs, "en": name_en}, "short_name": short_name,
+        "contact_email": contact_email, "ror": ror, "hosts": list(hosts),
+        "email_domains": list(email_domains),
+    }
+    show_json(run(service.create, data))
+
+
+@tenants.command("list")
+@click.option("-q", "--query", default=None)
+@with_appcontext
+def list_(query):
+    """List member libraries."""
+    page, rows = 1, []
+    while True:
+        result = run(service.search, query, "slug", page, 100)
+        rows += result["hits"]["hits"]
+        if "next" not in result["links"]:
+            break
+        page += 1
+    for t in rows:
+        click.echo(f"{t['slug']:<20} {t['status']:<10} {t['short_name']:<10} {t['names']['en']}")
+    click.echo(f"{len(rows)} member libraries")
+
+
+@tenants.command("show")
+@click.argument("slug")
+@with_appcontext
+def show(slug):
+    """Show one member library."""
+    show_json(run(service.read, slug))
+
+
+@tenants.command("update")
+@click.argument("slug")
+@click.argument("json_data")
+@with_appcontext
+def update(slug, json_data):
+    """Update fields given as JSON, e.g. '{"short_name": "MZK"}'."""
+    try:
+        data = json.loads(json_data)
+    except json.JSONDecodeError as e:
+        fail(f"not valid JSON: {e}")
+    show_json(run(service.update, slug, data))
+
+
+@tenants.command("suspend")
+@click.argument("slug")
+@with_appcontext
+def suspend(slug):
+    """Suspend a library: no new deposits or uploads, records stay visible."""
+    run(service.set_status, slug, "suspended")
+    click.echo(f"{slug} suspended")
+
+
+@tenants.command("resume")
+@click.argument("slug")
+@with_appcontext
+def resume(slug):
+    """Resume a suspended library."""
+    run(service.set_status, slug, "active")
+    click.echo(f"{slug} active")
+
+
+@tenants.command("delete")
+@click.argument("slug")
+@click.confirmation_option(prompt="Delete this member library?")
+@with_appcontext
+def delete(slug):
+    """Delete a library that has no records."""
+    run(service.delete, slug)
+    click.echo(f"{slug} deleted")
+
+
+@tenants.command("add-member")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["managers", "curators", "depositors"]))
+@with_appcontext
+def add_member(slug, email, role):
+    """Give a user a role in a library."""
+    show_json(run(service.add_member, slug, {"email": email, "role": role}))
+
+
+@tenants.command("remove-member")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["managers", "curators", "depositors"]))
+@with_appcontext
+def remove_member(slug, email, role):
+    """Take a role in a library from a user."""
+    show_json(run(service.remove_member, slug, {"email": email, "role": role}))
+
+
+@tenants.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def load(path):
+    """Create or update the libraries listed in a YAML file (idempotent)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            document = yaml.safe_load(f) or {}
+    except yaml.YAMLError as e:
+        fail(f"{path} is not valid YAML: {e}")
+    entries = document.get("tenants") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        fail(f"{path} must have a top-level 'tenants:' list")
+    with click.progressbar(entries, label="Loading member libraries") as bar:
+        for entry in bar:
+            entry = dict(entry)
+            members = entry.pop("members", {}) or {}
+            try:
+                service.read(system_identity, entry.get("slug", ""))
+                run(service.update, entry["slug"], entry)
+            except TenantNotFound:
+                run(service.create, entry)
+            for role, emails in members.items():
+                for email in emails:
+                    run(service.add_member, entry["slug"], {"email": email, "role": role})
+    click.echo(f"{len(entries)} member libraries loaded")

@@ -1,0 +1,7 @@
+"""Proxies to the tenants extension and its service."""
+
+from flask import current_app
+from werkzeug.local import LocalProxy
+
+current_consortium = LocalProxy(lambda: current_app.extensions["consortium-tenants"])
+current_tenants_service = LocalProxy(lambda: current_consortium.tenants_service)

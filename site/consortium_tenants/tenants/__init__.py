@@ -1,0 +1,1 @@
+"""The tenant registry: member libraries of the consortium."""

@@ -1,0 +1,306 @@
+"""The tenant service: registry operations and provisioning of a library.
+
+Creating a tenant provisions, in one transaction, the library's community and
+its member roles (managers, curators, depositors) mapped to community roles.
+Anything failing rolls the whole creation back.
+"""
+
+from flask import current_app
+from invenio_access.permissions import system_identity
+from invenio_accounts.models import Role
+from invenio_accounts.proxies import current_datastore
+from invenio_communities.proxies import current_communities
+from invenio_db import db
+from invenio_db.uow import UnitOfWork
+from invenio_rdm_records.proxies import current_rdm_records_service
+from invenio_records_resources.services.errors import PermissionDeniedError
+from marshmallow import ValidationError
+from sqlalchemy import func, or_
+
+from .errors import TenantConflict, TenantNotFound
+from .models import TenantHostModel, TenantModel
+from .permissions import MANAGER_EDITABLE, TenantPermissionPolicy, admin_permission, role_name
+from .schema import MemberSchema, TenantSchema
+
+SORTS = {
+    "slug": TenantModel.slug.asc(),
+    "-slug": TenantModel.slug.desc(),
+    "newest": TenantModel.created.desc(),
+    "oldest": TenantModel.created.asc(),
+}
+
+
+class TenantService:
+    """Create, read, search, update, suspend and delete member libraries."""
+
+    schema = TenantSchema()
+    member_schema = MemberSchema()
+    permission_policy = TenantPermissionPolicy()
+
+    # --- helpers -------------------------------------------------------------
+    def require(self, identity, action, tenant=None):
+        """Raise PermissionDeniedError unless IDENTITY may do ACTION."""
+        if not self.permission_policy(action, tenant).allows(identity):
+            raise PermissionDeniedError(action)
+
+    def get(self, slug):
+        """The tenant model with SLUG, or TenantNotFound."""
+        tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
+        if tenant is None:
+            raise TenantNotFound(f"No member library with slug '{slug}'.")
+        return tenant
+
+    @staticmethod
+    def by_host(host):
+        """The tenant answering on HOST (lower-case, without port), or None."""
+        suffix = "." + current_app.config["CONSORTIUM_TENANT_HOST_SUFFIX"]
+        row = TenantHostModel.query.get(host)
+        if row is not None:
+            return TenantModel.query.get(row.tenant_id)
+        if host.endswith(suffix):
+            return TenantModel.query.filter_by(slug=host[: -len(suffix)]).one_or_none()
+        return None
+
+    @staticmethod
+    def for_email(email):
+        """The tenant whose e-mail domains include EMAIL's domain, or None."""
+        domain = email.rsplit("@", 1)[-1].lower()
+        for tenant in TenantModel.query.all():
+            if domain in (tenant.email_domains or []):
+                return tenant
+        return None
+
+    def dump(self, tenant):
+        """JSON of a tenant, with links."""
+        data = self.schema.dump(tenant)
+        data["hosts"] = sorted(h.host for h in tenant.hosts)
+        api, ui = current_app.config["SITE_API_URL"], current_app.config["SITE_UI_URL"]
+        data["links"] = {
+            "self": f"{api}/tenants/{tenant.slug}",
+            "members": f"{api}/tenants/{tenant.slug}/members",
+            "community": f"{api}/communities/{tenant.community_id}",
+            "html": f"{ui}/communities/{tenant.slug}",
+        }
+        return data
+
+    def _check_unique(self, data, tenant=None):
+        """Refuse slugs, hosts and e-mail domains another tenant already has."""
+        others = TenantModel.query
+        if tenant is not None:
+            others = others.filter(TenantModel.id != tenant.id)
+        if tenant is None and others.filter_by(slug=data["slug"]).count():
+            raise TenantConflict(f"A member library with slug '{data['slug']}' exists.")
+        for host in data.get("hosts", []):
+            row = TenantHostModel.query.get(host)
+            if row is not None and (tenant is None or row.tenant_id != tenant.id):
+                raise TenantConflict(f"Host {host} belongs to another member library.")
+        for domain in data.get("email_domains", []):
+            for other in others.all():
+                if domain in (other.email_domains or []):
+                    raise TenantConflict(
+                        f"E-mail domain {domain} belongs to member library '{other.slug}'."
+                    )
+
+    @staticmethod
+    def _community_data(tenant):
+        return {
+            "slug": tenant.slug,
+            "access": {
+                "visibility": "public",
+                "member_policy": "closed",
+                "record_submission_policy": "open",
+                "review_policy": "closed",
+                "members_visibility": "public",
+            },
+            "metadata": {
+                "title": tenant.names["cs"],
+                "description": tenant.names["en"],
+                "type": {"id": "organization"},
+            },
+        }
+
+    # --- operations ----------------------------------------------------------
+    def create(self, identity, data):
+        """Register a member library and provision its community and roles."""
+        self.require(identity, "create")
+        data = self.schema.load(data)
+        self._check_unique(data)
+        with UnitOfWork(db.session) as uow:
+            hosts = data.pop("hosts")
+            tenant = TenantModel(**data, status="active", workflow={}, storage={})
+            tenant.hosts = [TenantHostModel(host=h) for h in hosts]
+            db.session.add(tenant)
+            db.session.flush()
+            community = current_communities.service.create(
+                system_identity, self._community_data(tenant), uow=uow
+            )
+            tenant.community_id = community.id
+            for group, community_role in current_app.config["CONSORTIUM_TENANT_ROLES"].items():
+                name = role_name(tenant.slug, group)
+                role = Role.query.filter_by(name=name).one_or_none()
+                if role is None:
+                    role = current_datastore.create_role(
+                        id=name, name=name,
+                        description=f"{group.capitalize()} of {tenant.names['en']}",
+                    )
+                db.session.flush()
+                current_communities.service.members.add(
+                    system_identity,
+                    community.id,
+                    {"members": [{"type": "group", "id": role.id}], "role": community_role},
+                    uow=uow,
+                )
+            uow.commit()
+        return self.dump(tenant)
+
+    def read(self, identity, slug):
+        """One tenant."""
+        tenant = self.get(slug)
+        self.require(identity, "read", tenant)
+        return self.dump(tenant)
+
+    def search(self, identity, q=None, sort="slug", page=1, size=25):
+        """Page through tenants, optionally matching Q in slug or names."""
+        self.require(identity, "search")
+        if sort not in SORTS:
+            raise ValidationError({"sort": [f"Must be one of: {', '.join(SORTS)}."]})
+        max_size = current_app.config["CONSORTIUM_TENANTS_SEARCH_SIZE_MAX"]
+        if not 1 <= size <= max_size:
+            raise ValidationError({"size": [f"Must be between 1 and {max_size}."]})
+        if page < 1:
+            raise ValidationError({"page": ["Must be 1 or more."]})
+        query = TenantModel.query
+        if q:
+            like = f"%{q.lower()}%"
+            query = query.filter(
+                or_(
+                    TenantModel.slug.ilike(like),
+                    func.lower(TenantModel.short_name).like(like),
+                    func.lower(TenantModel.names["cs"].astext).like(like),
+                    func.lower(TenantModel.names["en"].astext).like(like),
+                )
+            )
+        total = query.count()
+        items = query.order_by(SORTS[sort]).offset((page - 1) * size).limit(size).all()
+        api = current_app.config["SITE_API_URL"]
+        base = f"{api}/tenants?sort={sort}&size={size}" + (f"&q={q}" if q else "")
+        links = {"self": f"{base}&page={page}"}
+        if page > 1:
+            links["prev"] = f"{base}&page={page - 1}"
+        if page * size < total:
+            links["next"] = f"{base}&page={page + 1}"
+        return {
+            "hits": {"hits": [self.dump(t) for t in items], "total": total},
+            "sortBy": sort,
+            "links": links,
+        }
+
+    def update(self, identity, slug, data):
+        """Change a tenant; its community follows names and branding."""
+        tenant = self.get(slug)
+        self.require(identity, "update", tenant)
+        if not isinstance(data, dict):
+            raise ValidationError("Expected a JSON object.")
+        current = self.dump(tenant)
+        merged = {k: current[k] for k in ("slug", "names", "short_name", "ror",
+                                          "contact_email", "hosts", "email_domains",
+                                          "branding")}
+        merged.update({k: v for k, v in data.items() if k in merged})
+        if merged["slug"] != tenant.slug:
+            raise ValidationError({"slug": ["The slug of a member library cannot change."]})
+        loaded = self.schema.load(merged)
+        changed = {k for k, v in loaded.items() if v != current.get(k)}
+        if changed - MANAGER_EDITABLE and not admin_permission().allows(identity):
+            raise PermissionDeniedError("update_restricted")
+        self._check_unique(loaded, tenant)
+        with UnitOfWork(db.session) as uow:
+            hosts = loaded.pop("hosts")
+            loaded.pop("slug")
+            for key, value in loaded.items():
+                setattr(tenant, key, value)
+            if set(hosts) != {h.host for h in tenant.hosts}:
+                tenant.hosts = [TenantHostModel(host=h) for h in hosts]
+            if changed & {"names"}:
+                community = current_communities.service.read(system_identity, tenant.community_id)
+                community_data = {**community.data}
+                community_data["metadata"] = {
+                    **community_data["metadata"],
+                    "title": tenant.names["cs"],
+                    "description": tenant.names["en"],
+                }
+                current_communities.service.update(
+                    system_identity, tenant.community_id, community_data, uow=uow
+                )
+            uow.commit()
+        return self.dump(tenant)
+
+    def set_status(self, identity, slug, status):
+        """Suspend or resume a library (consortium administrators)."""
+        tenant = self.get(slug)
+        self.require(identity, "suspend" if status == "suspended" else "resume", tenant)
+        tenant.status = status
+        db.session.commit()
+        return self.dump(tenant)
+
+    def record_count(self, tenant):
+        """Published records and drafts in the library's community."""
+        query = f'parent.communities.ids:"{tenant.community_id}"'
+        published = current_rdm_records_service.search(
+            system_identity, params={"q": query, "size": 1}
+        ).total
+        drafts = current_rdm_records_service.search_drafts(
+            system_identity, params={"q": query, "size": 1}
+        ).total
+        return published + drafts
+
+    def delete(self, identity, slug):
+        """Delete a library without records, with its community and roles."""
+        tenant = self.get(slug)
+        self.require(identity, "delete", tenant)
+        count = self.record_count(tenant)
+        if count:
+            raise TenantConflict(
+                f"Member library '{slug}' still has {count} records; it cannot be deleted."
+            )
+        with UnitOfWork(db.session) as uow:
+            current_communities.service.delete(system_identity, tenant.community_id, uow=uow)
+            for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
+                role = Role.query.filter_by(name=role_name(slug, group)).one_or_none()
+                if role is not None:
+                    db.session.delete(role)
+            db.session.delete(tenant)
+            uow.commit()
+
+    # --- members -------------------------------------------------------------
+    def members(self, identity, slug):
+        """Users in each of the tenant's roles."""
+        tenant = self.get(slug)
+        self.require(identity, "manage_members", tenant)
+        result = {}
+        for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
+            role = Role.query.filter_by(name=role_name(slug, group)).one_or_none()
+            result[group] = sorted(u.email for u in (role.users if role else []))
+        return result
+
+    def _member_change(self, identity, slug, data, add):
+        tenant = self.get(slug)
+        self.require(identity, "manage_members", tenant)
+        data = self.member_schema.load(data)
+        user = current_datastore.find_user(email=data["email"])
+        if user is None:
+            raise ValidationError({"email": [f"No user with e-mail {data['email']}."]})
+        role = Role.query.filter_by(name=role_name(slug, data["role"])).one()
+        if add:
+            current_datastore.add_role_to_user(user, role)
+        else:
+            current_datastore.remove_role_from_user(user, role)
+        db.session.commit()
+        return self.members(identity, slug)
+
+    def add_member(self, identity, slug, data):
+        """Give a user one of the tenant's roles."""
+        return self._member_change(identity, slug, data, add=True)
+
+    def remove_member(self, identity, slug, data):
+        """Take one of the tenant's roles from a user."""
+        return self._member_change(identity, slug, data, add=False)
