@@ -6,29 +6,7 @@ import secrets
 from invenio_rdm_records.proxies import current_rdm_records_service
 
 from conftest import TEST_BUCKET, invoke_cli
-
-
-def minimal_record(title):
-    """Smallest metadata InvenioRDM accepts for publication."""
-    return {
-        "access": {"record": "public", "files": "public"},
-        "files": {"enabled": True},
-        "metadata": {
-            "title": title,
-            "publication_date": "2026-11-25",
-            "resource_type": {"id": "publication-article"},
-            "creators": [
-                {
-                    "person_or_org": {
-                        "type": "personal",
-                        "given_name": "Jana",
-                        "family_name": "Nováková",
-                    }
-                }
-            ],
-            "publisher": "Library Consortium Repository",
-        },
-    }
+from helpers import minimal_record
 
 
 def deposit(client, headers, title, filename, content):

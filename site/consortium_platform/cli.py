@@ -27,6 +27,7 @@ ROLES = {
     "admin": "superuser-access",
     "administration": "administration-access",
     "administration-moderation": "administration-moderation",
+    "consortium-admin": "consortium-admin",
 }
 
 

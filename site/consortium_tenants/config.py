@@ -11,11 +11,12 @@ CONSORTIUM_ADMIN_ROLE = "consortium-admin"
 """Role whose members manage every tenant (besides superusers)."""
 
 CONSORTIUM_TENANT_ROLES = {
-    "managers": "manager",
+    "managers": "owner",
     "curators": "curator",
     "depositors": "reader",
 }
-"""Tenant member roles and the community role each maps to."""
+"""Tenant member roles and the community role each maps to. Managers own the
+library's community (settings, members); a community needs one owner."""
 
 CONSORTIUM_TENANTS_SEARCH_SIZE_MAX = 100
 """Largest page of the tenant list."""

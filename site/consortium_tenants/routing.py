@@ -39,7 +39,7 @@ def _steer(tenant):
         return None
     path = request.path
     if path == "/":
-        return redirect(f"/communities/{tenant.slug}")
+        return redirect(f"/communities/{tenant.slug}/records")
     if path == "/search":
         query = request.query_string.decode()
         return redirect(f"/communities/{tenant.slug}/records" + (f"?{query}" if query else ""))

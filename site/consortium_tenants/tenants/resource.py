@@ -1,7 +1,7 @@
 """REST API `/api/tenants`: parse → call the service → serialise; errors → HTTP."""
 
 import marshmallow as ma
-from flask import g
+from flask import g, request
 from flask_resources import (
     HTTPJSONException,
     JSONDeserializer,
@@ -102,7 +102,7 @@ class TenantResource(Resource):
         ]
 
     def _slug(self):
-        return resource_requestctx.view_args["slug"]
+        return request.view_args["slug"]
 
     @search_args
     @response_handler(many=True)

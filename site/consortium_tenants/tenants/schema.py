@@ -23,7 +23,7 @@ HOST_RE = re.compile(
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 ROR_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 ROR_RE = re.compile(r"^(?:https?://ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6}[0-9]{2})$")
-NO_MARKUP = validate.Regexp(r"^[^<>{}]*$", error="Must be plain text (no <, >, { or }).")
+NO_MARKUP = validate.Regexp(r"^[^<>{}]*$", error="Must be plain text without markup characters.")
 
 
 def ror_checksum_ok(ror_id):

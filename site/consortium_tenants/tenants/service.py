@@ -9,6 +9,7 @@ from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role
 from invenio_accounts.proxies import current_datastore
+from invenio_communities.members.records.models import MemberModel
 from invenio_communities.proxies import current_communities
 from invenio_db import db
 from invenio_db.uow import UnitOfWork
@@ -135,21 +136,13 @@ class TenantService:
                 system_identity, self._community_data(tenant), uow=uow
             )
             tenant.community_id = community.id
-            for group, community_role in current_app.config["CONSORTIUM_TENANT_ROLES"].items():
+            for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
                 name = role_name(tenant.slug, group)
-                role = Role.query.filter_by(name=name).one_or_none()
-                if role is None:
-                    role = current_datastore.create_role(
+                if Role.query.filter_by(name=name).one_or_none() is None:
+                    current_datastore.create_role(
                         id=name, name=name,
                         description=f"{group.capitalize()} of {tenant.names['en']}",
                     )
-                db.session.flush()
-                current_communities.service.members.add(
-                    system_identity,
-                    community.id,
-                    {"members": [{"type": "group", "id": role.id}], "role": community_role},
-                    uow=uow,
-                )
             uow.commit()
         return self.dump(tenant)
 
@@ -176,8 +169,8 @@ class TenantService:
                 or_(
                     TenantModel.slug.ilike(like),
                     func.lower(TenantModel.short_name).like(like),
-                    func.lower(TenantModel.names["cs"].astext).like(like),
-                    func.lower(TenantModel.names["en"].astext).like(like),
+                    func.lower(TenantModel.names["cs"].as_string()).like(like),
+                    func.lower(TenantModel.names["en"].as_string()).like(like),
                 )
             )
         total = query.count()
@@ -244,7 +237,8 @@ class TenantService:
 
     def record_count(self, tenant):
         """Published records and drafts in the library's community."""
-        query = f'parent.communities.ids:"{tenant.community_id}"'
+        cid = tenant.community_id
+        query = f'parent.communities.ids:"{cid}" OR parent.review.receiver.community:"{cid}"'
         published = current_rdm_records_service.search(
             system_identity, params={"q": query, "size": 1}
         ).total
@@ -295,7 +289,36 @@ class TenantService:
         else:
             current_datastore.remove_role_from_user(user, role)
         db.session.commit()
+        self._sync_community_member(tenant, user)
         return self.members(identity, slug)
+
+    @staticmethod
+    def _sync_community_member(tenant, user):
+        """Mirror the user's highest tenant role as a user member of the community.
+
+        InvenioRDM v14 only honours community *group* memberships for groups
+        loaded into the login session by an OAuth provider, so tenant roles are
+        mirrored as per-user memberships (which also work with API tokens).
+        """
+        ranking = ["reader", "curator", "manager", "owner"]
+        mapping = current_app.config["CONSORTIUM_TENANT_ROLES"]
+        held = [
+            community_role
+            for group, community_role in mapping.items()
+            if user.has_role(role_name(tenant.slug, group))
+        ]
+        wanted = max(held, key=ranking.index) if held else None
+        existing = MemberModel.query.filter_by(
+            community_id=tenant.community_id, user_id=user.id
+        ).one_or_none()
+        members = current_communities.service.members
+        member = {"members": [{"type": "user", "id": str(user.id)}]}
+        if wanted is None and existing is not None:
+            members.delete(system_identity, tenant.community_id, member)
+        elif wanted and existing is None:
+            members.add(system_identity, tenant.community_id, {**member, "role": wanted})
+        elif wanted and existing.role != wanted:
+            members.update(system_identity, tenant.community_id, {**member, "role": wanted})
 
     def add_member(self, identity, slug, data):
         """Give a user one of the tenant's roles."""

@@ -1,0 +1,173 @@
+"""Tenant registry through the REST API: provisioning, validation, conflicts."""
+
+import secrets
+
+import pytest
+
+from helpers import tenant_payload
+
+
+def test_create_provisions_community_and_roles(client, admin_headers):
+    slug = f"brno-{secrets.token_hex(3)}"
+    res = client.post(
+        "/api/tenants",
+        headers=admin_headers,
+        json=tenant_payload(slug, ror="https://ror.org/024d6js02", hosts=[f"repo.{slug}.example"]),
+    )
+    assert res.status_code == 201, res.json
+    tenant = res.json
+    assert tenant["status"] == "active"
+    assert tenant["ror"] == "024d6js02"
+    assert tenant["hosts"] == [f"repo.{slug}.example"]
+    assert tenant["links"]["self"].endswith(f"/api/tenants/{slug}")
+
+    community = client.get(f"/api/communities/{slug}").json
+    assert community["id"] == tenant["community_id"]
+    assert community["metadata"]["title"] == f"Knihovna {slug}"
+    assert community["access"]["visibility"] == "public"
+
+    res = client.get(f"/api/tenants/{slug}/members", headers=admin_headers)
+    assert res.status_code == 200
+    assert res.json == {"managers": [], "curators": [], "depositors": []}
+
+
+def test_members_mirror_into_community_roles(client, admin_headers, make_tenant):
+    tenant, people = make_tenant()
+    res = client.get(f"/api/communities/{tenant['community_id']}/members", headers=people["managers"])
+    assert res.status_code == 200, res.json
+    got = {m["member"]["id"]: m["role"] for m in res.json["hits"]["hits"]}
+    want = {str(people[f"{g}_user"].id): r for g, r in
+            (("managers", "owner"), ("curators", "curator"), ("depositors", "reader"))}
+    assert got == want
+    curator = people["curators_user"]
+    res = client.delete(f"/api/tenants/{tenant['slug']}/members", headers=admin_headers,
+                        json={"email": curator.email, "role": "curators"})
+    assert res.status_code == 200, res.json
+    assert curator.email not in res.json["curators"]
+    from invenio_communities.proxies import current_communities
+
+    current_communities.service.members.indexer.refresh()
+    res = client.get(f"/api/communities/{tenant['community_id']}/members", headers=people["managers"])
+    assert str(curator.id) not in {m["member"]["id"] for m in res.json["hits"]["hits"]}
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"slug": "Bad Slug!"}, "slug"),
+        ({"names": {"en": "Only English"}}, "names.cs"),
+        ({"ror": "024d6js03"}, "ror"),
+        ({"contact_email": "not-an-email"}, "contact_email"),
+        ({"hosts": ["not a host"]}, "hosts"),
+        ({"hosts": ["127.0.0.1"]}, "hosts"),
+        ({"branding": {"primary_color": "red;}body{display:none"}}, "branding.primary_color"),
+        ({"branding": {"footer_text": "<script>alert(1)</script>"}}, "branding.footer_text"),
+        ({"branding": {"header_links": [{"title": "x", "url": "javascript:alert(1)"}]}},
+         "branding.header_links.0.url"),
+    ],
+)
+def test_bad_input_gives_field_errors_and_creates_nothing(client, admin_headers, change, field):
+    slug = f"bad-{secrets.token_hex(3)}"
+    body = {**tenant_payload(slug), **change}
+    res = client.post("/api/tenants", headers=admin_headers, json=body)
+    assert res.status_code == 400, res.json
+    assert field in {e["field"] for e in res.json["errors"]}
+    assert client.get(f"/api/tenants/{body['slug']}").status_code in (404, 400)
+    assert client.get(f"/api/communities/{slug}").status_code == 404
+
+
+def test_conflicts_are_409(client, admin_headers, make_tenant):
+    tenant, _ = make_tenant()
+    res = client.post("/api/tenants", headers=admin_headers, json=tenant_payload(tenant["slug"]))
+    assert res.status_code == 409
+    assert tenant["slug"] in res.json["message"]
+
+    host = f"repo.{secrets.token_hex(3)}.example"
+    res = client.put(f"/api/tenants/{tenant['slug']}", headers=admin_headers, json={"hosts": [host]})
+    assert res.status_code == 200
+    other = f"other-{secrets.token_hex(3)}"
+    res = client.post("/api/tenants", headers=admin_headers, json=tenant_payload(other, hosts=[host]))
+    assert res.status_code == 409
+    assert host in res.json["message"]
+    assert client.get(f"/api/tenants/{other}").status_code == 404
+
+
+def test_failed_provisioning_leaves_nothing(client, admin_headers, make_user):
+    """A community with the slug exists already: the tenant is not half-made."""
+    from invenio_accounts.models import Role
+
+    _, headers = make_user()
+    slug = f"taken-{secrets.token_hex(3)}"
+    res = client.post(
+        "/api/communities",
+        headers=admin_headers,
+        json={"slug": slug, "access": {"visibility": "public"},
+              "metadata": {"title": "Someone else's"}},
+    )
+    assert res.status_code == 201, res.json
+    res = client.post("/api/tenants", headers=admin_headers, json=tenant_payload(slug))
+    assert res.status_code in (400, 409)
+    assert client.get(f"/api/tenants/{slug}").status_code == 404
+    assert Role.query.filter(Role.name.like(f"{slug}-%")).count() == 0
+
+
+def test_slug_is_immutable_and_names_follow_to_community(client, admin_headers, make_tenant):
+    tenant, _ = make_tenant()
+    slug = tenant["slug"]
+    res = client.put(f"/api/tenants/{slug}", headers=admin_headers, json={"slug": "renamed"})
+    assert res.status_code == 400
+    assert "slug" in {e["field"] for e in res.json["errors"]}
+    res = client.put(
+        f"/api/tenants/{slug}", headers=admin_headers,
+        json={"names": {"cs": "Nový název knihovny", "en": "New library name"}},
+    )
+    assert res.status_code == 200, res.json
+    assert client.get(f"/api/communities/{slug}").json["metadata"]["title"] == "Nový název knihovny"
+
+
+def test_list_paging_sorting_and_query(client, make_tenant):
+    prefix = f"pg{secrets.token_hex(2)}"
+    slugs = sorted(make_tenant(prefix)[0]["slug"] for _ in range(3))
+    res = client.get(f"/api/tenants?q={prefix}&sort=slug&size=2&page=1")
+    assert res.status_code == 200
+    assert res.json["hits"]["total"] == 3
+    assert [t["slug"] for t in res.json["hits"]["hits"]] == slugs[:2]
+    assert "next" in res.json["links"]
+    res = client.get(f"/api/tenants?q={prefix}&sort=-slug&size=2&page=2")
+    assert [t["slug"] for t in res.json["hits"]["hits"]] == slugs[:1]
+    res = client.get("/api/tenants?sort=nonsense")
+    assert res.status_code == 400
+    assert client.get("/api/tenants/does-not-exist").status_code == 404
+
+
+def test_suspend_resume_and_delete_rules(client, admin_headers, make_tenant):
+    tenant, _ = make_tenant()
+    slug = tenant["slug"]
+    res = client.post(f"/api/tenants/{slug}/actions/suspend", headers=admin_headers)
+    assert res.status_code == 200 and res.json["status"] == "suspended"
+    res = client.post(f"/api/tenants/{slug}/actions/resume", headers=admin_headers)
+    assert res.status_code == 200 and res.json["status"] == "active"
+    res = client.delete(f"/api/tenants/{slug}", headers=admin_headers)
+    assert res.status_code == 204
+    assert client.get(f"/api/tenants/{slug}").status_code == 404
+
+
+def test_delete_is_refused_while_records_exist(client, admin_headers, make_tenant):
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    from helpers import minimal_record
+
+    tenant, people = make_tenant()
+    headers = people["depositors"]
+    draft = client.post("/api/records", headers=headers, json=minimal_record("Deposit")).json
+    res = client.put(
+        f"/api/records/{draft['id']}/draft/review", headers=headers,
+        json={"receiver": {"community": tenant["community_id"]}, "type": "community-submission"},
+    )
+    assert res.status_code == 200, res.json
+    current_rdm_records_service.indexer.refresh()
+    current_rdm_records_service.draft_indexer.refresh()
+    res = client.delete(f"/api/tenants/{tenant['slug']}", headers=admin_headers)
+    assert res.status_code == 409
+    assert "records" in res.json["message"]
+    assert client.get(f"/api/tenants/{tenant['slug']}").status_code == 200
