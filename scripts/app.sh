@@ -8,7 +8,7 @@ source "$(dirname "$0")/env.sh"
 ALL=(worker beat web)
 CELERY="$VENV/bin/celery"
 
-web_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$WEB_PORT/api/records?size=1"; }
+web_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$WEB_PORT/api/records?size=1" 2>/dev/null; }
 worker_ready() { pid_alive worker; }
 beat_ready() { pid_alive beat; }
 
@@ -40,22 +40,11 @@ start_one() {
   fi
 }
 
-stop_one() {
-  local name="$1"
-  pid_alive "$name" || { rm -f "$RUN_DIR/$name.pid"; return 0; }
-  local pid; pid=$(cat "$RUN_DIR/$name.pid")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$RUN_DIR/$name.pid"
-  log "$name stopped"
-}
-
 cmd="${1:-status}"; shift || true
 procs=("$@"); [[ ${#procs[@]} -gt 0 ]] || procs=("${ALL[@]}")
 case "$cmd" in
   start) for p in "${procs[@]}"; do start_one "$p"; done ;;
-  stop) for p in "${procs[@]}"; do stop_one "$p"; done ;;
+  stop) for p in "${procs[@]}"; do stop_pid "$p"; done ;;
   status)
     rc=0
     for p in "${procs[@]}"; do

@@ -58,5 +58,16 @@ pid_alive() {
   [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
+stop_pid() {  # stop_pid NAME: TERM, wait up to 30 s, then KILL.
+  local name="$1"
+  pid_alive "$name" || { rm -f "$RUN_DIR/$name.pid"; return 0; }
+  local pid; pid=$(cat "$RUN_DIR/$name.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$RUN_DIR/$name.pid"
+  log "$name stopped"
+}
+
 # invenio ARGS...: the instance's CLI inside the project virtualenv.
 invenio() { "$VENV/bin/invenio" "$@"; }

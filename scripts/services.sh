@@ -88,7 +88,7 @@ redis_stop() { redis_ready && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >
 
 # --- OpenSearch -------------------------------------------------------------
 opensearch_ready() {
-  curl -fsS "http://127.0.0.1:$OS_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null
+  curl -fsS "http://127.0.0.1:$OS_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
 }
 opensearch_start() {
   if opensearch_ready; then log "opensearch already running on 127.0.0.1:$OS_PORT"; return; fi
@@ -141,17 +141,6 @@ PROPS
   wait_for s3 90 s3_ready || die "S3Proxy not answering after 90 s, see $LOG_DIR/s3.log"
 }
 s3_stop() { stop_pid s3; }
-
-stop_pid() {  # stop_pid NAME: TERM, wait up to 30 s, then KILL.
-  local name="$1"
-  pid_alive "$name" || { rm -f "$RUN_DIR/$name.pid"; return 0; }
-  local pid; pid=$(cat "$RUN_DIR/$name.pid")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$RUN_DIR/$name.pid"
-  log "$name stopped"
-}
 
 status() {
   local s rc=0

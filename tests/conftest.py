@@ -9,23 +9,23 @@ so every test also depends on the set-up path that `make run` uses.
 import os
 import secrets
 import shutil
-from pathlib import Path
 
-import boto3
 import pytest
+from flask.testing import FlaskClient
 from opensearchpy import OpenSearch
 from sqlalchemy_utils import database_exists, drop_database
 
-ROOT = Path(__file__).resolve().parents[1]
-LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
-PORT = {
-    name: int(os.environ.get(f"{name}_PORT", default))
-    for name, default in (("PG", 5433), ("OS", 9201), ("REDIS", 6380), ("S3", 9000))
-}
-TEST_DB_URI = f"postgresql+psycopg2://consortium:consortium@127.0.0.1:{PORT['PG']}/consortium_test"
-TEST_INDEX_PREFIX = "test-consortium-"
-TEST_BUCKET = "consortium-test"
-REDIS = f"redis://127.0.0.1:{PORT['REDIS']}"
+from helpers import (
+    LOCAL,
+    PORT,
+    REDIS,
+    ROOT,
+    TEST_BUCKET,
+    TEST_DB_URI,
+    TEST_INDEX_PREFIX,
+    invoke_cli,
+    s3_client,
+)
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -43,25 +43,8 @@ TEST_CONFIG = {
     "CELERY_TASK_EAGER_PROPAGATES": True,
     "RATELIMIT_ENABLED": False,
     "MAIL_SUPPRESS_SEND": True,
+    "WTF_CSRF_ENABLED": False,  # the login form is posted directly by tests
 }
-
-
-def s3_client():
-    """boto3 client of the local S3 server (credentials as in scripts/env.sh)."""
-    return boto3.client(
-        "s3",
-        endpoint_url=f"http://127.0.0.1:{PORT['S3']}",
-        aws_access_key_id=os.environ.get("S3_ACCESS_KEY", "consortium"),
-        aws_secret_access_key=os.environ.get("S3_SECRET_KEY", "consortium-secret"),
-        region_name="us-east-1",
-    )
-
-
-def invoke_cli(app, args):
-    """Run an `invenio …` command (the real top-level group) inside APP."""
-    from invenio_app.cli import cli
-
-    return app.test_cli_runner().invoke(cli, args=args)
 
 
 def _wipe_test_state():
@@ -75,6 +58,18 @@ def _wipe_test_state():
     search.indices.delete_index_template(name=pattern, ignore=[404])
     search.cluster.delete_component_template(name=pattern, ignore=[404])
     search.indices.delete_template(name=pattern, ignore=[404])
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Test client whose every request runs in a fresh application context.
+
+    The session-wide app context of the fixtures would otherwise be reused by
+    requests, sharing `g` (the logged-in user, the identity) between clients.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +88,7 @@ def app():
     from invenio_app.factory import create_app
 
     application = create_app(**TEST_CONFIG)
+    application.test_client_class = RequestIsolatedClient
     result = invoke_cli(application, ["platform", "init"])
     assert result.exit_code == 0, result.output
     application.config["PLATFORM_INIT_OUTPUT"] = result.output
@@ -103,8 +99,7 @@ def app():
 @pytest.fixture()
 def client(app):
     """A test client of the combined UI + REST application."""
-    with app.test_client() as test_client:
-        yield test_client
+    return app.test_client()
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,7 @@ import secrets
 
 from invenio_rdm_records.proxies import current_rdm_records_service
 
-from conftest import TEST_BUCKET, invoke_cli
-from helpers import minimal_record
+from helpers import TEST_BUCKET, invoke_cli, minimal_record
 
 
 def deposit(client, headers, title, filename, content):

@@ -193,10 +193,9 @@ def _demo_record(identity, community_id, title_cs, title_en, slug):
 @with_appcontext
 def demo():
     """Demo consortium: libraries from app_data/tenants.yaml, users, records."""
-    import yaml
     from pathlib import Path
 
-    from invenio_access.permissions import system_identity
+    import yaml
 
     from consortium_tenants.proxies import current_tenants_service as tenants
 

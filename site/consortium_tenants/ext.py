@@ -19,3 +19,17 @@ class ConsortiumTenants:
         self.tenants_service = TenantService()
         self.tenants_resource = TenantResource(TenantResourceConfig, self.tenants_service)
         app.extensions["consortium-tenants"] = self
+        self._connect_signals(app)
+
+    def _connect_signals(self, app):
+        """Users whose e-mail domain is a library's join it on sign-up and login."""
+        from flask_login import user_logged_in
+        from flask_security.signals import user_registered
+
+        def join(sender, user=None, **kwargs):
+            if user is not None and user.email:
+                self.tenants_service.join_by_email_domain(user)
+
+        self._join_receiver = join  # keep a strong reference for blinker
+        user_logged_in.connect(join, app)
+        user_registered.connect(join, app)

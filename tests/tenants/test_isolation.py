@@ -6,7 +6,7 @@ consortium admin. Every (role, action) cell on library A's data is asserted.
 
 import pytest
 
-from helpers import minimal_record
+from helpers import minimal_record, submit_draft
 
 ROLES = ["anonymous", "a_depositor", "a_curator", "a_manager",
          "b_depositor", "b_curator", "b_manager", "admin"]
@@ -43,12 +43,7 @@ def world(app, make_tenant, admin_headers):
         for group in ("depositors", "curators", "managers"):
             headers[f"{prefix}_{group[:-1]}"] = people[group]
     dep = headers["a_depositor"]
-    draft = client.post("/api/records", headers=dep, json=minimal_record("Isolated draft")).json
-    res = client.put(
-        f"/api/records/{draft['id']}/draft/review", headers=dep,
-        json={"receiver": {"community": a["community_id"]}, "type": "community-submission"},
-    )
-    assert res.status_code == 200, res.json
+    draft = submit_draft(client, dep, a["community_id"], "Isolated draft")
     res = client.post(f"/api/records/{draft['id']}/draft/actions/submit-review", headers=dep,
                       json={"payload": {"content": "Prosím o schválení", "format": "html"}})
     assert res.status_code == 202, res.json

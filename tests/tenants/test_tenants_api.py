@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from helpers import tenant_payload
+from helpers import submit_draft, tenant_payload
 
 
 def test_create_provisions_community_and_roles(client, admin_headers):
@@ -155,19 +155,34 @@ def test_suspend_resume_and_delete_rules(client, admin_headers, make_tenant):
 def test_delete_is_refused_while_records_exist(client, admin_headers, make_tenant):
     from invenio_rdm_records.proxies import current_rdm_records_service
 
-    from helpers import minimal_record
-
     tenant, people = make_tenant()
     headers = people["depositors"]
-    draft = client.post("/api/records", headers=headers, json=minimal_record("Deposit")).json
-    res = client.put(
-        f"/api/records/{draft['id']}/draft/review", headers=headers,
-        json={"receiver": {"community": tenant["community_id"]}, "type": "community-submission"},
-    )
-    assert res.status_code == 200, res.json
+    submit_draft(client, headers, tenant["community_id"])
     current_rdm_records_service.indexer.refresh()
     current_rdm_records_service.draft_indexer.refresh()
     res = client.delete(f"/api/tenants/{tenant['slug']}", headers=admin_headers)
     assert res.status_code == 409
     assert "records" in res.json["message"]
     assert client.get(f"/api/tenants/{tenant['slug']}").status_code == 200
+
+
+def test_users_join_their_library_by_email_domain_on_login(app, admin_headers, make_tenant):
+    from flask_security.utils import hash_password
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    tenant, _ = make_tenant("dom")
+    domain = tenant["email_domains"][0]
+    for email in (f"novak@{domain}", "someone@elsewhere.example"):
+        current_datastore.create_user(
+            email=email, password=hash_password("Heslo-123456"), active=True
+        )
+    db.session.commit()
+    for email in (f"novak@{domain}", "someone@elsewhere.example"):
+        res = app.test_client().post("/login/", data={"email": email, "password": "Heslo-123456"})
+        assert res.status_code == 302, res.get_data(as_text=True)[:300]
+    members = app.test_client().get(
+        f"/api/tenants/{tenant['slug']}/members", headers=admin_headers
+    ).json
+    assert f"novak@{domain}" in members["depositors"]
+    assert "someone@elsewhere.example" not in sum(members.values(), [])

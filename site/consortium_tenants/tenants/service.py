@@ -320,6 +320,17 @@ class TenantService:
         elif wanted and existing.role != wanted:
             members.update(system_identity, tenant.community_id, {**member, "role": wanted})
 
+    def join_by_email_domain(self, user):
+        """Make USER a depositor of the library owning its e-mail domain, once."""
+        tenant = self.for_email(user.email)
+        if tenant is None:
+            return None
+        groups = current_app.config["CONSORTIUM_TENANT_ROLES"]
+        if any(user.has_role(role_name(tenant.slug, g)) for g in groups):
+            return tenant
+        self.add_member(system_identity, tenant.slug, {"email": user.email, "role": "depositors"})
+        return tenant
+
     def add_member(self, identity, slug, data):
         """Give a user one of the tenant's roles."""
         return self._member_change(identity, slug, data, add=True)

@@ -1,0 +1,1 @@
+"""invenio-administration panel for member libraries."""

@@ -1,0 +1,1 @@
+"""Deposit rules that depend on the depositor's member library."""

@@ -1,0 +1,62 @@
+"""Administration → Member libraries, through the HTML panel."""
+
+import secrets
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def admin_browser(app):
+    """A logged-in session of a consortium administrator with panel access."""
+    from flask_security.utils import hash_password
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    email = f"staff-{secrets.token_hex(3)}@consortium.example"
+    user = current_datastore.create_user(email=email, password=hash_password("Heslo-123456"), active=True)
+    for role in ("administration", "consortium-admin"):
+        current_datastore.add_role_to_user(user, role)
+    db.session.commit()
+    browser = app.test_client()
+    res = browser.post("/login/", data={"email": email, "password": "Heslo-123456"})
+    assert res.status_code == 302
+    return browser
+
+
+def form(slug, **extra):
+    return {"action": "create", "slug": slug, "name_cs": "Knihovna z panelu",
+            "name_en": "Panel Library", "short_name": "PNL",
+            "contact_email": f"repo@{slug}.example", "hosts": "", "email_domains": "",
+            "primary_color": "#224466", **extra}
+
+
+def test_panel_creates_edits_and_suspends(admin_browser, client):
+    slug = f"panel-{secrets.token_hex(3)}"
+    res = admin_browser.post("/administration/tenants", data=form(slug))
+    assert res.status_code == 302
+    assert client.get(f"/api/tenants/{slug}").json["branding"]["primary_color"] == "#224466"
+
+    page = admin_browser.get(f"/administration/tenants?edit={slug}")
+    assert page.status_code == 200
+    assert f'data-tenant="{slug}"' in page.get_data(as_text=True)
+
+    res = admin_browser.post("/administration/tenants", data={**form(slug), "action": "update", "short_name": "PNL2"})
+    assert res.status_code == 302
+    assert client.get(f"/api/tenants/{slug}").json["short_name"] == "PNL2"
+
+    res = admin_browser.post("/administration/tenants", data={"action": "suspend", "slug": slug})
+    assert res.status_code == 302
+    assert client.get(f"/api/tenants/{slug}").json["status"] == "suspended"
+
+
+def test_panel_shows_field_errors_and_keeps_nothing(admin_browser, client):
+    slug = f"panel-{secrets.token_hex(3)}"
+    res = admin_browser.post("/administration/tenants", data=form(slug, primary_color="red", contact_email="x"))
+    assert res.status_code == 400
+    html = res.get_data(as_text=True)
+    assert "branding.primary_color" in html and "contact_email" in html
+    assert client.get(f"/api/tenants/{slug}").status_code == 404
+
+
+def test_panel_is_closed_to_others(app, make_user):
+    assert app.test_client().get("/administration/tenants").status_code in (302, 401, 403)
