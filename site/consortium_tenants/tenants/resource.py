@@ -65,6 +65,7 @@ class TenantResourceConfig(ResourceConfig):
         "suspend": "/<slug>/actions/suspend",
         "resume": "/<slug>/actions/resume",
         "members": "/<slug>/members",
+        "logo": "/<slug>/logo",
     }
     request_body_parsers = {"application/json": RequestBodyParser(JSONDeserializer())}
     default_content_type = "application/json"
@@ -99,6 +100,7 @@ class TenantResource(Resource):
             route("GET", r["members"], self.members),
             route("POST", r["members"], self.add_member),
             route("DELETE", r["members"], self.remove_member),
+            route("PUT", r["logo"], self.set_logo),
         ]
 
     def _slug(self):
@@ -134,6 +136,10 @@ class TenantResource(Resource):
     @response_handler()
     def resume(self):
         return self.service.set_status(g.identity, self._slug(), "active"), 200
+
+    @response_handler()
+    def set_logo(self):
+        return self.service.set_logo(g.identity, self._slug(), request.get_data()), 200
 
     @response_handler()
     def members(self):

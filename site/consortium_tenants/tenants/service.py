@@ -5,6 +5,8 @@ its member roles (managers, curators, depositors) mapped to community roles.
 Anything failing rolls the whole creation back.
 """
 
+import io
+
 from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role
@@ -19,6 +21,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, or_
 
 from .errors import TenantConflict, TenantNotFound
+from .logo import validate_logo
 from .models import TenantHostModel, TenantModel
 from .permissions import MANAGER_EDITABLE, TenantPermissionPolicy, admin_permission, role_name
 from .schema import MemberSchema, TenantSchema
@@ -81,6 +84,7 @@ class TenantService:
             "members": f"{api}/tenants/{tenant.slug}/members",
             "community": f"{api}/communities/{tenant.community_id}",
             "html": f"{ui}/communities/{tenant.slug}",
+            "logo": f"{api}/communities/{tenant.community_id}/logo",
         }
         return data
 
@@ -225,6 +229,17 @@ class TenantService:
                     system_identity, tenant.community_id, community_data, uow=uow
                 )
             uow.commit()
+        return self.dump(tenant)
+
+    def set_logo(self, identity, slug, data):
+        """Validate (and for SVG sanitise) a logo; it becomes the community logo."""
+        tenant = self.get(slug)
+        self.require(identity, "update", tenant)
+        content, _ = validate_logo(data)
+        current_communities.service.update_logo(
+            system_identity, tenant.community_id, io.BytesIO(content), len(content)
+        )
+        db.session.commit()
         return self.dump(tenant)
 
     def set_status(self, identity, slug, status):
