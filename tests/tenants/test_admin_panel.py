@@ -60,3 +60,15 @@ def test_panel_shows_field_errors_and_keeps_nothing(admin_browser, client):
 
 def test_panel_is_closed_to_others(app, make_user):
     assert app.test_client().get("/administration/tenants").status_code in (302, 401, 403)
+
+
+def test_panel_posts_need_a_csrf_token(app, admin_browser, client):
+    slug = f"panel-{secrets.token_hex(3)}"
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        res = admin_browser.post("/administration/tenants", data=form(slug))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert res.status_code == 400
+    assert "reload the page" in res.get_data(as_text=True)
+    assert client.get(f"/api/tenants/{slug}").status_code == 404

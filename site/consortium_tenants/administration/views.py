@@ -4,7 +4,9 @@ A server-rendered panel over TenantService: the same validation, permissions
 and provisioning as the CLI and the REST API.
 """
 
-from flask import flash, g, redirect, request
+from flask import current_app, flash, g, redirect, request
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from wtforms.validators import ValidationError as WTFormsValidationError
 from invenio_administration.views.base import AdminView
 from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
@@ -52,6 +54,10 @@ class TenantsAdminView(AdminView):
     order = 1
     template = "consortium_tenants/admin/tenants.html"
 
+    def render(self, **kwargs):
+        """Every form of the panel carries a CSRF token."""
+        return super().render(csrf_token=generate_csrf(), **kwargs)
+
     def get(self):
         """The list, plus the edit form of `?edit=<slug>`."""
         result = service.search(g.identity, q=request.args.get("q"), size=100)
@@ -64,6 +70,11 @@ class TenantsAdminView(AdminView):
     def post(self):
         """Create, update, suspend or resume; errors are shown on the page."""
         action, slug = request.form.get("action"), request.form.get("slug")
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            try:
+                validate_csrf(request.form.get("csrf_token"))
+            except (CSRFError, WTFormsValidationError) as e:
+                return self._error([f"The form expired or is invalid ({e}); reload the page."], 400)
         try:
             if action == "create":
                 service.create(g.identity, form_to_tenant(request.form))
