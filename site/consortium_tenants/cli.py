@@ -125,24 +125,24 @@ def delete(slug):
     click.echo(f"{slug} deleted")
 
 
-@tenants.command("add-member")
-@click.argument("slug")
-@click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["managers", "curators", "depositors"]))
-@with_appcontext
-def add_member(slug, email, role):
-    """Give a user a role in a library."""
-    show_json(run(service.add_member, slug, {"email": email, "role": role}))
+def _member_command(name, service_method, help_text):
+    """`tenants add-member|remove-member SLUG EMAIL --role ROLE`."""
+
+    @tenants.command(name, help=help_text)
+    @click.argument("slug")
+    @click.argument("email")
+    @click.option("--role", required=True, type=click.Choice(["managers", "curators", "depositors"]))
+    @with_appcontext
+    def command(slug, email, role):
+        show_json(run(getattr(service, service_method), slug, {"email": email, "role": role}))
+
+    return command
 
 
-@tenants.command("remove-member")
-@click.argument("slug")
-@click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["managers", "curators", "depositors"]))
-@with_appcontext
-def remove_member(slug, email, role):
-    """Take a role in a library from a user."""
-    show_json(run(service.remove_member, slug, {"email": email, "role": role}))
+add_member = _member_command("add-member", "add_member", "Give a user a role in a library.")
+remove_member = _member_command(
+    "remove-member", "remove_member", "Take a role in a library from a user."
+)
 
 
 @tenants.command("load")

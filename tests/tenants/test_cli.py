@@ -64,3 +64,18 @@ def test_load_is_idempotent(app, tmp_path, make_user):
     result = invoke_cli(app, ["tenants", "load", str(bad)])
     assert result.exit_code == 1
     assert "tenants:" in result.output
+
+
+def test_add_and_remove_member(app, make_tenant, make_user):
+    tenant, _ = make_tenant("clim")
+    user, _ = make_user()
+    args = [tenant["slug"], user.email, "--role", "curators"]
+    result = invoke_cli(app, ["tenants", "add-member", *args])
+    assert result.exit_code == 0, result.output
+    assert user.email in json.loads(result.output)["curators"]
+    result = invoke_cli(app, ["tenants", "remove-member", *args])
+    assert result.exit_code == 0, result.output
+    assert user.email not in json.loads(result.output)["curators"]
+    result = invoke_cli(app, ["tenants", "add-member", tenant["slug"], "ghost@nowhere.example",
+                              "--role", "curators"])
+    assert result.exit_code == 1 and "ghost@nowhere.example" in result.output
