@@ -218,3 +218,18 @@ def test_logo_upload_accepts_images_and_strips_svg_scripts(client, make_tenant):
     assert res.status_code == 400 and "at most" in res.json["errors"][0]["messages"][0]
     res = client.put(url, headers={**people["depositors"], "Content-Type": "application/octet-stream"}, data=png)
     assert res.status_code == 403
+
+
+def test_users_join_their_library_by_email_domain_on_sign_up(app, admin_headers, make_tenant):
+    tenant, _ = make_tenant("signup")
+    email = f"dvorak@{tenant['email_domains'][0]}"
+    res = app.test_client().post("/signup/", data={
+        "email": email, "password": "Heslo-123456", "password_confirm": "Heslo-123456",
+        "profile.username": f"dvorak{secrets.token_hex(3)}", "profile.full_name": "Petr Dvořák",
+        "profile.affiliations": "", "register_user_form": "1",
+    })
+    assert res.status_code == 302, res.get_data(as_text=True)[:500]
+    members = app.test_client().get(
+        f"/api/tenants/{tenant['slug']}/members", headers=admin_headers
+    ).json
+    assert email in members["depositors"]
