@@ -26,6 +26,7 @@ ALLOWED = {
     "edit_community": {"a_manager"},
     "manage_members": {"a_manager", "admin"},
     "read_members": {"a_manager", "admin"},
+    "read_usage": {"a_manager", "admin"},
 }
 
 
@@ -85,6 +86,11 @@ def attempt(client, world, action, h):
     if action == "manage_members":
         return client.post(f"/api/tenants/{a['slug']}/members", headers=h,
                            json={"email": "nobody@example.org", "role": "curators"}).status_code
+    if action == "read_usage":
+        res = client.get(f"/api/tenants/{a['slug']}/usage", headers=h)
+        if res.status_code == 200:
+            assert res.json["drafts"] == 1 and res.json["members"]["curators"] == 1
+        return res.status_code
     if action == "read_members":
         return client.get(f"/api/tenants/{a['slug']}/members", headers=h).status_code
     raise AssertionError(action)

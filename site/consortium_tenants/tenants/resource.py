@@ -66,6 +66,7 @@ class TenantResourceConfig(ResourceConfig):
         "resume": "/<slug>/actions/resume",
         "members": "/<slug>/members",
         "logo": "/<slug>/logo",
+        "usage": "/<slug>/usage",
     }
     request_body_parsers = {"application/json": RequestBodyParser(JSONDeserializer())}
     default_content_type = "application/json"
@@ -101,6 +102,7 @@ class TenantResource(Resource):
             route("POST", r["members"], self.add_member),
             route("DELETE", r["members"], self.remove_member),
             route("PUT", r["logo"], self.set_logo),
+            route("GET", r["usage"], self.usage),
         ]
 
     def _slug(self):
@@ -140,6 +142,10 @@ class TenantResource(Resource):
     @response_handler()
     def set_logo(self):
         return self.service.set_logo(g.identity, self._slug(), request.get_data()), 200
+
+    @response_handler()
+    def usage(self):
+        return self.service.usage(g.identity, self._slug()), 200
 
     @response_handler()
     def members(self):

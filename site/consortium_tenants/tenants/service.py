@@ -250,8 +250,9 @@ class TenantService:
         db.session.commit()
         return self.dump(tenant)
 
-    def record_count(self, tenant):
-        """Published records and drafts in the library's community."""
+    @staticmethod
+    def _record_counts(tenant):
+        """(published records, drafts) in or submitted to the library's community."""
         cid = tenant.community_id
         query = f'parent.communities.ids:"{cid}" OR parent.review.receiver.community:"{cid}"'
         published = current_rdm_records_service.search(
@@ -260,7 +261,19 @@ class TenantService:
         drafts = current_rdm_records_service.search_drafts(
             system_identity, params={"q": query, "size": 1}
         ).total
-        return published + drafts
+        return published, drafts
+
+    def record_count(self, tenant):
+        """Published records and drafts of the library."""
+        return sum(self._record_counts(tenant))
+
+    def usage(self, identity, slug):
+        """What the library uses: records, drafts and members (storage bytes: storage issue)."""
+        tenant = self.get(slug)
+        self.require(identity, "read_usage", tenant)
+        published, drafts = self._record_counts(tenant)
+        members = {group: len(emails) for group, emails in self._members(tenant).items()}
+        return {"records": published, "drafts": drafts, "members": members}
 
     def delete(self, identity, slug):
         """Delete a library without records, with its community and roles."""
@@ -285,7 +298,11 @@ class TenantService:
         """Users in each of the tenant's roles."""
         tenant = self.get(slug)
         self.require(identity, "manage_members", tenant)
-        result = {}
+        return self._members(tenant)
+
+    @staticmethod
+    def _members(tenant):
+        slug, result = tenant.slug, {}
         for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
             role = Role.query.filter_by(name=role_name(slug, group)).one_or_none()
             result[group] = sorted(u.email for u in (role.users if role else []))
