@@ -124,6 +124,12 @@ def test_slug_is_immutable_and_names_follow_to_community(client, admin_headers, 
     )
     assert res.status_code == 200, res.json
     assert client.get(f"/api/communities/{slug}").json["metadata"]["title"] == "Nový název knihovny"
+    res = client.put(f"/api/tenants/{slug}", headers=admin_headers,
+                     json={"branding": {"primary_color": "#8b1e3f", "secondary_color": "#f4d35e"}})
+    assert res.status_code == 200, res.json
+    theme = client.get(f"/api/communities/{slug}").json["theme"]
+    assert theme["enabled"] and theme["style"]["primaryColor"] == "#8b1e3f"
+    assert client.get(f"/communities/{slug}/records").status_code == 200
 
 
 def test_list_paging_sorting_and_query(client, make_tenant):

@@ -122,7 +122,21 @@ class TenantService:
                 "description": tenant.names["en"],
                 "type": {"id": "organization"},
             },
+            "theme": TenantService._community_theme(tenant),
         }
+
+    @staticmethod
+    def _community_theme(tenant):
+        """The library's colours as an InvenioRDM community theme."""
+        branding = tenant.branding or {}
+        style = {
+            key: branding[field]
+            for key, field in (("primaryColor", "primary_color"),
+                               ("secondaryColor", "secondary_color"),
+                               ("mainHeaderBackgroundColor", "primary_color"))
+            if branding.get(field)
+        }
+        return {"brand": tenant.slug, "enabled": bool(style), "style": style}
 
     # --- operations ----------------------------------------------------------
     def create(self, identity, data):
@@ -217,7 +231,7 @@ class TenantService:
                 setattr(tenant, key, value)
             if set(hosts) != {h.host for h in tenant.hosts}:
                 tenant.hosts = [TenantHostModel(host=h) for h in hosts]
-            if changed & {"names"}:
+            if changed & {"names", "branding"}:
                 community = current_communities.service.read(system_identity, tenant.community_id)
                 community_data = {**community.data}
                 community_data["metadata"] = {
@@ -225,6 +239,7 @@ class TenantService:
                     "title": tenant.names["cs"],
                     "description": tenant.names["en"],
                 }
+                community_data["theme"] = self._community_theme(tenant)
                 current_communities.service.update(
                     system_identity, tenant.community_id, community_data, uow=uow
                 )
