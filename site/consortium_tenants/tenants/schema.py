@@ -140,10 +140,6 @@ class TenantSchema(Schema):
         return data
 
 
-class TenantUpdateSchema(TenantSchema):
-    """Partial updates: the slug can be sent but never changed (checked by the service)."""
-
-
 class MemberSchema(Schema):
     """A user added to (or removed from) a tenant role."""
 
