@@ -42,16 +42,14 @@ def sanitise_svg(data):
 
 
 def validate_logo(data):
-    """(bytes, mimetype) of an acceptable logo; ValidationError otherwise."""
+    """The logo's bytes (SVG sanitised) if acceptable; ValidationError otherwise."""
     limit = current_app.config["CONSORTIUM_LOGO_MAX_SIZE"]
     if not data:
         raise _logo_error("The logo is empty.")
     if len(data) > limit:
         raise _logo_error(f"The logo has {len(data)} bytes; at most {limit} are allowed.")
-    if data.startswith(PNG):
-        return data, "image/png"
-    if data.startswith(JPEG):
-        return data, "image/jpeg"
+    if data.startswith((PNG, JPEG)):
+        return data
     if b"<svg" in data[:2048]:
-        return sanitise_svg(data), "image/svg+xml"
+        return sanitise_svg(data)
     raise _logo_error("Only PNG, JPEG or SVG logos are accepted.")

@@ -66,13 +66,16 @@ class TenantService:
         return None
 
     @staticmethod
-    def for_email(email):
+    def with_email_domain(domain, exclude=None):
+        """The tenant (other than EXCLUDE) owning e-mail DOMAIN, or None."""
+        query = TenantModel.query
+        if exclude is not None:
+            query = query.filter(TenantModel.id != exclude.id)
+        return next((t for t in query if domain in (t.email_domains or [])), None)
+
+    def for_email(self, email):
         """The tenant whose e-mail domains include EMAIL's domain, or None."""
-        domain = email.rsplit("@", 1)[-1].lower()
-        for tenant in TenantModel.query.all():
-            if domain in (tenant.email_domains or []):
-                return tenant
-        return None
+        return self.with_email_domain(email.rsplit("@", 1)[-1].lower())
 
     def dump(self, tenant):
         """JSON of a tenant, with links."""
@@ -90,21 +93,18 @@ class TenantService:
 
     def _check_unique(self, data, tenant=None):
         """Refuse slugs, hosts and e-mail domains another tenant already has."""
-        others = TenantModel.query
-        if tenant is not None:
-            others = others.filter(TenantModel.id != tenant.id)
-        if tenant is None and others.filter_by(slug=data["slug"]).count():
+        if tenant is None and TenantModel.query.filter_by(slug=data["slug"]).count():
             raise TenantConflict(f"A member library with slug '{data['slug']}' exists.")
         for host in data.get("hosts", []):
             row = TenantHostModel.query.get(host)
             if row is not None and (tenant is None or row.tenant_id != tenant.id):
                 raise TenantConflict(f"Host {host} belongs to another member library.")
         for domain in data.get("email_domains", []):
-            for other in others.all():
-                if domain in (other.email_domains or []):
-                    raise TenantConflict(
-                        f"E-mail domain {domain} belongs to member library '{other.slug}'."
-                    )
+            other = self.with_email_domain(domain, exclude=tenant)
+            if other is not None:
+                raise TenantConflict(
+                    f"E-mail domain {domain} belongs to member library '{other.slug}'."
+                )
 
     @staticmethod
     def _community_data(tenant):
@@ -117,13 +117,14 @@ class TenantService:
                 "review_policy": "closed",
                 "members_visibility": "public",
             },
-            "metadata": {
-                "title": tenant.names["cs"],
-                "description": tenant.names["en"],
-                "type": {"id": "organization"},
-            },
+            "metadata": {**TenantService._community_names(tenant), "type": {"id": "organization"}},
             "theme": TenantService._community_theme(tenant),
         }
+
+    @staticmethod
+    def _community_names(tenant):
+        """Community title (Czech name) and description (English name)."""
+        return {"title": tenant.names["cs"], "description": tenant.names["en"]}
 
     @staticmethod
     def _community_theme(tenant):
@@ -235,9 +236,7 @@ class TenantService:
                 community = current_communities.service.read(system_identity, tenant.community_id)
                 community_data = {**community.data}
                 community_data["metadata"] = {
-                    **community_data["metadata"],
-                    "title": tenant.names["cs"],
-                    "description": tenant.names["en"],
+                    **community_data["metadata"], **self._community_names(tenant)
                 }
                 community_data["theme"] = self._community_theme(tenant)
                 current_communities.service.update(
@@ -250,7 +249,7 @@ class TenantService:
         """Validate (and for SVG sanitise) a logo; it becomes the community logo."""
         tenant = self.get(slug)
         self.require(identity, "update", tenant)
-        content, _ = validate_logo(data)
+        content = validate_logo(data)
         current_communities.service.update_logo(
             system_identity, tenant.community_id, io.BytesIO(content), len(content)
         )
