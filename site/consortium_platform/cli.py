@@ -7,9 +7,10 @@ running `invenio platform init` twice is harmless.
 
 import shlex
 
-import boto3
 import click
+from alembic.migration import MigrationContext
 from botocore.exceptions import ClientError
+from consortium_tenants.storage.s3 import s3_client
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.models import ActionRoles
@@ -43,22 +44,20 @@ def run_cli(command):
         raise click.ClickException(f"`invenio {command}` failed: {result.exception!r}")
 
 
+def pending_migrations():
+    """Alembic heads of installed packages not yet applied to the database."""
+    alembic = current_app.extensions["invenio-db"].alembic
+    with db.engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    revisions = alembic.script_directory.revision_map
+    reached = {r.revision for r in revisions.iterate_revisions(tuple(applied), "base")}
+    return set(alembic.script_directory.get_heads()) - reached
+
+
 def step(title, done):
     """Print a step header; return True when the step still has to run."""
     click.secho(f"{title}: {'already done' if done else 'running'}", fg="green")
     return not done
-
-
-def s3_client():
-    """A boto3 client for the configured S3 endpoint."""
-    cfg = current_app.config
-    return boto3.client(
-        "s3",
-        endpoint_url=cfg["S3_ENDPOINT_URL"],
-        aws_access_key_id=cfg["S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=cfg["S3_SECRET_ACCESS_KEY"],
-        region_name=cfg.get("S3_REGION_NAME") or "us-east-1",
-    )
 
 
 def ensure_bucket(name):
@@ -88,6 +87,10 @@ def init(admin_email, admin_password):
         run_cli("db init")
     if step("tables", inspect(db.engine).has_table("accounts_user")):
         run_cli("db create")
+    pending = pending_migrations()
+    if step("schema migrations" + (f" ({', '.join(sorted(pending))})" if pending else ""),
+            not pending):
+        run_cli("alembic upgrade heads")
 
     bucket = current_app.config["CONSORTIUM_S3_BUCKET"]
     created = ensure_bucket(bucket)

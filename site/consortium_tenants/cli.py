@@ -171,3 +171,110 @@ def load(path):
                 for email in emails:
                     run(service.add_member, entry["slug"], {"email": email, "role": role})
     click.echo(f"{len(entries)} member libraries loaded")
+
+
+def _size(value):
+    """Bytes as GB/MB for tables."""
+    if value is None:
+        return "-"
+    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if value >= factor:
+            return f"{value / factor:.1f} {unit}"
+    return f"{value} B"
+
+
+def _bar(percent, width=20):
+    """A text bar of PERCENT used, for comparing libraries at a glance."""
+    if percent is None:
+        return " " * width
+    filled = min(width, round(width * percent / 100))
+    return "█" * filled + "·" * (width - filled)
+
+
+@tenants.command("quota")
+@click.argument("slug")
+@click.option("--quota", default=None, help='Storage quota, e.g. "200 GB"; "default" resets.')
+@click.option("--max-file-size", default=None, help='Largest file, e.g. "5 GB"; "default" resets.')
+@click.option("--max-files", default=None, help='Files per record; "default" resets.')
+@with_appcontext
+def quota(slug, quota, max_file_size, max_files):
+    """Show or set a library's storage limits (consortium administrators)."""
+    tenant = run(service.read, slug)
+    changes = {
+        key: (None if value == "default" else value)
+        for key, value in (("quota", quota), ("max_file_size", max_file_size),
+                           ("max_files", max_files))
+        if value is not None
+    }
+    if "max_files" in changes and changes["max_files"] is not None:
+        try:
+            changes["max_files"] = int(changes["max_files"])
+        except ValueError:
+            fail("--max-files must be a whole number")
+    if changes:
+        own = {**service.get(slug).storage, **changes}
+        tenant = run(service.update, slug, {"storage": own})
+    limits = tenant["storage"]
+    click.echo(f"{slug}: quota {_size(limits['quota'])}, "
+               f"max file size {_size(limits['max_file_size'])}, "
+               f"max files per record {limits['max_files'] or '-'}")
+
+
+@tenants.command("usage")
+@click.argument("slugs", nargs=-1)
+@click.option("--recompute", is_flag=True, help="Recount from the database and repair counters.")
+@click.option("--check-s3", is_flag=True, help="Compare with the objects in S3.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full reports as JSON.")
+@with_appcontext
+def usage(slugs, recompute, check_s3, as_json):
+    """Storage usage per library; reconcile counters with the database and S3.
+
+    Exits 1 when a difference remains: counter drift without --recompute,
+    orphaned, missing or mismatched objects in S3.
+    """
+    from .storage.audit import unresolved
+
+    slugs = slugs or [t["slug"] for t in run(service.search, None, "slug", 1, 100)["hits"]["hits"]]
+    reports, findings = [], 0
+    with click.progressbar(slugs, label="Checking storage", file=sys.stderr) as bar:
+        for slug in bar:
+            report = {"usage": run(service.usage, slug)["storage"]}
+            if recompute or check_s3:
+                report.update(run(service.audit_storage, slug, recompute, check_s3))
+                report["usage"] = run(service.usage, slug)["storage"]
+                findings += unresolved(report)
+            report["tenant"] = slug
+            reports.append(report)
+    if as_json:
+        show_json(reports)
+    else:
+        for report in reports:
+            _print_report(report)
+    sys.exit(1 if findings else 0)
+
+
+def _print_report(report):
+    use = report["usage"]
+    percent = f"{use['percent']:5.1f} %" if use["percent"] is not None else "    - "
+    click.echo(f"{report['tenant']:<14} {_bar(use['percent'])} {percent}  "
+               f"{_size(use['bytes']):>9} of {_size(use['quota']):>9}  {use['files']} files")
+    if "actual" in report:
+        drift = report["drift"]
+        if report["consistent"]:
+            click.echo("    counters match the database")
+        else:
+            state = "repaired" if report.get("repaired") else "not repaired (use --recompute)"
+            click.echo(f"    counter drift {drift['bytes']:+d} B, {drift['files']:+d} files; "
+                       f"{len(report['uncounted_files'])} uncounted, "
+                       f"{len(report['stale_files'])} stale: {state}")
+    s3 = report.get("s3")
+    if s3 and s3.get("checked"):
+        click.echo(f"    S3: {s3['objects']} objects, {_size(s3['object_bytes'])}; "
+                   f"orphaned {len(s3['orphaned'])} ({_size(s3['orphaned_bytes'])}), "
+                   f"missing {len(s3['missing'])}, size mismatch {len(s3['size_mismatch'])}")
+        for key in s3["orphaned"][:20]:
+            click.echo(f"      orphaned: {key}")
+        for key in s3["missing"][:20]:
+            click.echo(f"      missing:  {key}")
+    elif s3:
+        click.echo(f"    S3 not checked: {s3['reason']}")

@@ -23,3 +23,25 @@ CONSORTIUM_TENANTS_SEARCH_SIZE_MAX = 100
 
 CONSORTIUM_LOGO_MAX_SIZE = 512 * 1024
 """Largest accepted logo, in bytes."""
+
+CONSORTIUM_STORAGE_DEFAULTS = {
+    "quota": 50 * 10**9,
+    "max_file_size": 10 * 10**9,
+    "max_files": 100,
+}
+"""Storage limits of a library without its own (bytes, bytes, files per record;
+None = no limit). Consortium administrators set a library's own limits."""
+
+CONSORTIUM_STORAGE_PREFIX = "tenants"
+"""Key prefix of the libraries' locations in the consortium bucket:
+`<default location>/<prefix>/<slug>/…`."""
+
+CONSORTIUM_STORAGE_UNAFFILIATED = False
+"""Whether users who belong to no library may upload (within the per-record
+RDM_FILES_DEFAULT_QUOTA_SIZE, uncharged). Off: they get 403."""
+
+CONSORTIUM_STORAGE_WARNING_THRESHOLDS = (80, 95)
+"""Usage percentages at which the library's managers are warned."""
+
+CONSORTIUM_STORAGE_QUOTAS_ENABLED = True
+"""Placement, quota checks and usage counters; off only to benchmark them."""

@@ -20,6 +20,25 @@ class ConsortiumTenants:
         self.tenants_resource = TenantResource(TenantResourceConfig, self.tenants_service)
         app.extensions["consortium-tenants"] = self
         self._connect_signals(app)
+        self._init_storage(app)
+
+    @staticmethod
+    def _init_storage(app):
+        """Storage warnings as RDM notifications; S3 outages as 503 JSON."""
+        from botocore.exceptions import ConnectionError as S3ConnectionError
+
+        from .storage.errors import StorageUnavailableError
+        from .storage.warnings import StorageWarningBuilder
+
+        builders = dict(app.config.get("NOTIFICATIONS_BUILDERS", {}))
+        builders[StorageWarningBuilder.type] = StorageWarningBuilder
+        app.config["NOTIFICATIONS_BUILDERS"] = builders
+
+        def storage_unavailable(error):
+            app.logger.error("S3 storage unavailable: %s", error)
+            return StorageUnavailableError().get_response()
+
+        app.register_error_handler(S3ConnectionError, storage_unavailable)
 
     def _connect_signals(self, app):
         """Users whose e-mail domain is a library's join it on sign-up and login."""

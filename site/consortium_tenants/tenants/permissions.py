@@ -49,5 +49,5 @@ class TenantPermissionPolicy:
             return Permission(any_user, system_process)
         if action in ("update", "manage_members", "read_usage"):
             return manager_permission(tenant.slug)
-        # create, delete, suspend, resume, update_restricted, manage_quota
+        # create, delete, suspend, resume, update_restricted, audit_storage
         return admin_permission()

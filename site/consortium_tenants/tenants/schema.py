@@ -69,6 +69,45 @@ class BrandingSchema(Schema):
     footer_text = PlainText(max_length=500)
 
 
+SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKMGT]i?B|B)?\s*$")
+SIZE_UNITS = {
+    None: 1, "B": 1, "kB": 10**3, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+    "KiB": 2**10, "kiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
+}
+
+
+class ByteSize(fields.Field):
+    """Bytes as an integer or a text like "10 GB", "500 MiB"."""
+
+    default_error_messages = {"invalid": 'Not a size: give bytes or e.g. "10 GB", "500 MiB".'}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, int):
+            number = value
+        else:
+            match = SIZE_RE.match(str(value))
+            if not match or match.group(2) not in SIZE_UNITS:
+                raise self.make_error("invalid")
+            number = int(float(match.group(1)) * SIZE_UNITS[match.group(2)])
+        if number < 1:
+            raise ValidationError("Must be at least 1 byte.")
+        return number
+
+
+class StorageLimitsSchema(Schema):
+    """A library's own storage limits; null restores the consortium default."""
+
+    quota = ByteSize(allow_none=True)
+    max_file_size = ByteSize(allow_none=True)
+    max_files = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100000))
+
+    @post_load
+    def _drop_defaults(self, data, **kwargs):
+        return {key: value for key, value in data.items() if value is not None}
+
+
 class TenantSchema(Schema):
     """A member library as clients send and receive it."""
 
@@ -88,7 +127,7 @@ class TenantSchema(Schema):
     branding = fields.Nested(BrandingSchema, load_default=dict)
     status = fields.String(dump_only=True)
     workflow = fields.Dict(dump_only=True)
-    storage = fields.Dict(dump_only=True)
+    storage = fields.Nested(StorageLimitsSchema, load_default=dict)
     community_id = fields.UUID(dump_only=True)
     created = fields.DateTime(dump_only=True)
     updated = fields.DateTime(dump_only=True)

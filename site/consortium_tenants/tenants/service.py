@@ -20,6 +20,8 @@ from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
 from sqlalchemy import func, or_
 
+from ..storage import accounts as storage_accounts
+from ..storage.audit import audit as storage_audit
 from .errors import TenantConflict, TenantNotFound
 from .logo import validate_logo
 from .models import TenantHostModel, TenantModel
@@ -81,6 +83,7 @@ class TenantService:
         """JSON of a tenant, with links."""
         data = self.schema.dump(tenant)
         data["hosts"] = sorted(h.host for h in tenant.hosts)
+        data["storage"] = storage_accounts.limits(tenant)
         api, ui = current_app.config["SITE_API_URL"], current_app.config["SITE_UI_URL"]
         data["links"] = {
             "self": f"{api}/tenants/{tenant.slug}",
@@ -147,10 +150,11 @@ class TenantService:
         self._check_unique(data)
         with UnitOfWork(db.session) as uow:
             hosts = data.pop("hosts")
-            tenant = TenantModel(**data, status="active", workflow={}, storage={})
+            tenant = TenantModel(**data, status="active", workflow={})
             tenant.hosts = [TenantHostModel(host=h) for h in hosts]
             db.session.add(tenant)
             db.session.flush()
+            storage_accounts.account_of(tenant)
             community = current_communities.service.create(
                 system_identity, self._community_data(tenant), uow=uow
             )
@@ -217,11 +221,14 @@ class TenantService:
         merged = {k: current[k] for k in ("slug", "names", "short_name", "ror",
                                           "contact_email", "hosts", "email_domains",
                                           "branding")}
+        merged["storage"] = tenant.storage or {}
         merged.update({k: v for k, v in data.items() if k in merged})
         if merged["slug"] != tenant.slug:
             raise ValidationError({"slug": ["The slug of a member library cannot change."]})
         loaded = self.schema.load(merged)
         changed = {k for k, v in loaded.items() if v != current.get(k)}
+        if loaded["storage"] == (tenant.storage or {}):
+            changed.discard("storage")
         if changed - MANAGER_EDITABLE and not admin_permission().allows(identity):
             raise PermissionDeniedError("update_restricted")
         self._check_unique(loaded, tenant)
@@ -282,12 +289,21 @@ class TenantService:
         return sum(self._record_counts(tenant))
 
     def usage(self, identity, slug):
-        """What the library uses: records, drafts and members (storage bytes: storage issue)."""
+        """What the library uses: records, drafts, members and storage (O(1) counters)."""
         tenant = self.get(slug)
         self.require(identity, "read_usage", tenant)
         published, drafts = self._record_counts(tenant)
         members = {group: len(emails) for group, emails in self._members(tenant).items()}
-        return {"records": published, "drafts": drafts, "members": members}
+        storage = storage_accounts.usage(storage_accounts.account_of(tenant))
+        db.session.commit()  # a library created before storage accounts gets one
+        return {"records": published, "drafts": drafts, "members": members,
+                "storage": storage}
+
+    def audit_storage(self, identity, slug, repair=False, check_s3=False):
+        """Recount the library's usage (REPAIR fixes counters); compare with S3."""
+        tenant = self.get(slug)
+        self.require(identity, "audit_storage", tenant)
+        return storage_audit(tenant, repair=repair, check_s3=check_s3)
 
     def delete(self, identity, slug):
         """Delete a library without records, with its community and roles."""
@@ -304,6 +320,7 @@ class TenantService:
                 role = Role.query.filter_by(name=role_name(slug, group)).one_or_none()
                 if role is not None:
                     db.session.delete(role)
+            storage_accounts.close(tenant)
             db.session.delete(tenant)
             uow.commit()
 

@@ -1,0 +1,1 @@
+"""Shared S3 storage: per-library locations, quotas and usage accounting."""

@@ -1,0 +1,94 @@
+"""Errors of uploads: each a JSON response naming the library and the numbers."""
+
+import json
+
+from invenio_rest.errors import RESTException
+
+
+def _size(value):
+    """Bytes in a unit people read (decimal, as disks and S3 bills do)."""
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if abs(value) < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+
+
+class StorageError(RESTException):
+    """An upload refused; the body carries machine-readable details."""
+
+    details = {}
+
+    def get_body(self, environ=None, scope=None):
+        body = {"status": self.code, "message": self.description, **self.details}
+        return json.dumps(body)
+
+
+class QuotaExceededError(StorageError):
+    """413: the upload would take the library over its storage quota."""
+
+    code = 413
+
+    def __init__(self, tenant, usage, quota, requested):
+        self.details = {
+            "tenant": tenant.slug, "usage": usage, "quota": quota, "requested": requested,
+        }
+        super().__init__(description=(
+            f"The upload of {_size(requested)} would exceed the storage quota of "
+            f"'{tenant.names['en']}' ({tenant.slug}): {_size(usage)} of "
+            f"{_size(quota)} used. Nothing was stored."
+        ))
+
+
+class FileTooLargeError(StorageError):
+    """413: one file is larger than the library allows."""
+
+    code = 413
+
+    def __init__(self, tenant, key, size, limit):
+        self.details = {
+            "tenant": tenant.slug, "file": key, "requested": size, "max_file_size": limit,
+        }
+        super().__init__(description=(
+            f"File '{key}' ({_size(size)}) is larger than the {_size(limit)} "
+            f"'{tenant.names['en']}' ({tenant.slug}) accepts per file."
+        ))
+
+
+class TooManyFilesError(StorageError):
+    """400: the record would have more files than the library allows."""
+
+    code = 400
+
+    def __init__(self, tenant, count, limit):
+        self.details = {"tenant": tenant.slug, "files": count, "max_files": limit}
+        super().__init__(description=(
+            f"A record of '{tenant.names['en']}' ({tenant.slug}) may have at most "
+            f"{limit} files; this upload would make {count}."
+        ))
+
+
+class NoStorageError(StorageError):
+    """403: the depositor belongs to no library and cannot upload."""
+
+    code = 403
+    details = {"tenant": None}
+
+    def __init__(self):
+        super().__init__(description=(
+            "Uploads are charged to a member library, and you belong to none. "
+            "Deposit through your library's collection or ask its repository "
+            "managers to add you."
+        ))
+
+
+class StorageUnavailableError(StorageError):
+    """503: the S3 service did not answer; nothing was stored."""
+
+    code = 503
+    details = {"retry": True}
+
+    def __init__(self):
+        super().__init__(description=(
+            "The storage service is unavailable at the moment. Nothing was stored "
+            "and your draft is unchanged; please try the upload again later."
+        ))

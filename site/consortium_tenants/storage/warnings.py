@@ -1,0 +1,95 @@
+"""Warnings to a library's managers when its storage fills up (80 %, 95 %).
+
+Sent through InvenioRDM's notification machinery (e-mail backend, user
+notification preferences honoured), once per threshold crossed upwards;
+falling below a threshold re-arms it. The deposit form shows the same state
+as a banner (see `banner_for`).
+"""
+
+from flask import current_app
+from invenio_accounts.models import Role
+from invenio_notifications.models import Notification, Recipient
+from invenio_notifications.services.builders import NotificationBuilder
+from invenio_notifications.services.generators import (
+    ContextGenerator,
+    EmailBackendGenerator,
+    RecipientGenerator,
+)
+from invenio_notifications.services.uow import NotificationOp
+from invenio_users_resources.notifications.filters import UserPreferencesRecipientFilter
+
+from ..tenants.models import TenantModel
+from ..tenants.permissions import role_name
+from . import accounts
+
+
+def reached_threshold(account):
+    """The highest warning threshold (percent) the usage has reached, or 0."""
+    percent = accounts.usage(account)["percent"] or 0
+    thresholds = current_app.config["CONSORTIUM_STORAGE_WARNING_THRESHOLDS"]
+    return max((t for t in thresholds if percent >= t), default=0)
+
+
+def announce_thresholds(account, uow):
+    """Notify the managers when a higher threshold is reached; re-arm below."""
+    if account is None:
+        return
+    reached = reached_threshold(account)
+    if reached > account.warned_percent:
+        uow.register(NotificationOp(StorageWarningBuilder.build(account.tenant, reached)))
+    if reached != account.warned_percent:
+        account.warned_percent = reached
+
+
+class TenantUsageContext(ContextGenerator):
+    """Fill in the library's names, usage and managers when the notification is sent."""
+
+    def __call__(self, notification):
+        tenant = TenantModel.query.filter_by(slug=notification.context["tenant"]).one()
+        account = accounts.account_of(tenant)
+        role = Role.query.filter_by(name=role_name(tenant.slug, "managers")).one_or_none()
+        notification.context.update({
+            "names": tenant.names,
+            "usage": accounts.usage(account),
+            "managers": [
+                {"id": str(u.id), "email": u.email, "preferences": u.preferences or {}}
+                for u in (role.users if role else []) if u.active
+            ],
+            "link": f"{current_app.config['SITE_UI_URL']}/communities/{tenant.slug}",
+        })
+        return notification
+
+
+class TenantManagersRecipient(RecipientGenerator):
+    """Every active manager of the library."""
+
+    def __call__(self, notification, recipients):
+        for manager in notification.context["managers"]:
+            recipients[manager["id"]] = Recipient(data=manager)
+        return recipients
+
+
+class StorageWarningBuilder(NotificationBuilder):
+    """`consortium-storage.warning`: the library's storage passed a threshold."""
+
+    type = "consortium-storage.warning"
+    context = [TenantUsageContext()]
+    recipients = [TenantManagersRecipient()]
+    recipient_filters = [UserPreferencesRecipientFilter()]
+    recipient_backends = [EmailBackendGenerator()]
+
+    @classmethod
+    def build(cls, tenant, threshold):
+        return Notification(
+            type=cls.type, context={"tenant": tenant.slug, "threshold": threshold}
+        )
+
+
+def banner_for(tenant):
+    """Banner text for the deposit form when TENANT's storage is nearly full."""
+    if tenant is None:
+        return None
+    account = accounts.account_of(tenant, create=False)
+    if account is None or not reached_threshold(account):
+        return None
+    return accounts.usage(account)
