@@ -134,8 +134,18 @@ s3proxy.ignore-unknown-headers=true
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$LOCAL_DIR/s3
 PROPS
+  # Without a logback configuration every request is logged at DEBUG (MBs per test run).
+  cat >"$LOCAL_DIR/s3proxy-logback.xml" <<'XML'
+<configuration>
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n</pattern></encoder>
+  </appender>
+  <root level="WARN"><appender-ref ref="STDOUT"/></root>
+</configuration>
+XML
   log "starting S3Proxy on 127.0.0.1:$S3_PORT (objects in $LOCAL_DIR/s3)"
-  nohup java -Xmx512m -cp "$(cat "$cp")" org.gaul.s3proxy.Main \
+  nohup java -Xmx512m -Dlogback.configurationFile="$LOCAL_DIR/s3proxy-logback.xml" \
+    -cp "$(cat "$cp")" org.gaul.s3proxy.Main \
     --properties "$LOCAL_DIR/s3proxy.properties" >"$LOG_DIR/s3.log" 2>&1 &
   echo $! >"$RUN_DIR/s3.pid"
   wait_for s3 90 s3_ready || die "S3Proxy not answering after 90 s, see $LOG_DIR/s3.log"

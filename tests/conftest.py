@@ -16,6 +16,7 @@ from opensearchpy import OpenSearch
 from sqlalchemy_utils import database_exists, drop_database
 
 from helpers import (
+    tenant_payload,
     LOCAL,
     PORT,
     REDIS,
@@ -48,7 +49,15 @@ TEST_CONFIG = {
 
 
 def _wipe_test_state():
-    """Drop what an earlier session left: test database and test indices."""
+    """Drop what an earlier session left: test database, indices, S3 objects."""
+    s3 = s3_client()
+    for bucket in s3.list_buckets()["Buckets"]:
+        if bucket["Name"] == TEST_BUCKET:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=TEST_BUCKET):
+                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])
+                        if not item["Key"].endswith("/")]  # S3Proxy's directories
+                if keys:
+                    s3.delete_objects(Bucket=TEST_BUCKET, Delete={"Objects": keys})
     if database_exists(TEST_DB_URI):
         drop_database(TEST_DB_URI)
     search = OpenSearch([{"host": "127.0.0.1", "port": PORT["OS"]}])
@@ -134,3 +143,73 @@ def make_user(app):
 def s3():
     """boto3 client of the local S3 server."""
     return s3_client()
+
+
+@pytest.fixture(scope="session")
+def admin_headers(app, make_user):
+    """Headers of a consortium administrator (role consortium-admin)."""
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    user, headers = make_user()
+    current_datastore.add_role_to_user(user, "consortium-admin")
+    db.session.commit()
+    return headers
+
+
+@pytest.fixture(scope="session")
+def make_tenant(app, make_user, admin_headers):
+    """Factory: a tenant with one user per role; returns (tenant JSON, {role: headers})."""
+    from invenio_accounts.proxies import current_datastore
+
+    def _make(prefix="lib"):
+        slug = f"{prefix}-{secrets.token_hex(3)}"
+        client = app.test_client()
+        res = client.post("/api/tenants", headers=admin_headers, json=tenant_payload(slug))
+        assert res.status_code == 201, res.json
+        people = {}
+        for group in ("managers", "curators", "depositors"):
+            user, headers = make_user()
+            res = client.post(
+                f"/api/tenants/{slug}/members",
+                headers=admin_headers,
+                json={"email": user.email, "role": group},
+            )
+            assert res.status_code == 200, res.json
+            people[group] = headers
+            people[f"{group}_user"] = current_datastore.get_user(user.id)
+        return client.get(f"/api/tenants/{slug}").json, people
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def api_app(app):
+    """The REST application mounted at /api (it has a config of its own)."""
+    def find(wsgi):
+        mounts = getattr(wsgi, "mounts", None)
+        if mounts and "/api" in mounts:
+            mounted = mounts["/api"]
+            return getattr(mounted, "__self__", mounted)
+        inner = getattr(wsgi, "app", None)
+        return find(inner) if inner is not None else None
+
+    found = find(app.wsgi_app)
+    assert found is not None, "no /api application mounted"
+    return found
+
+
+@pytest.fixture()
+def configure(app, api_app):
+    """Set config keys on both applications for one test."""
+    saved = []
+
+    def _set(**values):
+        for flask_app in (app, api_app):
+            for key, value in values.items():
+                saved.append((flask_app, key, flask_app.config.get(key)))
+                flask_app.config[key] = value
+
+    yield _set
+    for flask_app, key, value in reversed(saved):
+        flask_app.config[key] = value

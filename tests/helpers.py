@@ -82,3 +82,53 @@ def submit_draft(client, headers, community_id, title="Deposit"):
     )
     assert res.status_code == 200, res.json
     return draft
+
+
+# --- uploads through the REST deposit API -----------------------------------
+def new_draft(client, headers, title="Storage test", **kwargs):
+    """Create a draft over REST; return its JSON."""
+    res = client.post("/api/records", headers=headers, json=minimal_record(title), **kwargs)
+    assert res.status_code == 201, res.json
+    return res.json
+
+
+def init_file(client, headers, draft_id, key, size=None, **kwargs):
+    """Declare a file (optionally with its size); return the response."""
+    entry = {"key": key, **({"size": size} if size is not None else {})}
+    return client.post(f"/api/records/{draft_id}/draft/files", headers=headers,
+                       json=[entry], **kwargs)
+
+
+def put_content(client, headers, draft_id, key, content, **kwargs):
+    """Send a file's bytes; return the response."""
+    binary = {**headers, "Content-Type": "application/octet-stream"}
+    return client.put(f"/api/records/{draft_id}/draft/files/{key}/content",
+                      headers=binary, data=content, **kwargs)
+
+
+def upload(client, headers, draft_id, key, content, declare=True):
+    """Init, send and commit one file; return the last response."""
+    res = init_file(client, headers, draft_id, key, len(content) if declare else None)
+    if res.status_code != 201:
+        return res
+    res = put_content(client, headers, draft_id, key, content)
+    if res.status_code != 200:
+        return res
+    return client.post(f"/api/records/{draft_id}/draft/files/{key}/commit", headers=headers)
+
+
+def storage_usage(client, headers, slug):
+    """The library's storage usage as its managers see it."""
+    res = client.get(f"/api/tenants/{slug}/usage", headers=headers)
+    assert res.status_code == 200, res.json
+    return res.json["storage"]
+
+
+def tenant_objects(s3, bucket, slug):
+    """Key → size of the S3 objects under the library's prefix."""
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"tenants/{slug}/")
+    return {
+        o["Key"]: o["Size"]
+        for page in pages for o in page.get("Contents", [])
+        if not o["Key"].endswith("/")  # S3Proxy lists its directories
+    }

@@ -40,8 +40,9 @@ def test_platform_init_is_idempotent(app):
     assert result.output.count("already done") >= 10
 
 
-def test_deposit_lands_in_s3_search_and_landing_page(app, client, make_user, s3):
-    _, headers = make_user()
+def test_deposit_lands_in_s3_search_and_landing_page(app, client, make_tenant, s3):
+    _, people = make_tenant("found")
+    headers = people["depositors"]
     word = f"lipa{secrets.token_hex(4)}"
     content = f"Czech linden tree data {word}\n".encode() * 100
     record = deposit(client, headers, f"Výzkum {word} v knihovně", "data.txt", content)

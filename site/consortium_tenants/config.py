@@ -45,3 +45,6 @@ CONSORTIUM_STORAGE_WARNING_THRESHOLDS = (80, 95)
 
 CONSORTIUM_STORAGE_QUOTAS_ENABLED = True
 """Placement, quota checks and usage counters; off only to benchmark them."""
+
+CONSORTIUM_S3_ACL = "private"
+"""Canned ACL sent with every S3 write (see storage.s3.ExplicitAclS3Storage)."""

@@ -13,6 +13,11 @@ def create_api_blueprint(app):
     return blueprint
 
 
+def create_templates_blueprint(app):
+    """Templates (e-mail notifications) for the REST app, where Celery tasks run too."""
+    return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
+
+
 def create_ui_blueprint(app):
     """Host routing and tenant branding of HTML pages."""
     blueprint = Blueprint(

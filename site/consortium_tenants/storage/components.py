@@ -17,6 +17,7 @@ from invenio_records_resources.services.files.components import FileServiceCompo
 from marshmallow import ValidationError
 
 from ..deposits.components import tenants_of_identity, tenants_of_record
+from ..tenants.models import TenantModel
 from . import accounts
 from .errors import FileTooLargeError, NoStorageError, QuotaExceededError, TooManyFilesError
 from .warnings import announce_thresholds
@@ -27,14 +28,23 @@ def enabled():
     return current_app.config["CONSORTIUM_STORAGE_QUOTAS_ENABLED"]
 
 
-def tenant_for_deposit(identity, record):
+def _targeted_tenants(record, data):
+    """Libraries whose community the deposit targets (review in DATA or on RECORD)."""
+    receiver = (((data or {}).get("parent") or {}).get("review") or {}).get("receiver") or {}
+    if receiver.get("community"):
+        tenant = TenantModel.query.filter_by(community_id=str(receiver["community"])).first()
+        return [tenant] if tenant else []
+    return tenants_of_record(record)
+
+
+def tenant_for_deposit(identity, record, data=None):
     """The library a new deposit is charged to.
 
     The community it targets, else the library of the host it is created on,
     else the depositor's library. A depositor of several libraries must say
     which (by host or by targeting its community).
     """
-    targeted = tenants_of_record(record)
+    targeted = _targeted_tenants(record, data)
     if len(targeted) == 1:
         return targeted[0]
     host_tenant = getattr(g, "tenant", None)
@@ -66,7 +76,7 @@ class TenantStorageComponent(ServiceComponent):
 
     def create(self, identity, data=None, record=None, **kwargs):
         if enabled() and record.bucket is not None:
-            tenant = tenant_for_deposit(identity, record)
+            tenant = tenant_for_deposit(identity, record, data)
             if tenant is not None:
                 accounts.place(record.bucket, accounts.account_of(tenant))
 

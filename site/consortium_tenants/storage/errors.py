@@ -2,7 +2,7 @@
 
 import json
 
-from invenio_rest.errors import RESTException
+from flask_resources import HTTPJSONException
 
 
 def _size(value):
@@ -13,8 +13,11 @@ def _size(value):
         value /= 1000
 
 
-class StorageError(RESTException):
-    """An upload refused; the body carries machine-readable details."""
+class StorageError(HTTPJSONException):
+    """An upload refused; the body carries machine-readable details.
+
+    An HTTPJSONException, so REST resources pass it through unchanged.
+    """
 
     details = {}
 

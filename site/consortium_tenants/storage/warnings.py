@@ -51,13 +51,23 @@ class TenantUsageContext(ContextGenerator):
         notification.context.update({
             "names": tenant.names,
             "usage": accounts.usage(account),
-            "managers": [
-                {"id": str(u.id), "email": u.email, "preferences": u.preferences or {}}
-                for u in (role.users if role else []) if u.active
-            ],
+            "managers": [_recipient(u) for u in (role.users if role else []) if u.active],
             "link": f"{current_app.config['SITE_UI_URL']}/communities/{tenant.slug}",
         })
         return notification
+
+
+def _recipient(user):
+    """A manager as the e-mail backend and the preference filter read it."""
+    preferences = user.preferences or {}
+    return {
+        "id": str(user.id),
+        "email": user.email,
+        "preferences": {
+            "locale": preferences.get("locale"),
+            "notifications": dict(preferences.get("notifications") or {}),
+        },
+    }
 
 
 class TenantManagersRecipient(RecipientGenerator):
