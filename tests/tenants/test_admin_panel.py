@@ -72,3 +72,23 @@ def test_panel_posts_need_a_csrf_token(app, admin_browser, client):
     assert res.status_code == 400
     assert "reload the page" in res.get_data(as_text=True)
     assert client.get(f"/api/tenants/{slug}").status_code == 404
+
+
+def test_panel_sets_quota_and_shows_usage(admin_browser, client):
+    slug = f"panel-{secrets.token_hex(3)}"
+    assert admin_browser.post("/administration/tenants", data=form(slug)).status_code == 302
+    edit = {**form(slug), "action": "update", "quota": "2 GB", "max_file_size": "300 MB",
+            "max_files": "12"}
+    res = admin_browser.post("/administration/tenants", data=edit)
+    assert res.status_code == 302
+    storage = client.get(f"/api/tenants/{slug}").json["storage"]
+    assert storage == {"quota": 2 * 10**9, "max_file_size": 300 * 10**6, "max_files": 12}
+
+    page = admin_browser.get(f"/administration/tenants?edit={slug}").get_data(as_text=True)
+    assert 'value="2 GB"' in page and 'value="300 MB"' in page
+    assert f'data-tenant="{slug}"' in page and 'data-quota="2000000000"' in page
+
+    res = admin_browser.post("/administration/tenants", data={**edit, "quota": "a lot"})
+    assert res.status_code == 400
+    assert "storage.quota" in res.get_data(as_text=True)
+    assert client.get(f"/api/tenants/{slug}").json["storage"]["quota"] == 2 * 10**9

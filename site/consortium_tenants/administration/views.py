@@ -29,9 +29,31 @@ def form_to_tenant(form):
             k: form[k] for k in ("primary_color", "secondary_color", "footer_text") if form.get(k)
         },
     }
+    if any(key in form for key in STORAGE_FIELDS):
+        data["storage"] = {key: form.get(key) or None for key in STORAGE_FIELDS}
+        if data["storage"]["max_files"]:
+            data["storage"]["max_files"] = _whole_number(data["storage"]["max_files"])
     if form.get("slug"):
         data["slug"] = form["slug"]
     return data
+
+
+STORAGE_FIELDS = ("quota", "max_file_size", "max_files")
+
+
+def _whole_number(text):
+    """The form's text as an int when it is one (else left for validation)."""
+    return int(text) if text.strip().isdigit() else text
+
+
+def human_size(value):
+    """Bytes as the panel shows and accepts them (decimal units)."""
+    if not value:
+        return ""
+    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if value >= factor and value % (factor // 10) == 0:
+            return f"{value / factor:g} {unit}"
+    return str(value)
 
 
 def flatten(messages, prefix=""):
@@ -55,8 +77,11 @@ class TenantsAdminView(AdminView):
     template = "consortium_tenants/admin/tenants.html"
 
     def render(self, **kwargs):
-        """Every form of the panel carries a CSRF token."""
-        return super().render(csrf_token=generate_csrf(), **kwargs)
+        """Every form of the panel carries a CSRF token; rows show storage use."""
+        usage = {t["slug"]: service.storage_usage(g.identity, t["slug"])
+                 for t in kwargs.get("tenants", [])}
+        return super().render(csrf_token=generate_csrf(), usage=usage,
+                              human_size=human_size, **kwargs)
 
     def get(self):
         """The list, plus the edit form of `?edit=<slug>`."""

@@ -244,7 +244,12 @@ def measure(account):
 def reconcile(account, repair=False):
     """Compare counters and ledger with a recount; with REPAIR, fix them."""
     if repair:  # hold uploads of this library while recounting
-        db.session.refresh(account, with_for_update=True)
+        db.session.execute(
+            select(TenantStorageModel.tenant_id)
+            .where(TenantStorageModel.tenant_id == account.tenant_id)
+            .with_for_update()
+        )
+        db.session.refresh(account)
     actual = measure(account)
     ledger = dict(
         db.session.execute(
