@@ -1,0 +1,232 @@
+"""Upload benchmark: REST deposit API vs direct S3, quota module on vs off.
+
+Runs the application in-process (served over HTTP by a threaded server) on a
+database, index prefix and bucket of its own, against the same local S3
+server as everything else, and prints side by side:
+
+1. throughput of one large file (default 200 MB) uploaded through the REST
+   deposit API (init, content, commit) vs a direct boto3 upload;
+2. per-file latency of many small uploads (init + content + commit) with the
+   quota module enabled vs disabled, interleaved in rounds to share noise.
+
+Usage (services running, `scripts/services.sh start`):
+    .venv/bin/python bench/upload.py [--large-mb 200] [--small 60] [--small-kb 16]
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
+PG_PORT = int(os.environ.get("PG_PORT", 5433))
+REDIS = f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', 6380)}"
+BENCH_CONFIG = {
+    "SQLALCHEMY_DATABASE_URI":
+        f"postgresql+psycopg2://consortium:consortium@127.0.0.1:{PG_PORT}/consortium_bench",
+    "SEARCH_INDEX_PREFIX": "bench-consortium-",
+    "CONSORTIUM_S3_BUCKET": "consortium-bench",
+    "CELERY_TASK_ALWAYS_EAGER": True,
+    "BROKER_URL": f"{REDIS}/14",
+    "CELERY_BROKER_URL": f"{REDIS}/14",
+    "CACHE_REDIS_URL": f"{REDIS}/15",
+    "RATELIMIT_ENABLED": False,
+    "MAIL_SUPPRESS_SEND": True,
+    "CONSORTIUM_STORAGE_DEFAULTS": {"quota": 10**12, "max_file_size": 10**11, "max_files": 10000},
+}
+
+
+def make_app():
+    """The application on the bench database, initialised by `platform init`."""
+    instance = LOCAL / "bench-instance"
+    instance.mkdir(parents=True, exist_ok=True)
+    for name in ("invenio.cfg", "templates", "app_data"):
+        link = instance / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+    os.environ["INVENIO_INSTANCE_PATH"] = str(instance)
+    os.environ["INVENIO_STATIC_FOLDER"] = str(LOCAL / "instance" / "static")
+    from invenio_app.cli import cli
+    from invenio_app.factory import create_app
+
+    app = create_app(**BENCH_CONFIG)
+    result = app.test_cli_runner().invoke(cli, ["platform", "init"])
+    if result.exit_code != 0:
+        sys.exit(f"platform init failed:\n{result.output}")
+    return app
+
+
+def api_app_of(app):
+    """The REST application mounted at /api (its config is separate)."""
+    wsgi = app.wsgi_app
+    while not hasattr(wsgi, "mounts"):
+        wsgi = wsgi.app
+    mounted = wsgi.mounts["/api"]
+    return getattr(mounted, "__self__", mounted)
+
+
+def serve(app):
+    """Serve APP over HTTP on a free port; return its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def bench_depositor(app):
+    """A fresh library with one depositor; returns API headers."""
+    from invenio_access.permissions import system_identity
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+    from invenio_oauth2server.models import Token
+
+    from consortium_tenants.proxies import current_tenants_service as tenants
+
+    slug = f"bench-{secrets.token_hex(3)}"
+    with app.app_context():
+        tenants.create(system_identity, {
+            "slug": slug, "names": {"cs": "Měřicí knihovna", "en": "Benchmark library"},
+            "short_name": "BENCH", "contact_email": f"repo@{slug}.example",
+        })
+        user = current_datastore.create_user(email=f"dep@{slug}.example", active=True,
+                                             password=None)
+        db.session.commit()
+        tenants.add_member(system_identity, slug, {"email": user.email, "role": "depositors"})
+        token = Token.create_personal("bench", user.id, scopes=[], is_internal=False)
+        db.session.commit()
+        return slug, {"Authorization": f"Bearer {token.access_token}"}
+
+
+class Deposit:
+    """REST deposit calls of one depositor."""
+
+    def __init__(self, base, headers):
+        import requests
+
+        self.http = requests.Session()
+        self.http.headers.update(headers)
+        self.base = base
+
+    def draft(self):
+        body = {"metadata": {"title": "Benchmark", "publication_date": "2026-11-25",
+                             "resource_type": {"id": "dataset"}, "publisher": "Bench",
+                             "creators": [{"person_or_org": {"type": "personal",
+                                                             "family_name": "Bench"}}]},
+                "files": {"enabled": True}}
+        res = self.http.post(f"{self.base}/api/records", json=body)
+        res.raise_for_status()
+        return res.json()["id"]
+
+    def upload(self, draft_id, key, body, size):
+        url = f"{self.base}/api/records/{draft_id}/draft/files"
+        self.http.post(url, json=[{"key": key, "size": size}]).raise_for_status()
+        res = self.http.put(f"{url}/{key}/content", data=body,
+                            headers={"Content-Type": "application/octet-stream",
+                                     "Content-Length": str(size)})
+        res.raise_for_status()
+        self.http.post(f"{url}/{key}/commit").raise_for_status()
+
+    def discard(self, draft_id):
+        self.http.delete(f"{self.base}/api/records/{draft_id}/draft")
+
+
+def large_file(path, megabytes):
+    """A file of random bytes (written once, reused)."""
+    size = megabytes * 10**6
+    if not path.exists() or path.stat().st_size != size:
+        with open(path, "wb") as f:
+            for _ in range(megabytes):
+                f.write(os.urandom(10**6))
+    return size
+
+
+def bench_large(app, deposit, megabytes):
+    """(REST seconds, boto3 seconds, size) for one large file."""
+    from consortium_tenants.storage.s3 import s3_client
+
+    path = LOCAL / "bench" / f"large-{megabytes}mb.bin"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = large_file(path, megabytes)
+    draft_id = deposit.draft()
+    with open(path, "rb") as f:
+        start = time.perf_counter()
+        deposit.upload(draft_id, "large.bin", f, size)
+        rest = time.perf_counter() - start
+    deposit.discard(draft_id)
+    with app.app_context():
+        client = s3_client()
+        key = f"direct/{secrets.token_hex(4)}"
+        start = time.perf_counter()
+        client.upload_file(str(path), app.config["CONSORTIUM_S3_BUCKET"], key)
+        direct = time.perf_counter() - start
+        client.delete_object(Bucket=app.config["CONSORTIUM_S3_BUCKET"], Key=key)
+    return rest, direct, size
+
+
+def bench_small(api_app, deposit, count, kilobytes, rounds=4):
+    """Per-file latencies (s) of small uploads, quota module on and off."""
+    latencies = {True: [], False: []}
+    body = os.urandom(kilobytes * 1000)
+    per_round = max(1, count // rounds)
+    for _ in range(rounds):
+        for enabled in (True, False):
+            api_app.config["CONSORTIUM_STORAGE_QUOTAS_ENABLED"] = enabled
+            draft_id = deposit.draft()
+            for i in range(per_round):
+                start = time.perf_counter()
+                deposit.upload(draft_id, f"f{i}.bin", body, len(body))
+                latencies[enabled].append(time.perf_counter() - start)
+            deposit.discard(draft_id)
+    api_app.config["CONSORTIUM_STORAGE_QUOTAS_ENABLED"] = True
+    return latencies
+
+
+def bar(value, top, width=40):
+    """A text bar of VALUE on a scale of TOP."""
+    return "█" * max(1, round(width * value / top)) if top else ""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large-mb", type=int, default=200)
+    parser.add_argument("--small", type=int, default=60, help="small uploads per mode")
+    parser.add_argument("--small-kb", type=int, default=16)
+    args = parser.parse_args()
+
+    print("Preparing the bench instance (database consortium_bench) …", file=sys.stderr)
+    app = make_app()
+    api_app = api_app_of(app)
+    base = serve(app)
+    slug, headers = bench_depositor(app)
+    deposit = Deposit(base, headers)
+
+    print(f"Large file: {args.large_mb} MB …", file=sys.stderr)
+    rest, direct, size = bench_large(app, deposit, args.large_mb)
+    print(f"Small files: {args.small} × {args.small_kb} kB per mode …", file=sys.stderr)
+    small = bench_small(api_app, deposit, args.small, args.small_kb)
+
+    rest_mbs, direct_mbs = size / rest / 1e6, size / direct / 1e6
+    print(f"\n== Large file, {size / 1e6:.0f} MB, same S3 server (S3Proxy, filesystem) ==")
+    top = max(rest_mbs, direct_mbs)
+    print(f"REST deposit API  {rest_mbs:8.1f} MB/s  {rest:6.2f} s  {bar(rest_mbs, top)}")
+    print(f"boto3 direct      {direct_mbs:8.1f} MB/s  {direct:6.2f} s  {bar(direct_mbs, top)}")
+    print(f"REST / direct throughput ratio: {rest_mbs / direct_mbs:.2f}")
+
+    print(f"\n== Small uploads, {args.small_kb} kB, init + content + commit ==")
+    medians = {k: statistics.median(v) * 1000 for k, v in small.items()}
+    p95 = {k: sorted(v)[int(0.95 * (len(v) - 1))] * 1000 for k, v in small.items()}
+    top = max(p95.values())
+    for enabled, label in ((True, "quota module on "), (False, "quota module off")):
+        print(f"{label}  median {medians[enabled]:6.1f} ms  p95 {p95[enabled]:6.1f} ms  "
+              f"n={len(small[enabled])}  {bar(medians[enabled], top)}")
+    print(f"on / off median latency ratio: {medians[True] / medians[False]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
