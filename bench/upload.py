@@ -14,6 +14,7 @@ Usage (services running, `scripts/services.sh start`):
 """
 
 import argparse
+import logging
 import os
 import secrets
 import statistics
@@ -74,6 +75,7 @@ def serve(app):
     """Serve APP over HTTP on a free port; return its base URL."""
     from werkzeug.serving import make_server
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}"

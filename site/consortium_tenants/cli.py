@@ -10,6 +10,7 @@ from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
+from .storage.units import format_size
 from .tenants.errors import TenantError, TenantNotFound
 
 
@@ -173,16 +174,6 @@ def load(path):
     click.echo(f"{len(entries)} member libraries loaded")
 
 
-def _size(value):
-    """Bytes as GB/MB for tables."""
-    if value is None:
-        return "-"
-    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if value >= factor:
-            return f"{value / factor:.1f} {unit}"
-    return f"{value} B"
-
-
 def _bar(percent, width=20):
     """A text bar of PERCENT used, for comparing libraries at a glance."""
     if percent is None:
@@ -215,8 +206,8 @@ def quota(slug, quota, max_file_size, max_files):
         own = {**service.get(slug).storage, **changes}
         tenant = run(service.update, slug, {"storage": own})
     limits = tenant["storage"]
-    click.echo(f"{slug}: quota {_size(limits['quota'])}, "
-               f"max file size {_size(limits['max_file_size'])}, "
+    click.echo(f"{slug}: quota {format_size(limits['quota'])}, "
+               f"max file size {format_size(limits['max_file_size'])}, "
                f"max files per record {limits['max_files'] or '-'}")
 
 
@@ -257,7 +248,7 @@ def _print_report(report):
     use = report["usage"]
     percent = f"{use['percent']:5.1f} %" if use["percent"] is not None else "    - "
     click.echo(f"{report['tenant']:<14} {_bar(use['percent'])} {percent}  "
-               f"{_size(use['bytes']):>9} of {_size(use['quota']):>9}  {use['files']} files")
+               f"{format_size(use['bytes']):>9} of {format_size(use['quota']):>9}  {use['files']} files")
     if "actual" in report:
         drift = report["drift"]
         if report["consistent"]:
@@ -269,8 +260,8 @@ def _print_report(report):
                        f"{len(report['stale_files'])} stale: {state}")
     s3 = report.get("s3")
     if s3 and s3.get("checked"):
-        click.echo(f"    S3: {s3['objects']} objects, {_size(s3['object_bytes'])}; "
-                   f"orphaned {len(s3['orphaned'])} ({_size(s3['orphaned_bytes'])}), "
+        click.echo(f"    S3: {s3['objects']} objects, {format_size(s3['object_bytes'])}; "
+                   f"orphaned {len(s3['orphaned'])} ({format_size(s3['orphaned_bytes'])}), "
                    f"missing {len(s3['missing'])}, size mismatch {len(s3['size_mismatch'])}")
         for key in s3["orphaned"][:20]:
             click.echo(f"      orphaned: {key}")

@@ -12,6 +12,7 @@ from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
 
 from ..proxies import current_tenants_service as service
+from ..storage.units import form_size, format_size
 from ..tenants.errors import TenantError
 
 
@@ -46,16 +47,6 @@ def _whole_number(text):
     return int(text) if text.strip().isdigit() else text
 
 
-def human_size(value):
-    """Bytes as the panel shows and accepts them (decimal units)."""
-    if not value:
-        return ""
-    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if value >= factor and value % (factor // 10) == 0:
-            return f"{value / factor:g} {unit}"
-    return str(value)
-
-
 def flatten(messages, prefix=""):
     """'field: message' lines of a marshmallow error dict."""
     if isinstance(messages, dict):
@@ -81,7 +72,7 @@ class TenantsAdminView(AdminView):
         usage = {t["slug"]: service.storage_usage(g.identity, t["slug"])
                  for t in kwargs.get("tenants", [])}
         return super().render(csrf_token=generate_csrf(), usage=usage,
-                              human_size=human_size, **kwargs)
+                              form_size=form_size, format_size=format_size, **kwargs)
 
     def get(self):
         """The list, plus the edit form of `?edit=<slug>`."""

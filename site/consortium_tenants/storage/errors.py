@@ -4,13 +4,7 @@ import json
 
 from flask_resources import HTTPJSONException
 
-
-def _size(value):
-    """Bytes in a unit people read (decimal, as disks and S3 bills do)."""
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
+from .units import format_size
 
 
 class StorageError(HTTPJSONException):
@@ -36,9 +30,9 @@ class QuotaExceededError(StorageError):
             "tenant": tenant.slug, "usage": usage, "quota": quota, "requested": requested,
         }
         super().__init__(description=(
-            f"The upload of {_size(requested)} would exceed the storage quota of "
-            f"'{tenant.names['en']}' ({tenant.slug}): {_size(usage)} of "
-            f"{_size(quota)} used. Nothing was stored."
+            f"The upload of {format_size(requested)} would exceed the storage quota of "
+            f"'{tenant.names['en']}' ({tenant.slug}): {format_size(usage)} of "
+            f"{format_size(quota)} used. Nothing was stored."
         ))
 
 
@@ -52,7 +46,7 @@ class FileTooLargeError(StorageError):
             "tenant": tenant.slug, "file": key, "requested": size, "max_file_size": limit,
         }
         super().__init__(description=(
-            f"File '{key}' ({_size(size)}) is larger than the {_size(limit)} "
+            f"File '{key}' ({format_size(size)}) is larger than the {format_size(limit)} "
             f"'{tenant.names['en']}' ({tenant.slug}) accepts per file."
         ))
 

@@ -16,6 +16,8 @@ from marshmallow import (
 )
 from marshmallow_utils.fields import SanitizedUnicode
 
+from ..storage.units import parse_size
+
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 HOST_RE = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
@@ -69,28 +71,16 @@ class BrandingSchema(Schema):
     footer_text = PlainText(max_length=500)
 
 
-SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKMGT]i?B|B)?\s*$")
-SIZE_UNITS = {
-    None: 1, "B": 1, "kB": 10**3, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
-    "KiB": 2**10, "kiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
-}
-
-
 class ByteSize(fields.Field):
     """Bytes as an integer or a text like "10 GB", "500 MiB"."""
 
     default_error_messages = {"invalid": 'Not a size: give bytes or e.g. "10 GB", "500 MiB".'}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
+        try:
+            number = parse_size(value)
+        except ValueError:
             raise self.make_error("invalid")
-        if isinstance(value, int):
-            number = value
-        else:
-            match = SIZE_RE.match(str(value))
-            if not match or match.group(2) not in SIZE_UNITS:
-                raise self.make_error("invalid")
-            number = int(float(match.group(1)) * SIZE_UNITS[match.group(2)])
         if number < 1:
             raise ValidationError("Must be at least 1 byte.")
         return number
