@@ -9,6 +9,7 @@ so every test also depends on the set-up path that `make run` uses.
 import os
 import secrets
 import shutil
+import threading
 
 import pytest
 from flask.testing import FlaskClient
@@ -213,3 +214,15 @@ def configure(app, api_app):
     yield _set
     for flask_app, key, value in reversed(saved):
         flask_app.config[key] = value
+
+
+@pytest.fixture(scope="session")
+def http_server(app):
+    """The application served over HTTP by a threaded server (one thread per request)."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

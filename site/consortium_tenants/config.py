@@ -48,3 +48,9 @@ CONSORTIUM_STORAGE_QUOTAS_ENABLED = True
 
 CONSORTIUM_S3_ACL = "private"
 """Canned ACL sent with every S3 write (see storage.s3.ExplicitAclS3Storage)."""
+
+CONSORTIUM_OAI_PAGE_SIZE = 100
+"""Records per OAI-PMH list response."""
+
+CONSORTIUM_OAI_TOKEN_TTL = 24 * 3600
+"""Seconds a resumption token stays valid (stateless: nothing expires server-side)."""

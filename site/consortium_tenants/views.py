@@ -36,6 +36,39 @@ def deposit_storage_warning():
     return banner_for(tenant)
 
 
+def _oai_response(tenant, base_url):
+    from flask import Response, request
+
+    from .oai.provider import Endpoint, Request
+
+    body = Request(Endpoint(tenant, base_url), request.values).respond()
+    return Response(body, content_type="text/xml; charset=utf-8")
+
+
+def serve_oai(response=None):
+    """`/oai2d`: the consortium endpoint, or a library's on its own host.
+
+    Answered before routing, so it takes the place of invenio-oaiserver's view.
+    """
+    from flask import g, request
+
+    if request.path.rstrip("/") != "/oai2d":
+        return None
+    return _oai_response(getattr(g, "tenant", None), request.base_url.rstrip("/"))
+
+
+def oai_tenant_path(slug):
+    """`/oai2d/<slug>`: a library's endpoint for harvesters that cannot use its host."""
+    from flask import abort, request
+
+    from .tenants.models import TenantModel
+
+    tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
+    if tenant is None:
+        abort(404)
+    return _oai_response(tenant, request.base_url.rstrip("/"))
+
+
 def create_templates_blueprint(app):
     """Templates (e-mail notifications) for the REST app, where Celery tasks run too."""
     return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
@@ -47,6 +80,8 @@ def create_ui_blueprint(app):
         "consortium_tenants_ui", __name__, template_folder="templates"
     )
     blueprint.before_app_request(resolve_tenant)
+    blueprint.before_app_request(serve_oai)  # after resolve_tenant: needs g.tenant
+    blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path)
 
     @blueprint.app_context_processor
     def tenant_context():

@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from helpers import (
     ROOT,
@@ -19,16 +18,6 @@ from helpers import (
     tenant_objects,
     upload,
 )
-
-
-@pytest.fixture(scope="module")
-def http_server(app):
-    """The application served over HTTP by a threaded server (one thread per request)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def test_parallel_uploads_never_pass_the_quota(client, storage_tenant, http_server, s3):

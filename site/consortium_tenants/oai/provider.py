@@ -1,0 +1,373 @@
+"""OAI-PMH 2.0 request handling over the published-records index.
+
+An *endpoint* is the consortium (every library's records, every library a set)
+or one library (its records, its set and its collections as sub-sets
+`slug:collection`). Sets are read live from the tenant registry and the
+communities, so they follow creation, renaming and deletion of libraries.
+Records are paged with `search_after` on (updated, id) and stateless tokens
+(tokens.py); deleted records answer with status="deleted" (persistent);
+restricted records are never shown.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from invenio_access.permissions import system_identity
+from invenio_communities.proxies import current_communities
+from invenio_search import current_search_client
+from invenio_search.utils import build_alias_name
+from lxml import etree
+from werkzeug.utils import import_string
+
+from ..tenants.models import TenantModel
+from . import tokens
+
+NS_OAI = "http://www.openarchives.org/OAI/2.0/"
+NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+NS_ID = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+
+ARGUMENTS = {  # verb: (required, optional); resumptionToken is exclusive
+    "Identify": (set(), set()),
+    "ListMetadataFormats": (set(), {"identifier"}),
+    "ListSets": (set(), {"resumptionToken"}),
+    "GetRecord": ({"identifier", "metadataPrefix"}, set()),
+    "ListIdentifiers": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
+    "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
+}
+
+
+class OAIError(Exception):
+    """An OAI-PMH error condition: its code and a message for the harvester."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _q(tag):
+    return f"{{{NS_OAI}}}{tag}"
+
+
+def _sub(parent, tag, text=None, **attrs):
+    element = etree.SubElement(parent, _q(tag), {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def datestamp(value):
+    """An index timestamp at the protocol's second granularity."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_date(value, argument, end=False):
+    """A from/until argument (day or second granularity) as a UTC datetime."""
+    for fmt, length in (("%Y-%m-%dT%H:%M:%SZ", 20), ("%Y-%m-%d", 10)):
+        try:
+            if len(value) == length:
+                moment = datetime.strptime(value, fmt).replace(tzinfo=timezone.utc)
+                if end:  # until is inclusive: up to the end of its second or day
+                    moment += timedelta(seconds=1) if length == 20 else timedelta(days=1)
+                return moment, length
+        except ValueError:
+            pass
+    raise OAIError("badArgument", f"{argument}={value!r} is not a UTC date "
+                                  "(YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).")
+
+
+class Endpoint:
+    """One OAI-PMH repository: the consortium (tenant None) or one library."""
+
+    def __init__(self, tenant, base_url):
+        self.tenant, self.base_url = tenant, base_url
+        self.scope = tenant.slug if tenant else "consortium"
+        self._sets = None
+
+    # --- sets ----------------------------------------------------------------
+    def sets(self):
+        """setSpec → (name, description, community id) of this endpoint."""
+        if self._sets is None:
+            tenants = [self.tenant] if self.tenant else TenantModel.query.order_by(TenantModel.slug)
+            self._sets = {}
+            for tenant in tenants:
+                self._sets[tenant.slug] = (
+                    f"{tenant.names['cs']} / {tenant.names['en']}",
+                    f"Records of the member library {tenant.names['en']} "
+                    f"({tenant.names['cs']}).",
+                    str(tenant.community_id),
+                )
+                for child in self._subcommunities(tenant):
+                    meta = child.get("metadata", {})
+                    self._sets[f"{tenant.slug}:{child['slug']}"] = (
+                        meta.get("title", child["slug"]), meta.get("description") or "",
+                        child["id"],
+                    )
+        return self._sets
+
+    @staticmethod
+    def _subcommunities(tenant):
+        result = current_communities.service.search(
+            system_identity, params={"q": f'parent.id:"{tenant.community_id}"', "size": 100}
+        )
+        return list(result.hits)
+
+    def set_specs(self, community_ids):
+        """setSpecs of a record in COMMUNITY_IDS, as this endpoint names them."""
+        by_id = {cid: spec for spec, (_, _, cid) in self.sets().items()}
+        return sorted(by_id[c] for c in community_ids if c in by_id)
+
+    # --- records -------------------------------------------------------------
+    @staticmethod
+    def _index():
+        return build_alias_name("rdmrecords-records")
+
+    def _query(self, set_spec=None, start=None, end=None):
+        communities = (
+            [self.sets()[set_spec][2]] if set_spec
+            else [spec[2] for spec in self.sets().values()] if self.tenant else None
+        )
+        filters = [{"bool": {"should": [
+            {"term": {"access.record": "public"}},
+            {"bool": {"must_not": {"term": {"deletion_status": "P"}}}},
+        ]}}]
+        if communities is not None:
+            filters.append({"terms": {"parent.communities.ids": communities}})
+        if start or end:
+            bounds = {}
+            if start:
+                bounds["gte"] = start.isoformat()
+            if end:
+                bounds["lt"] = end.isoformat()
+            filters.append({"range": {"updated": bounds}})
+        return {"bool": {"filter": filters}}
+
+    def search(self, query, size, after=None, total=True):
+        body = {"query": query, "size": size, "sort": [{"updated": "asc"}, {"id": "asc"}],
+                "track_total_hits": total}
+        if after:
+            body["search_after"] = after
+        return current_search_client.search(index=self._index(), body=body)
+
+    def find(self, identifier):
+        """The search hit of IDENTIFIER in this endpoint, or idDoesNotExist."""
+        query = self._query()
+        query["bool"]["filter"].append({"term": {"id": identifier.rsplit(":", 1)[-1]}})
+        hits = [hit for hit in self.search(query, 1, total=False)["hits"]["hits"]
+                if oai_identifier(hit["_source"]) == identifier]
+        if not hits:
+            raise OAIError("idDoesNotExist", f"No record {identifier!r} in this repository.")
+        return hits[0]
+
+    def earliest(self):
+        body = {"query": self._query(), "size": 0,
+                "aggs": {"first": {"min": {"field": "updated"}}}}
+        value = current_search_client.search(index=self._index(), body=body)[
+            "aggregations"]["first"].get("value_as_string")
+        return datestamp(value) if value else "2000-01-01T00:00:00Z"
+
+
+class Request:
+    """One OAI-PMH request on an endpoint: arguments in, XML document out."""
+
+    def __init__(self, endpoint, args):
+        self.endpoint, self.args = endpoint, args
+        self.root = etree.Element(_q("OAI-PMH"), nsmap={None: NS_OAI, "xsi": NS_XSI})
+        self.root.set(f"{{{NS_XSI}}}schemaLocation", f"{NS_OAI} {OAI_SCHEMA}")
+        _sub(self.root, "responseDate",
+             datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self.request = _sub(self.root, "request", endpoint.base_url)
+
+    def respond(self):
+        """The response document (bytes), errors included as the protocol says."""
+        answer = None
+        try:
+            verb = self._check_arguments()
+            answer = _sub(self.root, verb)
+            getattr(self, verb)(answer)
+        except OAIError as error:
+            if answer is not None:
+                self.root.remove(answer)
+            if error.code in ("badVerb", "badArgument"):
+                self.request.attrib.clear()
+            _sub(self.root, "error", error.message, code=error.code)
+        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+
+    # --- arguments -------------------------------------------------------------
+    def _check_arguments(self):
+        verbs = self.args.getlist("verb")
+        if len(verbs) != 1 or verbs[0] not in ARGUMENTS:
+            raise OAIError("badVerb", "Missing, repeated or unknown verb; use one of "
+                                      + ", ".join(ARGUMENTS) + ".")
+        verb = verbs[0]
+        required, optional = ARGUMENTS[verb]
+        given = set(self.args) - {"verb"}
+        for name in given:
+            if len(self.args.getlist(name)) > 1:
+                raise OAIError("badArgument", f"Argument {name} is repeated.")
+        if given - required - optional:
+            raise OAIError("badArgument", "Illegal argument(s) for " + verb + ": "
+                           + ", ".join(sorted(given - required - optional)) + ".")
+        if "resumptionToken" in given:
+            if given != {"resumptionToken"}:
+                raise OAIError("badArgument", "resumptionToken is an exclusive argument.")
+        elif required - given:
+            raise OAIError("badArgument", "Missing argument(s): "
+                           + ", ".join(sorted(required - given)) + ".")
+        self.request.set("verb", verb)
+        for name in sorted(given):
+            self.request.set(name, self.args[name])
+        return verb
+
+    def _format(self, prefix):
+        formats = current_app.config["OAISERVER_METADATA_FORMATS"]
+        if prefix not in formats:
+            raise OAIError("cannotDisseminateFormat",
+                           f"Unknown metadataPrefix {prefix!r}; see ListMetadataFormats.")
+        return formats[prefix]
+
+    # --- verbs -----------------------------------------------------------------
+    def Identify(self, element):
+        tenant = self.endpoint.tenant
+        name = (f"{tenant.names['cs']} / {tenant.names['en']}" if tenant
+                else current_app.config["THEME_SITENAME"])
+        emails = ([tenant.contact_email] if tenant
+                  else current_app.config["OAISERVER_ADMIN_EMAILS"])
+        _sub(element, "repositoryName", str(name))
+        _sub(element, "baseURL", self.endpoint.base_url)
+        _sub(element, "protocolVersion", "2.0")
+        for email in emails:
+            _sub(element, "adminEmail", email)
+        _sub(element, "earliestDatestamp", self.endpoint.earliest())
+        _sub(element, "deletedRecord", "persistent")
+        _sub(element, "granularity", "YYYY-MM-DDThh:mm:ssZ")
+        description = _sub(element, "description")
+        prefix = current_app.config["OAISERVER_ID_PREFIX"]
+        oai_id = etree.SubElement(description, f"{{{NS_ID}}}oai-identifier",
+                                  nsmap={None: NS_ID})
+        oai_id.set(f"{{{NS_XSI}}}schemaLocation",
+                   f"{NS_ID} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd")
+        for tag, text in (("scheme", "oai"), ("repositoryIdentifier", prefix),
+                          ("delimiter", ":"), ("sampleIdentifier", f"oai:{prefix}:abcde-12345")):
+            etree.SubElement(oai_id, f"{{{NS_ID}}}{tag}").text = text
+
+    def ListMetadataFormats(self, element):
+        if "identifier" in self.args:
+            self.endpoint.find(self.args["identifier"])
+        for prefix, spec in current_app.config["OAISERVER_METADATA_FORMATS"].items():
+            fmt = _sub(element, "metadataFormat")
+            _sub(fmt, "metadataPrefix", prefix)
+            _sub(fmt, "schema", spec["schema"])
+            _sub(fmt, "metadataNamespace", spec["namespace"])
+
+    def ListSets(self, element):
+        if "resumptionToken" in self.args:
+            raise OAIError("badResumptionToken", "ListSets is answered in one response.")
+        for spec, (name, description, _) in self.endpoint.sets().items():
+            item = _sub(element, "set")
+            _sub(item, "setSpec", spec)
+            _sub(item, "setName", name)
+            if description:
+                desc = _sub(item, "setDescription")
+                dc = etree.SubElement(
+                    desc, "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc",
+                    nsmap={"oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
+                           "dc": "http://purl.org/dc/elements/1.1/"})
+                dc.set(f"{{{NS_XSI}}}schemaLocation",
+                       "http://www.openarchives.org/OAI/2.0/oai_dc/ "
+                       "http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
+                etree.SubElement(dc, "{http://purl.org/dc/elements/1.1/}description").text = \
+                    description
+
+    def GetRecord(self, element):
+        spec = self._format(self.args["metadataPrefix"])
+        hit = self.endpoint.find(self.args["identifier"])
+        self._record(element, hit, spec)
+
+    def ListIdentifiers(self, element):
+        self._list(element, with_metadata=False)
+
+    def ListRecords(self, element):
+        self._list(element, with_metadata=True)
+
+    # --- lists -----------------------------------------------------------------
+    def _list_state(self):
+        """The list request as a state: from the arguments or from the token."""
+        if "resumptionToken" in self.args:
+            try:
+                return tokens.decode(self.args["resumptionToken"], self.endpoint.scope)
+            except tokens.BadToken as e:
+                raise OAIError("badResumptionToken", str(e))
+        state = {"scope": self.endpoint.scope, "prefix": self.args["metadataPrefix"],
+                 "set": self.args.get("set"), "from": self.args.get("from"),
+                 "until": self.args.get("until"), "after": None, "cursor": 0}
+        granularities = set()
+        for key, end in (("from", False), ("until", True)):
+            if state[key]:
+                granularities.add(parse_date(state[key], key, end)[1])
+        if len(granularities) > 1:
+            raise OAIError("badArgument", "from and until must have the same granularity.")
+        if state["from"] and state["until"]:
+            if parse_date(state["from"], "from")[0] > parse_date(state["until"], "until")[0]:
+                raise OAIError("badArgument", "from is later than until.")
+        return state
+
+    def _list(self, element, with_metadata):
+        state = self._list_state()
+        spec = self._format(state["prefix"])
+        if state["set"] and state["set"] not in self.endpoint.sets():
+            raise OAIError("noRecordsMatch", f"No set {state['set']!r} in this repository.")
+        query = self.endpoint._query(
+            state["set"],
+            parse_date(state["from"], "from")[0] if state["from"] else None,
+            parse_date(state["until"], "until", end=True)[0] if state["until"] else None,
+        )
+        size = current_app.config["CONSORTIUM_OAI_PAGE_SIZE"]
+        result = self.endpoint.search(query, size, after=state["after"])
+        hits, total = result["hits"]["hits"], result["hits"]["total"]["value"]
+        if not hits:
+            if state["cursor"] == 0:
+                raise OAIError("noRecordsMatch", "No records match the request.")
+        for hit in hits:
+            if with_metadata:
+                self._record(element, hit, spec)
+            else:
+                self._header(element, hit)
+        cursor = state["cursor"] + len(hits)
+        if state["after"] is None and cursor >= total:
+            return  # complete in one response: no token
+        attrs = {"completeListSize": str(total), "cursor": str(state["cursor"])}
+        if cursor < total and hits:
+            token, expiry = tokens.encode({**state, "after": hits[-1]["sort"],
+                                           "cursor": cursor})
+            attrs["expirationDate"] = datetime.fromtimestamp(expiry, timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%SZ")
+            _sub(element, "resumptionToken", token, **attrs)
+        else:
+            _sub(element, "resumptionToken", None, **attrs)
+
+    def _header(self, parent, hit):
+        source = hit["_source"]
+        deleted = source.get("deletion_status", "P") != "P"
+        header = _sub(parent, "header", status="deleted" if deleted else None)
+        _sub(header, "identifier", oai_identifier(source))
+        _sub(header, "datestamp", datestamp(source["updated"]))
+        for spec in self.endpoint.set_specs(source["parent"]["communities"].get("ids", [])):
+            _sub(header, "setSpec", spec)
+        return deleted
+
+    def _record(self, parent, hit, spec):
+        record = _sub(parent, "record")
+        if self._header(record, hit):
+            return
+        metadata = _sub(record, "metadata")
+        metadata.append(import_string(spec["serializer"])(pid=None, record=hit))
+
+
+def oai_identifier(source):
+    """The record's OAI identifier as InvenioRDM minted it."""
+    oai = (source.get("pids") or {}).get("oai") or {}
+    return oai.get("identifier") or (
+        f"oai:{current_app.config['OAISERVER_ID_PREFIX']}:{source['id']}")
+

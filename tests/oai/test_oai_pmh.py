@@ -1,0 +1,220 @@
+"""OAI-PMH harvested over HTTP with Sickle: consortium and per-library endpoints."""
+
+import time
+from datetime import datetime, timezone
+
+import pytest
+import requests
+from lxml import etree
+from sickle import Sickle
+from sickle.oaiexceptions import IdDoesNotExist
+
+from helpers import minimal_record
+
+NS = {"oai": "http://www.openarchives.org/OAI/2.0/",
+      "dc": "http://purl.org/dc/elements/1.1/"}
+
+
+def _publish(client, people, community_id, title, access="public"):
+    """Deposit → submit to the library → accepted by its curator; the record JSON."""
+    dep, cur = people["depositors"], people["curators"]
+    body = minimal_record(title)
+    body["files"] = {"enabled": False}
+    body["access"] = {"record": access, "files": access}
+    body["parent"] = {"review": {"type": "community-submission",
+                                 "receiver": {"community": community_id}}}
+    draft = client.post("/api/records", headers=dep, json=body).json
+    res = client.post(f"/api/records/{draft['id']}/draft/actions/submit-review", headers=dep,
+                      json={"payload": {"content": "Ke schválení", "format": "html"}})
+    assert res.status_code == 202, res.json
+    res = client.post(f"/api/requests/{res.json['id']}/actions/accept", headers=cur, json={})
+    assert res.status_code == 200, res.json
+    return client.get(f"/api/records/{draft['id']}", headers=dep).json
+
+
+@pytest.fixture(scope="module")
+def harvest_world(app, make_tenant, make_user):
+    """Library A: 5 public records, 1 restricted, 1 deleted; library B: 1 record."""
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    client = app.test_client()
+    a, a_people = make_tenant("oai-a")
+    b, b_people = make_tenant("oai-b")
+    public = []
+    for i in range(5):
+        public.append(_publish(client, a_people, a["community_id"], f"Sborník {i}"))
+        time.sleep(1.1)  # distinct datestamps at second granularity
+    restricted = _publish(client, a_people, a["community_id"], "Neveřejné", "restricted")
+    deleted = _publish(client, a_people, a["community_id"], "Smazaný záznam")
+    other = _publish(client, b_people, b["community_id"], "Záznam jiné knihovny")
+    admin, admin_headers = make_user()
+    current_datastore.add_role_to_user(admin, "admin")
+    db.session.commit()
+    res = client.delete(f"/api/records/{deleted['id']}/delete", headers=admin_headers,
+                        json={"removal_reason": {"id": "spam"}, "is_visible": True})
+    assert res.status_code == 204, res.json
+    current_rdm_records_service.indexer.refresh()
+    return {"a": a, "b": b, "public": public, "restricted": restricted, "deleted": deleted,
+            "other": other}
+
+
+def oai_id(record):
+    """The record's OAI identifier (restricted records get none minted)."""
+    oai = record["pids"].get("oai") or {}
+    return oai.get("identifier") or f"oai:repository.consortium.example:{record['id']}"
+
+
+def sickle(base, host=None):
+    kwargs = {"headers": {"Host": host}} if host else {}
+    return Sickle(base, max_retries=1, **kwargs)
+
+
+@pytest.fixture()
+def small_pages(configure):
+    configure(CONSORTIUM_OAI_PAGE_SIZE=2)
+
+
+def test_identify_names_the_library_on_its_host_and_path(http_server, harvest_world):
+    a = harvest_world["a"]
+    port = http_server.rsplit(":", 1)[1]
+    by_host = sickle(f"{http_server}/oai2d", host=f"{a['slug']}.localhost:{port}").Identify()
+    by_path = sickle(f"{http_server}/oai2d/{a['slug']}").Identify()
+    for identify in (by_host, by_path):
+        assert identify.repositoryName == f"{a['names']['cs']} / {a['names']['en']}"
+        assert identify.adminEmail == a["contact_email"]
+        assert identify.deletedRecord == "persistent"
+        assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
+    assert by_path.baseURL == f"{http_server}/oai2d/{a['slug']}"
+    consortium = sickle(f"{http_server}/oai2d").Identify()
+    assert consortium.repositoryName != by_host.repositoryName
+
+
+def test_sets_follow_the_tenant_registry(http_server, harvest_world, client, admin_headers):
+    a, b = harvest_world["a"], harvest_world["b"]
+    specs = {s.setSpec: s.setName for s in sickle(f"{http_server}/oai2d").ListSets()}
+    assert specs[a["slug"]] == f"{a['names']['cs']} / {a['names']['en']}"
+    assert b["slug"] in specs
+    own = [s.setSpec for s in sickle(f"{http_server}/oai2d/{a['slug']}").ListSets()]
+    assert own == [a["slug"]]
+
+    res = client.put(f"/api/tenants/{b['slug']}", headers=admin_headers,
+                     json={"names": {"cs": "Přejmenovaná", "en": "Renamed"}})
+    assert res.status_code == 200
+    specs = {s.setSpec: s.setName for s in sickle(f"{http_server}/oai2d").ListSets()}
+    assert specs[b["slug"]] == "Přejmenovaná / Renamed"
+
+
+def test_full_harvest_of_a_library_pages_with_tokens(http_server, harvest_world, small_pages):
+    world, a = harvest_world, harvest_world["a"]
+    expected = {oai_id(r) for r in world["public"]} | {oai_id(world["deleted"])}
+    for base in (f"{http_server}/oai2d/{a['slug']}", f"{http_server}/oai2d"):
+        params = {"metadataPrefix": "oai_dc"}
+        if base.endswith("/oai2d"):
+            params["set"] = a["slug"]
+        headers = list(sickle(base).ListRecords(ignore_deleted=False, **params))
+        got = {r.header.identifier for r in headers}
+        assert got == expected, base
+        deleted = [r for r in headers if r.header.deleted]
+        assert [r.header.identifier for r in deleted] == [oai_id(world["deleted"])]
+        live = [r for r in headers if not r.header.deleted]
+        assert all(r.header.setSpecs == [a["slug"]] for r in live)
+        assert {r.metadata["title"][0] for r in live} == {f"Sborník {i}" for i in range(5)}
+    assert oai_id(world["restricted"]) not in got and oai_id(world["other"]) not in got
+
+
+def test_resumption_token_carries_size_cursor_and_expiry(http_server, harvest_world,
+                                                         small_pages):
+    a = harvest_world["a"]
+    res = requests.get(f"{http_server}/oai2d/{a['slug']}",
+                       params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    tree = etree.fromstring(res.content)
+    token = tree.find(".//oai:resumptionToken", NS)
+    assert token.get("completeListSize") == "6" and token.get("cursor") == "0"
+    expires = datetime.strptime(token.get("expirationDate"), "%Y-%m-%dT%H:%M:%SZ")
+    assert (expires.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds() > 3600
+    res = requests.get(f"{http_server}/oai2d/{a['slug']}",
+                       params={"verb": "ListIdentifiers", "resumptionToken": token.text})
+    second = etree.fromstring(res.content).find(".//oai:resumptionToken", NS)
+    assert second.get("cursor") == "2"
+    assert len(etree.fromstring(res.content).findall(".//oai:header", NS)) == 2
+
+
+def test_selective_harvest_by_datestamp(http_server, harvest_world):
+    world, a = harvest_world, harvest_world["a"]
+    base = sickle(f"{http_server}/oai2d/{a['slug']}")
+    stamps = sorted(h.datestamp for h in base.ListIdentifiers(metadataPrefix="oai_dc"))
+    third = stamps[2]
+    later = list(base.ListIdentifiers(metadataPrefix="oai_dc", **{"from": third}))
+    assert sorted(h.datestamp for h in later) == stamps[2:]
+    earlier = list(base.ListIdentifiers(metadataPrefix="oai_dc", until=third))
+    assert sorted(h.datestamp for h in earlier) == stamps[:3]
+    exactly = list(base.ListIdentifiers(metadataPrefix="oai_dc", **{"from": third}, until=third))
+    assert [h.datestamp for h in exactly] == [third]
+
+
+def test_get_record_and_formats(http_server, harvest_world):
+    world, a, b = harvest_world, harvest_world["a"], harvest_world["b"]
+    base = sickle(f"{http_server}/oai2d/{a['slug']}")
+    record = base.GetRecord(identifier=oai_id(world["public"][0]), metadataPrefix="oai_dc")
+    assert record.metadata["title"] == ["Sborník 0"]
+    prefixes = {f.metadataPrefix for f in base.ListMetadataFormats()}
+    assert {"oai_dc", "oai_datacite", "datacite", "marcxml", "dcat"} <= prefixes
+    for prefix in ("oai_datacite", "marcxml", "dcat", "datacite"):
+        base.GetRecord(identifier=oai_id(world["public"][1]), metadataPrefix=prefix)
+    # another library's record does not exist on this endpoint
+    with pytest.raises(IdDoesNotExist):
+        base.GetRecord(identifier=oai_id(world["other"]), metadataPrefix="oai_dc")
+    with pytest.raises(IdDoesNotExist):
+        base.GetRecord(identifier=oai_id(world["restricted"]), metadataPrefix="oai_dc")
+
+
+@pytest.mark.parametrize("params, error", [
+    ({}, "badVerb"),
+    ({"verb": "Harvest"}, "badVerb"),
+    ({"verb": "ListRecords"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "colour": "red"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "yesterday"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2026-01-02",
+      "until": "2026-01-01"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2026-01-01",
+      "until": "2026-01-02T00:00:00Z"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "mods"}, "cannotDisseminateFormat"),
+    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x:nope"},
+     "idDoesNotExist"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "no-such-set"}, "noRecordsMatch"),
+    ({"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": "1990-01-01"},
+     "noRecordsMatch"),
+    ({"verb": "ListRecords", "resumptionToken": "garbage"}, "badResumptionToken"),
+    ({"verb": "ListRecords", "resumptionToken": "eyJhIjoxfQ.AAAAAAAAAAAAAAAAAAAAAA"},
+     "badResumptionToken"),
+])
+def test_protocol_errors(http_server, harvest_world, params, error):
+    response = sickle(f"{http_server}/oai2d/{harvest_world['a']['slug']}").harvest(**params)
+    assert response.http_response.status_code == 200
+    found = response.xml.find(".//{http://www.openarchives.org/OAI/2.0/}error")
+    assert found is not None and found.get("code") == error, response.raw[:500]
+    request = response.xml.find("{http://www.openarchives.org/OAI/2.0/}request")
+    if error in ("badVerb", "badArgument"):
+        assert request.attrib == {}  # the spec: no attributes echoed on these errors
+
+
+def test_token_of_one_endpoint_is_refused_by_another_and_expires(
+    http_server, harvest_world, small_pages, configure
+):
+    a, b = harvest_world["a"], harvest_world["b"]
+    res = requests.get(f"{http_server}/oai2d/{a['slug']}",
+                       params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    token = etree.fromstring(res.content).find(".//oai:resumptionToken", NS).text
+    response = sickle(f"{http_server}/oai2d/{b['slug']}").harvest(
+        verb="ListIdentifiers", resumptionToken=token)
+    assert response.xml.find(".//oai:error", NS).get("code") == "badResumptionToken"
+    configure(CONSORTIUM_OAI_TOKEN_TTL=-10)
+    res = requests.get(f"{http_server}/oai2d/{a['slug']}",
+                       params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    expired = etree.fromstring(res.content).find(".//oai:resumptionToken", NS).text
+    res = requests.get(f"{http_server}/oai2d/{a['slug']}",
+                       params={"verb": "ListIdentifiers", "resumptionToken": expired})
+    error = etree.fromstring(res.content).find("oai:error", NS)
+    assert error.get("code") == "badResumptionToken" and "expired" in error.text
