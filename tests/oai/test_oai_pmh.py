@@ -1,6 +1,7 @@
 """OAI-PMH harvested over HTTP with Sickle: consortium and per-library endpoints."""
 
 import time
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -218,3 +219,29 @@ def test_token_of_one_endpoint_is_refused_by_another_and_expires(
                        params={"verb": "ListIdentifiers", "resumptionToken": expired})
     error = etree.fromstring(res.content).find("oai:error", NS)
     assert error.get("code") == "badResumptionToken" and "expired" in error.text
+
+
+SCHEMA = Path(__file__).parent / "schemas" / "OAI-PMH.xsd"
+
+
+@pytest.mark.parametrize("params", [
+    {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"},
+    {"verb": "ListMetadataFormats"},
+    {"verb": "Nonsense"},
+    {"verb": "ListRecords", "metadataPrefix": "mods"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "no-such-set"},
+    {"verb": "ListRecords", "resumptionToken": "garbage"},
+])
+def test_responses_validate_against_the_oai_pmh_schema(http_server, harvest_world, params,
+                                                       small_pages):
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    base = f"{http_server}/oai2d/{harvest_world['a']['slug']}"
+    res = requests.get(base, params=params)
+    document = etree.fromstring(res.content)
+    assert schema.validate(document), schema.error_log
+    token = document.find(".//oai:resumptionToken", NS)
+    while token is not None and token.text:  # every page of a list
+        res = requests.get(base, params={"verb": params["verb"], "resumptionToken": token.text})
+        document = etree.fromstring(res.content)
+        assert schema.validate(document), schema.error_log
+        token = document.find(".//oai:resumptionToken", NS)
