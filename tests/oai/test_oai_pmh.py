@@ -245,3 +245,34 @@ def test_responses_validate_against_the_oai_pmh_schema(http_server, harvest_worl
         document = etree.fromstring(res.content)
         assert schema.validate(document), schema.error_log
         token = document.find(".//oai:resumptionToken", NS)
+
+
+def test_collections_of_a_library_are_sub_sets(app, http_server, make_tenant, client):
+    from invenio_access.permissions import system_identity
+    from invenio_communities.proxies import current_communities
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    tenant, people = make_tenant("oai-sub")
+    child_slug = f"rukopisy-{tenant['slug'][-6:]}"
+    res = client.post("/api/communities", headers=people["managers"], json={
+        "slug": child_slug, "access": {"visibility": "public"},
+        "metadata": {"title": "Rukopisy", "description": "Digitalizované rukopisy"}})
+    assert res.status_code == 201, res.json
+    child = res.json
+    current_communities.service.bulk_update_parent(
+        system_identity, [child["id"]], tenant["community_id"])
+    current_communities.service.indexer.refresh()
+    curators = {**people, "curators": people["managers"]}  # the child's owner reviews
+    in_child = _publish(client, curators, child["id"], "Rukopis z fondu")
+    in_library = _publish(client, people, tenant["community_id"], "Běžný záznam")
+    current_rdm_records_service.indexer.refresh()
+
+    base = sickle(f"{http_server}/oai2d/{tenant['slug']}")
+    sets = {s.setSpec: s.setName for s in base.ListSets()}
+    assert sets == {tenant["slug"]: f"{tenant['names']['cs']} / {tenant['names']['en']}",
+                    f"{tenant['slug']}:{child_slug}": "Rukopisy"}
+    sub = list(base.ListIdentifiers(metadataPrefix="oai_dc", set=f"{tenant['slug']}:{child_slug}"))
+    assert [h.identifier for h in sub] == [oai_id(in_child)]
+    everything = {h.identifier for h in base.ListIdentifiers(metadataPrefix="oai_dc")}
+    assert everything == {oai_id(in_child), oai_id(in_library)}
+    assert f"{tenant['slug']}:{child_slug}" in sub[0].setSpecs

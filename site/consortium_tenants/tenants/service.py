@@ -122,6 +122,7 @@ class TenantService:
             },
             "metadata": {**TenantService._community_names(tenant), "type": {"id": "organization"}},
             "theme": TenantService._community_theme(tenant),
+            "children": {"allow": True},  # the library's collections (OAI sub-sets)
         }
 
     @staticmethod
