@@ -276,3 +276,24 @@ def test_collections_of_a_library_are_sub_sets(app, http_server, make_tenant, cl
     everything = {h.identifier for h in base.ListIdentifiers(metadataPrefix="oai_dc")}
     assert everything == {oai_id(in_child), oai_id(in_library)}
     assert f"{tenant['slug']}:{child_slug}" in sub[0].setSpecs
+
+
+def test_fast_oai_dc_is_identical_to_invenio_rdm_output(app, harvest_world):
+    from flask import g
+    from flask_principal import AnonymousIdentity
+    from invenio_rdm_records.oai import dublincore_etree as rdm_dublincore
+    from invenio_search import current_search_client
+    from invenio_search.utils import build_alias_name
+
+    from consortium_tenants.oai.formats import dublincore_etree
+
+    ids = [r["id"] for r in harvest_world["public"]]
+    hits = current_search_client.search(
+        index=build_alias_name("rdmrecords-records"),
+        body={"query": {"terms": {"id": ids}}, "size": len(ids)})["hits"]["hits"]
+    assert len(hits) == len(ids)
+    with app.test_request_context("/oai2d"):
+        g.identity = AnonymousIdentity()
+        for hit in hits:
+            assert etree.tostring(dublincore_etree(None, hit)) == etree.tostring(
+                rdm_dublincore(None, hit))
