@@ -297,3 +297,54 @@ def test_fast_oai_dc_is_identical_to_invenio_rdm_output(app, harvest_world):
         for hit in hits:
             assert etree.tostring(dublincore_etree(None, hit)) == etree.tostring(
                 rdm_dublincore(None, hit))
+
+
+def test_oai_openaire_shows_public_files_only(app, http_server, make_tenant, client):
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    from helpers import upload
+
+    tenant, people = make_tenant("oai-aire")
+    dep, cur = people["depositors"], people["curators"]
+    records = {}
+    for files_access in ("public", "restricted"):
+        body = minimal_record(f"Článek se soubory {files_access}")
+        body["access"] = {"record": "public", "files": files_access}
+        body["metadata"]["languages"] = [{"id": "ces"}]
+        body["parent"] = {"review": {"type": "community-submission",
+                                     "receiver": {"community": tenant["community_id"]}}}
+        draft = client.post("/api/records", headers=dep, json=body).json
+        assert upload(client, dep, draft["id"], "clanek.pdf", b"%PDF-1.4 test").status_code == 200
+        req = client.post(f"/api/records/{draft['id']}/draft/actions/submit-review",
+                          headers=dep, json={"payload": {"content": "ok", "format": "html"}}).json
+        res = client.post(f"/api/requests/{req['id']}/actions/accept", headers=cur, json={})
+        assert res.status_code == 200, res.json
+        records[files_access] = client.get(f"/api/records/{draft['id']}", headers=dep).json
+    current_rdm_records_service.indexer.refresh()
+
+    base = f"{http_server}/oai2d/{tenant['slug']}"
+    aire = {"oaire": "http://namespace.openaire.eu/schema/oaire/",
+            "datacite": "http://datacite.org/schema/kernel-4",
+            "dc": "http://purl.org/dc/elements/1.1/"}
+    formats = requests.get(base, params={"verb": "ListMetadataFormats"}).content
+    assert b"<metadataPrefix>oai_openaire</metadataPrefix>" in formats
+    for files_access, record in records.items():
+        res = requests.get(base, params={"verb": "GetRecord", "metadataPrefix": "oai_openaire",
+                                         "identifier": oai_id(record)})
+        resource = etree.fromstring(res.content).find(".//oaire:resource", aire)
+        assert resource.findtext("datacite:titles/datacite:title", namespaces=aire) == \
+            f"Článek se soubory {files_access}"
+        assert resource.findtext(".//datacite:familyName", namespaces=aire) == "Nováková"
+        resource_type = resource.find("oaire:resourceType", aire)
+        assert resource_type.get("uri") == "http://purl.org/coar/resource_type/c_6501"
+        assert resource_type.get("resourceTypeGeneral") == "literature"
+        assert resource.findtext("dc:language", namespaces=aire) == "ces"
+        rights = resource.find("datacite:rights", aire)
+        files = resource.findall("oaire:file", aire)
+        if files_access == "public":
+            assert rights.get("rightsURI") == "http://purl.org/coar/access_right/c_abf2"
+            assert [f.text for f in files] == [
+                f"{app.config['SITE_UI_URL']}/records/{record['id']}/files/clanek.pdf?download=1"]
+        else:
+            assert rights.get("rightsURI") == "http://purl.org/coar/access_right/c_16ec"
+            assert files == [] and b"clanek.pdf" not in res.content
