@@ -348,3 +348,34 @@ def test_oai_openaire_shows_public_files_only(app, http_server, make_tenant, cli
         else:
             assert rights.get("rightsURI") == "http://purl.org/coar/access_right/c_16ec"
             assert files == [] and b"clanek.pdf" not in res.content
+
+
+def test_library_with_its_own_identifier_prefix(http_server, harvest_world, client,
+                                                admin_headers):
+    a, world = harvest_world["a"], harvest_world
+    res = client.put(f"/api/tenants/{a['slug']}", headers=admin_headers,
+                     json={"oai_identifier_prefix": "not a domain"})
+    assert res.status_code == 400
+    res = client.put(f"/api/tenants/{a['slug']}", headers=admin_headers,
+                     json={"oai_identifier_prefix": "repozitar.knihovna-a.cz"})
+    assert res.status_code == 200, res.json
+    try:
+        base = sickle(f"{http_server}/oai2d/{a['slug']}")
+        identify = etree.fromstring(base.Identify().raw.encode())
+        assert identify.findtext(
+            ".//{http://www.openarchives.org/OAI/2.0/oai-identifier}repositoryIdentifier"
+        ) == "repozitar.knihovna-a.cz"
+        record_id = world["public"][0]["id"]
+        own = f"oai:repozitar.knihovna-a.cz:{record_id}"
+        headers = {h.identifier for h in base.ListIdentifiers(metadataPrefix="oai_dc")}
+        assert own in headers and all(h.startswith("oai:repozitar.knihovna-a.cz:")
+                                      for h in headers)
+        assert base.GetRecord(identifier=own, metadataPrefix="oai_dc").header.identifier == own
+        # the consortium endpoint keeps the identifiers InvenioRDM minted
+        consortium = sickle(f"{http_server}/oai2d")
+        record = consortium.GetRecord(identifier=oai_id(world["public"][0]),
+                                      metadataPrefix="oai_dc")
+        assert record.header.identifier == oai_id(world["public"][0])
+    finally:
+        client.put(f"/api/tenants/{a['slug']}", headers=admin_headers,
+                   json={"oai_identifier_prefix": None})

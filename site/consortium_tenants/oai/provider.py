@@ -84,6 +84,17 @@ class Endpoint:
         self.tenant, self.base_url = tenant, base_url
         self.scope = tenant.slug if tenant else "consortium"
         self._sets = None
+        self.id_prefix = (tenant and tenant.oai_identifier_prefix) or None
+
+    @property
+    def repository_identifier(self):
+        return self.id_prefix or current_app.config["OAISERVER_ID_PREFIX"]
+
+    def identifier(self, source):
+        """The record's OAI identifier here: the library's own prefix when it has one."""
+        if self.id_prefix:
+            return f"oai:{self.id_prefix}:{source['id']}"
+        return oai_identifier(source)
 
     # --- sets ----------------------------------------------------------------
     def sets(self):
@@ -155,7 +166,7 @@ class Endpoint:
         query = self._query()
         query["bool"]["filter"].append({"term": {"id": identifier.rsplit(":", 1)[-1]}})
         hits = [hit for hit in self.search(query, 1, total=False)["hits"]["hits"]
-                if oai_identifier(hit["_source"]) == identifier]
+                if self.identifier(hit["_source"]) == identifier]
         if not hits:
             raise OAIError("idDoesNotExist", f"No record {identifier!r} in this repository.")
         return hits[0]
@@ -243,7 +254,7 @@ class Request:
         _sub(element, "deletedRecord", "persistent")
         _sub(element, "granularity", "YYYY-MM-DDThh:mm:ssZ")
         description = _sub(element, "description")
-        prefix = current_app.config["OAISERVER_ID_PREFIX"]
+        prefix = self.endpoint.repository_identifier
         oai_id = etree.SubElement(description, f"{{{NS_ID}}}oai-identifier",
                                   nsmap={None: NS_ID})
         oai_id.set(f"{{{NS_XSI}}}schemaLocation",
@@ -351,7 +362,7 @@ class Request:
         source = hit["_source"]
         deleted = source.get("deletion_status", "P") != "P"
         header = _sub(parent, "header", status="deleted" if deleted else None)
-        _sub(header, "identifier", oai_identifier(source))
+        _sub(header, "identifier", self.endpoint.identifier(source))
         _sub(header, "datestamp", datestamp(source["updated"]))
         for spec in self.endpoint.set_specs(source["parent"]["communities"].get("ids", [])):
             _sub(header, "setSpec", spec)

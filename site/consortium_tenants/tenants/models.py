@@ -26,6 +26,8 @@ class TenantModel(db.Model, Timestamp):
     branding = db.Column(JSON, nullable=False, default=dict)
     workflow = db.Column(JSON, nullable=False, default=dict)
     storage = db.Column(JSON, nullable=False, default=dict)
+    oai_identifier_prefix = db.Column(db.String(255), nullable=True)
+    """repositoryIdentifier of the library's own OAI-PMH endpoint, e.g. repozitar.mzk.cz."""
     community_id = db.Column(UUIDType, nullable=True)
     version_id = db.Column(db.Integer, nullable=False)
 

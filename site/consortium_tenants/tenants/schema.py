@@ -118,6 +118,9 @@ class TenantSchema(Schema):
     status = fields.String(dump_only=True)
     workflow = fields.Dict(dump_only=True)
     storage = fields.Nested(StorageLimitsSchema, load_default=dict)
+    oai_identifier_prefix = fields.String(
+        allow_none=True, load_default=None,
+        validate=validate.Regexp(HOST_RE, error="A domain name, e.g. repozitar.mzk.cz."))
     community_id = fields.UUID(dump_only=True)
     created = fields.DateTime(dump_only=True)
     updated = fields.DateTime(dump_only=True)

@@ -221,7 +221,7 @@ class TenantService:
         current = self.dump(tenant)
         merged = {k: current[k] for k in ("slug", "names", "short_name", "ror",
                                           "contact_email", "hosts", "email_domains",
-                                          "branding")}
+                                          "branding", "oai_identifier_prefix")}
         merged["storage"] = tenant.storage or {}
         merged.update({k: v for k, v in data.items() if k in merged})
         if merged["slug"] != tenant.slug:
