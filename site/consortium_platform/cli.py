@@ -146,13 +146,17 @@ def _demo_identity(user):
     from invenio_access.permissions import authenticated_user
     from invenio_access.utils import get_identity
 
+    from flask_principal import identity_loaded
+
     identity = get_identity(user)
     identity.provides.add(authenticated_user)
+    # what a login adds: community memberships (curators review submissions)
+    identity_loaded.send(current_app._get_current_object(), identity=identity)
     return identity
 
 
-def _demo_record(identity, community_id, title_cs, title_en, slug):
-    """Deposit, upload a file, submit to the library and accept: a published record."""
+def _demo_record(identity, curator, community_id, title_cs, title_en, slug):
+    """Deposit, upload a file, submit to the library, its curator accepts: published."""
     import io
 
     from invenio_access.permissions import system_identity
@@ -189,7 +193,7 @@ def _demo_record(identity, community_id, title_cs, title_en, slug):
         {"receiver": {"community": str(community_id)}, "type": "community-submission"},
     )
     request = records.review.submit(identity, draft.id)
-    requests.execute_action(system_identity, request.id, "accept")
+    requests.execute_action(curator, request.id, "accept")
 
 
 @platform.command("demo")
@@ -221,7 +225,8 @@ def demo():
             if tenants.record_count(tenant):
                 continue
             depositor = current_datastore.find_user(email=entry["members"]["depositors"][0])
+            curator = current_datastore.find_user(email=entry["members"]["curators"][0])
             for title_cs, title_en in DEMO_RECORDS:
-                _demo_record(_demo_identity(depositor), tenant.community_id,
-                             title_cs, title_en, entry["slug"])
+                _demo_record(_demo_identity(depositor), _demo_identity(curator),
+                             tenant.community_id, title_cs, title_en, entry["slug"])
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")
