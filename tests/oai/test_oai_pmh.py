@@ -106,6 +106,18 @@ def test_sets_follow_the_tenant_registry(http_server, harvest_world, client, adm
     specs = {s.setSpec: s.setName for s in sickle(f"{http_server}/oai2d").ListSets()}
     assert specs[b["slug"]] == "Přejmenovaná / Renamed"
 
+    # a library created and deleted again: its set comes and goes with it
+    from helpers import tenant_payload
+
+    slug = f"oai-gone-{b['slug'][-6:]}"
+    assert client.post("/api/tenants", headers=admin_headers,
+                       json=tenant_payload(slug)).status_code == 201
+    assert slug in {s.setSpec for s in sickle(f"{http_server}/oai2d").ListSets()}
+    assert client.delete(f"/api/tenants/{slug}", headers=admin_headers).status_code == 204
+    assert slug not in {s.setSpec for s in sickle(f"{http_server}/oai2d").ListSets()}
+    res = requests.get(f"{http_server}/oai2d/{slug}", params={"verb": "Identify"})
+    assert res.status_code == 404
+
 
 def test_full_harvest_of_a_library_pages_with_tokens(http_server, harvest_world, small_pages):
     world, a = harvest_world, harvest_world["a"]
