@@ -1,6 +1,8 @@
 """Blueprints: the REST API and the UI side (host routing, branding)."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, g, render_template
+from flask_login import login_required
+from invenio_records_resources.services.errors import PermissionDeniedError
 
 from .routing import resolve_tenant
 
@@ -69,6 +71,27 @@ def oai_tenant_path(slug):
     return _oai_response(tenant, request.base_url.rstrip("/"))
 
 
+@login_required
+def library_storage(slug):
+    """A library's storage use and limits, for its managers and consortium staff."""
+    from .proxies import current_tenants_service as service
+    from .storage.units import format_size
+    from .tenants.errors import TenantNotFound
+
+    try:
+        usage = service.storage_usage(g.identity, slug)
+        tenant = service.read(g.identity, slug)
+    except TenantNotFound:
+        abort(404)
+    except PermissionDeniedError:
+        abort(403)
+    return render_template(
+        "consortium_tenants/storage.html", tenant=tenant, usage=usage,
+        format_size=format_size,
+        thresholds=current_app.config["CONSORTIUM_STORAGE_WARNING_THRESHOLDS"],
+    )
+
+
 def create_templates_blueprint(app):
     """Templates (e-mail notifications) for the REST app, where Celery tasks run too."""
     return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
@@ -82,6 +105,7 @@ def create_ui_blueprint(app):
     blueprint.before_app_request(resolve_tenant)
     blueprint.before_app_request(serve_oai)  # after resolve_tenant: needs g.tenant
     blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path)
+    blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
 
     @blueprint.app_context_processor
     def tenant_context():

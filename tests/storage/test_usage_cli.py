@@ -89,3 +89,34 @@ def test_quota_command(app, client, storage_tenant):
     assert result.exit_code == 0 and "quota 50.0 GB" in result.output
     result = invoke_cli(app, ["tenants", "quota", "no-such-library"])
     assert result.exit_code == 1
+
+
+def test_managers_see_their_storage_page(app, client, storage_tenant):
+    from flask_security.utils import hash_password
+    from invenio_accounts.models import User
+
+    slug, people = _tenant_with_files(client, storage_tenant)
+    other_slug, other_people = _tenant_with_files(client, storage_tenant)
+    assert client.get(f"/libraries/{slug}/storage").status_code in (302, 401)
+
+    def browser_of(user):
+        db.session.expire_all()
+        account = db.session.get(User, user.id)
+        account.password = hash_password("Heslo-123456")
+        db.session.commit()
+        browser = app.test_client()
+        res = browser.post("/login/", data={"email": account.email, "password": "Heslo-123456"})
+        assert res.status_code == 302
+        return browser
+
+    manager = browser_of(people["managers_user"])
+    page = manager.get(f"/libraries/{slug}/storage")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'data-tenant="{slug}"' in html and "500 B (2 files)" in html and "50.0 GB" in html
+    cs = manager.get(f"/libraries/{slug}/storage", headers={"Accept-Language": "cs"})
+    assert "Využito" in cs.get_data(as_text=True)
+    assert manager.get(f"/libraries/{other_slug}/storage").status_code == 403
+    depositor = browser_of(people["depositors_user"])
+    assert depositor.get(f"/libraries/{slug}/storage").status_code == 403
+    assert manager.get("/libraries/no-such-library/storage").status_code == 404
