@@ -10,7 +10,9 @@ import shlex
 import click
 from alembic.migration import MigrationContext
 from botocore.exceptions import ClientError
+from consortium_tenants.storage.accounts import account_of
 from consortium_tenants.storage.s3 import s3_client
+from consortium_tenants.tenants.models import TenantModel
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.models import ActionRoles
@@ -97,6 +99,11 @@ def init(admin_email, admin_password):
     step(f"S3 bucket {bucket}", not created)
     if step("default files location", Location.get_default() is not None):
         run_cli(f"files location create --default consortium s3://{bucket}")
+    unplaced = [t for t in TenantModel.query if account_of(t, create=False) is None]
+    if step("storage locations of member libraries", not unplaced):
+        for tenant in unplaced:
+            account_of(tenant)
+        db.session.commit()
 
     for role, action in ROLES.items():
         if step(f"role {role}", current_datastore.find_role(role) is not None):

@@ -229,10 +229,10 @@ def usage(slugs, recompute, check_s3, as_json):
     reports, findings = [], 0
     with click.progressbar(slugs, label="Checking storage", file=sys.stderr) as bar:
         for slug in bar:
-            report = {"usage": run(service.usage, slug)["storage"]}
+            report = {"usage": run(service.storage_usage, slug)}
             if recompute or check_s3:
                 report.update(run(service.audit_storage, slug, recompute, check_s3))
-                report["usage"] = run(service.usage, slug)["storage"]
+                report["usage"] = run(service.storage_usage, slug)
                 findings += unresolved(report)
             report["tenant"] = slug
             reports.append(report)

@@ -47,7 +47,7 @@ def _oai_response(tenant, base_url):
     return Response(body, content_type="text/xml; charset=utf-8")
 
 
-def serve_oai(response=None):
+def serve_oai():
     """`/oai2d`: the consortium endpoint, or a library's on its own host.
 
     Answered before routing, so it takes the place of invenio-oaiserver's view.

@@ -100,7 +100,9 @@ class Endpoint:
     def sets(self):
         """setSpec → (name, description, community id) of this endpoint."""
         if self._sets is None:
-            tenants = [self.tenant] if self.tenant else TenantModel.query.order_by(TenantModel.slug)
+            tenants = [self.tenant] if self.tenant else TenantModel.query.order_by(TenantModel.slug).all()
+            by_community = {str(t.community_id): t for t in tenants}
+            children = self._subcommunities(by_community)
             self._sets = {}
             for tenant in tenants:
                 self._sets[tenant.slug] = (
@@ -109,7 +111,7 @@ class Endpoint:
                     f"({tenant.names['cs']}).",
                     str(tenant.community_id),
                 )
-                for child in self._subcommunities(tenant):
+                for child in children.get(str(tenant.community_id), []):
                     meta = child.get("metadata", {})
                     self._sets[f"{tenant.slug}:{child['slug']}"] = (
                         meta.get("title", child["slug"]), meta.get("description") or "",
@@ -118,11 +120,17 @@ class Endpoint:
         return self._sets
 
     @staticmethod
-    def _subcommunities(tenant):
-        result = current_communities.service.search(
-            system_identity, params={"q": f'parent.id:"{tenant.community_id}"', "size": 100}
-        )
-        return list(result.hits)
+    def _subcommunities(parents):
+        """Parent community id → its child communities, in one scan."""
+        if not parents:
+            return {}
+        query = " OR ".join(f'parent.id:"{cid}"' for cid in parents)
+        children = {}
+        for child in current_communities.service.scan(system_identity, params={"q": query}):
+            children.setdefault(child["parent"]["id"], []).append(child)
+        for siblings in children.values():
+            siblings.sort(key=lambda c: c["slug"])
+        return children
 
     def set_specs(self, community_ids):
         """setSpecs of a record in COMMUNITY_IDS, as this endpoint names them."""
@@ -134,7 +142,8 @@ class Endpoint:
     def _index():
         return build_alias_name("rdmrecords-records")
 
-    def _query(self, set_spec=None, start=None, end=None):
+    def query(self, set_spec=None, start=None, end=None):
+        """Public (or deleted) records of this endpoint, a set of it, a time span."""
         communities = (
             [self.sets()[set_spec][2]] if set_spec
             else [spec[2] for spec in self.sets().values()] if self.tenant else None
@@ -163,7 +172,7 @@ class Endpoint:
 
     def find(self, identifier):
         """The search hit of IDENTIFIER in this endpoint, or idDoesNotExist."""
-        query = self._query()
+        query = self.query()
         query["bool"]["filter"].append({"term": {"id": identifier.rsplit(":", 1)[-1]}})
         hits = [hit for hit in self.search(query, 1, total=False)["hits"]["hits"]
                 if self.identifier(hit["_source"]) == identifier]
@@ -172,7 +181,7 @@ class Endpoint:
         return hits[0]
 
     def earliest(self):
-        body = {"query": self._query(), "size": 0,
+        body = {"query": self.query(), "size": 0,
                 "aggs": {"first": {"min": {"field": "updated"}}}}
         value = current_search_client.search(index=self._index(), body=body)[
             "aggregations"]["first"].get("value_as_string")
@@ -329,7 +338,7 @@ class Request:
         spec = self._format(state["prefix"])
         if state["set"] and state["set"] not in self.endpoint.sets():
             raise OAIError("noRecordsMatch", f"No set {state['set']!r} in this repository.")
-        query = self.endpoint._query(
+        query = self.endpoint.query(
             state["set"],
             parse_date(state["from"], "from")[0] if state["from"] else None,
             parse_date(state["until"], "until", end=True)[0] if state["until"] else None,

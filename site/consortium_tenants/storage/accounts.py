@@ -216,16 +216,22 @@ def release(file_ids, dead_bucket_ids=()):
     return released
 
 
-def usage(account):
-    """What the library stores against what it may: an O(1) read."""
-    tenant_limits = limits(account.tenant)
+def usage(tenant):
+    """What the library stores against what it may: one row read, nothing written.
+
+    A library that has no account yet (created before storage accounts and
+    not yet through `platform init`) uses nothing.
+    """
+    account = account_of(tenant, create=False)
+    tenant_limits = limits(tenant)
+    used = account.bytes if account else 0
     quota = tenant_limits["quota"]
     return {
-        "bytes": account.bytes,
-        "files": account.files,
+        "bytes": used,
+        "files": account.files if account else 0,
         **tenant_limits,
-        "percent": round(100 * account.bytes / quota, 1) if quota else None,
-        "location": account.location.uri,
+        "percent": round(100 * used / quota, 1) if quota else None,
+        "location": account.location.uri if account else None,
     }
 
 

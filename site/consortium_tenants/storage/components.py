@@ -60,11 +60,11 @@ def tenant_for_deposit(identity, record, data=None):
     return own[0] if own else None
 
 
-def placed_account(identity, record):
+def placed_account(identity, record, data=None):
     """The account of the record's bucket, placing the bucket first if needed."""
     account = accounts.account_of_bucket(record.bucket)
     if account is None and record.bucket is not None:
-        tenant = tenant_for_deposit(identity, record)
+        tenant = tenant_for_deposit(identity, record, data)
         if tenant is not None:
             account = accounts.account_of(tenant)
             accounts.place(record.bucket, account)
@@ -75,10 +75,8 @@ class TenantStorageComponent(ServiceComponent):
     """Place drafts in their library's location; release and re-charge usage."""
 
     def create(self, identity, data=None, record=None, **kwargs):
-        if enabled() and record.bucket is not None:
-            tenant = tenant_for_deposit(identity, record, data)
-            if tenant is not None:
-                accounts.place(record.bucket, accounts.account_of(tenant))
+        if enabled():
+            placed_account(identity, record, data)
 
     def _follow(self, identity, draft, record):
         """A new version or edit draft writes where its record is stored."""
@@ -172,13 +170,15 @@ class UsageChargeComponent(FileServiceComponent):
     def commit_file(self, identity, id_, file_key, record, **kwargs):
         self._charge(record)
 
+    def _release(self, record, deleted):
+        if not enabled():
+            return
+        file_ids = [f.object_version.file_id for f in deleted if f.object_version]
+        if accounts.release(file_ids):
+            announce_thresholds(accounts.account_of_bucket(record.bucket), self.uow)
+
     def delete_file(self, identity, id_, file_key, record, deleted_file, **kwargs):
-        if enabled() and deleted_file.object_version is not None:
-            if accounts.release([deleted_file.object_version.file_id]):
-                announce_thresholds(accounts.account_of_bucket(record.bucket), self.uow)
+        self._release(record, [deleted_file])
 
     def delete_all_files(self, identity, id_, record, results, **kwargs):
-        if enabled():
-            file_ids = [r.object_version.file_id for r in results if r.object_version]
-            if accounts.release(file_ids):
-                announce_thresholds(accounts.account_of_bucket(record.bucket), self.uow)
+        self._release(record, results)

@@ -23,18 +23,17 @@ from ..tenants.permissions import role_name
 from . import accounts
 
 
-def reached_threshold(account):
-    """The highest warning threshold (percent) the usage has reached, or 0."""
-    percent = accounts.usage(account)["percent"] or 0
+def reached_threshold(percent):
+    """The highest warning threshold PERCENT (used) has reached, or 0."""
     thresholds = current_app.config["CONSORTIUM_STORAGE_WARNING_THRESHOLDS"]
-    return max((t for t in thresholds if percent >= t), default=0)
+    return max((t for t in thresholds if (percent or 0) >= t), default=0)
 
 
 def announce_thresholds(account, uow):
     """Notify the managers when a higher threshold is reached; re-arm below."""
     if account is None:
         return
-    reached = reached_threshold(account)
+    reached = reached_threshold(accounts.usage(account.tenant)["percent"])
     if reached > account.warned_percent:
         uow.register(NotificationOp(StorageWarningBuilder.build(account.tenant, reached)))
     if reached != account.warned_percent:
@@ -46,11 +45,10 @@ class TenantUsageContext(ContextGenerator):
 
     def __call__(self, notification):
         tenant = TenantModel.query.filter_by(slug=notification.context["tenant"]).one()
-        account = accounts.account_of(tenant)
         role = Role.query.filter_by(name=role_name(tenant.slug, "managers")).one_or_none()
         notification.context.update({
             "names": tenant.names,
-            "usage": accounts.usage(account),
+            "usage": accounts.usage(tenant),
             "managers": [_recipient(u) for u in (role.users if role else []) if u.active],
             "link": f"{current_app.config['SITE_UI_URL']}/communities/{tenant.slug}",
         })
@@ -99,7 +97,5 @@ def banner_for(tenant):
     """Banner text for the deposit form when TENANT's storage is nearly full."""
     if tenant is None:
         return None
-    account = accounts.account_of(tenant, create=False)
-    if account is None or not reached_threshold(account):
-        return None
-    return accounts.usage(account)
+    usage = accounts.usage(tenant)
+    return usage if reached_threshold(usage["percent"]) else None

@@ -296,15 +296,13 @@ class TenantService:
         published, drafts = self._record_counts(tenant)
         members = {group: len(emails) for group, emails in self._members(tenant).items()}
         return {"records": published, "drafts": drafts, "members": members,
-                "storage": self.storage_usage(identity, slug)}
+                "storage": storage_accounts.usage(tenant)}
 
     def storage_usage(self, identity, slug):
         """The library's stored bytes and files against its limits (O(1) counters)."""
         tenant = self.get(slug)
         self.require(identity, "read_usage", tenant)
-        usage = storage_accounts.usage(storage_accounts.account_of(tenant))
-        db.session.commit()  # a library created before storage accounts gets one
-        return usage
+        return storage_accounts.usage(tenant)
 
     def audit_storage(self, identity, slug, repair=False, check_s3=False):
         """Recount the library's usage (REPAIR fixes counters); compare with S3."""
