@@ -184,6 +184,21 @@ def make_tenant(app, make_user, admin_headers):
     return _make
 
 
+@pytest.fixture()
+def outbox():
+    """E-mails dispatched (MAIL_SUPPRESS_SEND keeps them from leaving)."""
+    from flask_mail import email_dispatched
+
+    messages = []
+
+    def record(message, app):
+        messages.append(message)
+
+    email_dispatched.connect(record)
+    yield messages
+    email_dispatched.disconnect(record)
+
+
 @pytest.fixture(scope="session")
 def api_app(app):
     """The REST application mounted at /api (it has a config of its own)."""

@@ -132,3 +132,53 @@ def tenant_objects(s3, bucket, slug):
         for page in pages for o in page.get("Contents", [])
         if not o["Key"].endswith("/")  # S3Proxy lists its directories
     }
+
+
+# --- browsing and depositing as a person --------------------------------------
+def browser_of(app, user, password="Heslo-123456"):
+    """A test client logged in (session cookie) as USER, for HTML pages."""
+    from flask_security.utils import hash_password
+    from invenio_accounts.models import User
+    from invenio_db import db
+
+    db.session.expire_all()
+    account = db.session.get(User, user.id)
+    account.password = hash_password(password)
+    db.session.commit()
+    browser = app.test_client()
+    res = browser.post("/login/", data={"email": account.email, "password": password})
+    assert res.status_code == 302, res.get_data(as_text=True)[:500]
+    return browser
+
+
+def deposit(client, headers, community_id, title="Deposit", changes=None, content=b"PDF"):
+    """A draft with one file, its review pointed at COMMUNITY_ID; returns its JSON.
+
+    CHANGES are merged into the minimal record's top-level sections.
+    """
+    body = minimal_record(title)
+    for section, values in (changes or {}).items():
+        body[section] = {**body.get(section, {}), **values}
+    res = client.post("/api/records", headers=headers, json=body)
+    assert res.status_code == 201, res.json
+    draft = res.json
+    if content is not None:
+        assert upload(client, headers, draft["id"], "work.pdf", content).status_code == 200
+    res = client.put(
+        f"/api/records/{draft['id']}/draft/review", headers=headers,
+        json={"receiver": {"community": community_id}, "type": "community-submission"},
+    )
+    assert res.status_code == 200, res.json
+    return draft
+
+
+def submit_review(client, headers, draft_id, comment="Prosím o zveřejnění."):
+    """Submit the draft to its library; returns the response."""
+    return client.post(f"/api/records/{draft_id}/draft/actions/submit-review", headers=headers,
+                       json={"payload": {"content": comment, "format": "html"}})
+
+
+def request_action(client, headers, request_id, action, comment=None):
+    """Run ACTION (accept, decline, request_changes, cancel) on a request."""
+    body = {"payload": {"content": comment, "format": "html"}} if comment else {}
+    return client.post(f"/api/requests/{request_id}/actions/{action}", headers=headers, json=body)

@@ -13,6 +13,8 @@ from botocore.exceptions import ClientError
 from consortium_tenants.storage.accounts import account_of
 from consortium_tenants.storage.s3 import s3_client
 from consortium_tenants.tenants.models import TenantModel
+from consortium_tenants.workflows import checks as workflow_checks
+from consortium_tenants.workflows.rules import AGREEMENT_FIELD
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.models import ActionRoles
@@ -54,6 +56,51 @@ def pending_migrations():
     revisions = alembic.script_directory.revision_map
     reached = {r.revision for r in revisions.iterate_revisions(tuple(applied), "base")}
     return set(alembic.script_directory.get_heads()) - reached
+
+
+OER_RESOURCE_TYPE = {
+    "id": "oer",
+    "type": "resourcetypes",
+    "icon": "graduation",
+    "title": {"en": "Open educational resource", "cs": "Otevřený vzdělávací zdroj"},
+    "props": {
+        "csl": "document", "datacite_general": "InteractiveResource", "datacite_type": "OER",
+        "openaire_resourceType": "0010", "openaire_type": "other",
+        "eurepo": "info:eu-repo/semantics/other", "schema.org": "https://schema.org/LearningResource",
+        "subtype": "", "type": "oer", "marc21_type": "lesson", "marc21_subtype": "",
+    },
+    "tags": ["depositable", "linkable"],
+}
+"""Open educational resources (OER) as a resource type of their own."""
+
+
+def vocabulary_term_exists(vocabulary, id_):
+    from invenio_access.permissions import system_identity
+    from invenio_pidstore.errors import PIDDoesNotExistError
+    from invenio_vocabularies.proxies import current_service
+
+    try:
+        current_service.read(system_identity, (vocabulary, id_))
+        return True
+    except PIDDoesNotExistError:
+        return False
+
+
+def records_mapping_has(field):
+    """Whether the records index maps custom field FIELD."""
+    index = build_alias_name("rdmrecords-records")
+    mappings = current_search_client.indices.get_mapping(index=index)
+    return any(
+        field in m["mappings"]["properties"].get("custom_fields", {}).get("properties", {})
+        for m in mappings.values()
+    )
+
+
+def libraries_to_migrate():
+    """Libraries created before workflows: no preset stored or no rules check."""
+    unchecked = {t.id for t in workflow_checks.libraries_without_check()}
+    return [t for t in TenantModel.query
+            if t.id in unchecked or not (t.workflow or {}).get("preset")]
 
 
 def step(title, done):
@@ -127,6 +174,19 @@ def init(admin_email, admin_password):
 
     if step("vocabularies", VocabularyType.query.count() > 0):
         run_cli("rdm-records fixtures")
+    if step("resource type oer", vocabulary_term_exists("resourcetypes", "oer")):
+        from invenio_access.permissions import system_identity
+        from invenio_vocabularies.proxies import current_service
+
+        current_service.create(system_identity, OER_RESOURCE_TYPE)
+    if step(f"custom field {AGREEMENT_FIELD}", records_mapping_has(AGREEMENT_FIELD)):
+        run_cli(f"rdm-records custom-fields init -f {AGREEMENT_FIELD}")
+    old = libraries_to_migrate()
+    if step("deposit workflows of member libraries", not old):
+        from consortium_tenants.proxies import current_workflows_service as workflows
+
+        for tenant in old:
+            workflows.adopt(tenant)
 
     if step(f"admin {admin_email}", current_datastore.find_user(email=admin_email) is not None):
         run_cli(

@@ -54,3 +54,22 @@ CONSORTIUM_OAI_PAGE_SIZE = 100
 
 CONSORTIUM_OAI_TOKEN_TTL = 24 * 3600
 """Seconds a resumption token stays valid (stateless: nothing expires server-side)."""
+
+
+CONSORTIUM_WORKFLOW_DEFAULT_PRESET = "mediated"
+"""Deposit workflow of a new library: open, mediated or closed."""
+
+CONSORTIUM_WORKFLOW_PRESETS = {
+    "open": {"record_submission_policy": "closed", "review_policy": "members"},
+    "mediated": {"record_submission_policy": "closed", "review_policy": "open"},
+    "closed": {"record_submission_policy": "closed", "review_policy": "open"},
+}
+"""The community access settings behind each preset. Only members submit; `members`
+lets depositors publish directly, `open` only curators and managers. `closed`
+further refuses depositors (service component)."""
+
+CONSORTIUM_WORKFLOW_CLOSED_GROUPS = ("managers", "curators")
+"""Tenant groups that deposit into a library with the `closed` preset."""
+
+CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX = 100
+"""Largest page of the curators' submission queue."""

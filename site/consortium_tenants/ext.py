@@ -3,6 +3,8 @@
 from . import config
 from .tenants.resource import TenantResource, TenantResourceConfig
 from .tenants.service import TenantService
+from .workflows.resource import WorkflowResource, WorkflowResourceConfig
+from .workflows.service import WorkflowService
 
 
 class ConsortiumTenants:
@@ -18,20 +20,24 @@ class ConsortiumTenants:
                 app.config.setdefault(key, getattr(config, key))
         self.tenants_service = TenantService()
         self.tenants_resource = TenantResource(TenantResourceConfig, self.tenants_service)
+        self.workflows_service = WorkflowService(self.tenants_service)
+        self.workflows_resource = WorkflowResource(WorkflowResourceConfig, self.workflows_service)
         app.extensions["consortium-tenants"] = self
         self._connect_signals(app)
-        self._init_storage(app)
+        self._init_notifications_and_errors(app)
 
     @staticmethod
-    def _init_storage(app):
-        """Storage warnings as RDM notifications; S3 outages as 503 JSON."""
+    def _init_notifications_and_errors(app):
+        """Storage warnings and change requests as RDM notifications; S3 outages as 503."""
         from botocore.exceptions import ConnectionError as S3ConnectionError
 
         from .storage.errors import StorageUnavailableError
         from .storage.warnings import StorageWarningBuilder
+        from .workflows.requests import ChangesRequestedNotificationBuilder
 
         builders = dict(app.config.get("NOTIFICATIONS_BUILDERS", {}))
-        builders[StorageWarningBuilder.type] = StorageWarningBuilder
+        for builder in (StorageWarningBuilder, ChangesRequestedNotificationBuilder):
+            builders[builder.type] = builder
         app.config["NOTIFICATIONS_BUILDERS"] = builders
 
         def storage_unavailable(error):

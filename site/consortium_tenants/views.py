@@ -15,6 +15,11 @@ def create_api_blueprint(app):
     return blueprint
 
 
+def create_workflows_blueprint(app):
+    """`/api/tenants/<slug>/workflow` and `/api/tenants/<slug>/submissions`."""
+    return app.extensions["consortium-tenants"].workflows_resource.as_blueprint()
+
+
 DEPOSIT_ENDPOINTS = {
     "invenio_app_rdm_records.deposit_create",
     "invenio_app_rdm_records.deposit_edit",

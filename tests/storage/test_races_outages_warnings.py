@@ -79,21 +79,6 @@ def test_s3_outage_answers_503_and_keeps_draft_and_counters(client, storage_tena
     assert storage_usage(client, mgr, slug)["bytes"] == 300
 
 
-@pytest.fixture()
-def outbox():
-    """E-mails dispatched (MAIL_SUPPRESS_SEND keeps them from leaving)."""
-    from flask_mail import email_dispatched
-
-    messages = []
-
-    def record(message, app):
-        messages.append(message)
-
-    email_dispatched.connect(record)
-    yield messages
-    email_dispatched.disconnect(record)
-
-
 def test_managers_are_warned_at_80_and_95_percent(app, client, storage_tenant, outbox):
     from flask_security.utils import hash_password
     from invenio_db import db

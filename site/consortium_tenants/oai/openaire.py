@@ -34,6 +34,7 @@ RESOURCE_TYPES = {  # RDM resource type id → (COAR code, label, resourceTypeGe
     "image": ("c_c513", "image", "other research product"),
     "presentation": ("c_c94f", "conference object", "literature"),
     "lesson": ("c_e059", "learning object", "other research product"),
+    "oer": ("c_e059", "learning object", "other research product"),
 }
 OTHER_TYPE = ("c_1843", "other", "other research product")
 ACCESS_RIGHTS = {  # RDM access.status → COAR access right

@@ -2,7 +2,7 @@
 
 Consortium administrators (role CONSORTIUM_ADMIN_ROLE, or superusers) manage
 every tenant. A tenant's managers edit their own tenant's names, branding,
-contact, workflow and members; never hosts, domains, status, quotas, and never
+contact and members (and, through the workflow service, their workflow); never hosts, domains, status, quotas, and never
 another tenant.
 """
 
@@ -13,7 +13,7 @@ from invenio_access.permissions import any_user, system_process
 
 consortium_admin_action = action_factory("consortium-admin")
 
-MANAGER_EDITABLE = {"names", "short_name", "contact_email", "branding", "workflow"}
+MANAGER_EDITABLE = {"names", "short_name", "contact_email", "branding"}
 """Fields a tenant's own managers may change."""
 
 

@@ -116,7 +116,6 @@ class TenantSchema(Schema):
     email_domains = fields.List(fields.String(), load_default=list)
     branding = fields.Nested(BrandingSchema, load_default=dict)
     status = fields.String(dump_only=True)
-    workflow = fields.Dict(dump_only=True)
     storage = fields.Nested(StorageLimitsSchema, load_default=dict)
     oai_identifier_prefix = fields.String(
         allow_none=True, load_default=None,

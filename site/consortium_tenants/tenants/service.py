@@ -22,6 +22,8 @@ from sqlalchemy import func, or_
 
 from ..storage import accounts as storage_accounts
 from ..storage.audit import audit as storage_audit
+from ..workflows import checks as workflow_checks
+from ..workflows.rules import community_access
 from .errors import TenantConflict, TenantNotFound
 from .logo import validate_logo
 from .models import TenantHostModel, TenantModel
@@ -88,6 +90,8 @@ class TenantService:
         data["links"] = {
             "self": f"{api}/tenants/{tenant.slug}",
             "members": f"{api}/tenants/{tenant.slug}/members",
+            "workflow": f"{api}/tenants/{tenant.slug}/workflow",
+            "submissions": f"{api}/tenants/{tenant.slug}/submissions",
             "community": f"{api}/communities/{tenant.community_id}",
             "html": f"{ui}/communities/{tenant.slug}",
             "logo": f"{api}/communities/{tenant.community_id}/logo",
@@ -116,9 +120,8 @@ class TenantService:
             "access": {
                 "visibility": "public",
                 "member_policy": "closed",
-                "record_submission_policy": "open",
-                "review_policy": "closed",
                 "members_visibility": "public",
+                **community_access(tenant.workflow["preset"]),
             },
             "metadata": {**TenantService._community_names(tenant), "type": {"id": "organization"}},
             "theme": TenantService._community_theme(tenant),
@@ -151,7 +154,8 @@ class TenantService:
         self._check_unique(data)
         with UnitOfWork(db.session) as uow:
             hosts = data.pop("hosts")
-            tenant = TenantModel(**data, status="active", workflow={})
+            preset = current_app.config["CONSORTIUM_WORKFLOW_DEFAULT_PRESET"]
+            tenant = TenantModel(**data, status="active", workflow={"preset": preset})
             tenant.hosts = [TenantHostModel(host=h) for h in hosts]
             db.session.add(tenant)
             db.session.flush()
@@ -160,6 +164,7 @@ class TenantService:
                 system_identity, self._community_data(tenant), uow=uow
             )
             tenant.community_id = community.id
+            workflow_checks.enable(tenant)
             for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
                 name = role_name(tenant.slug, group)
                 if Role.query.filter_by(name=name).one_or_none() is None:
@@ -320,6 +325,7 @@ class TenantService:
                 f"Member library '{slug}' still has {count} records; it cannot be deleted."
             )
         with UnitOfWork(db.session) as uow:
+            workflow_checks.disable(tenant)
             current_communities.service.delete(system_identity, tenant.community_id, uow=uow)
             for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
                 role = Role.query.filter_by(name=role_name(slug, group)).one_or_none()

@@ -1,0 +1,1 @@
+"""Deposit workflows of member libraries: presets, rules, curators' queue."""

@@ -1,0 +1,93 @@
+"""Deposit rules as an invenio-checks check, configured once per library.
+
+invenio-checks runs a library's check when a draft is submitted to it and on
+every draft update, shows the results in the deposit form and refuses review
+submission and publication while an error remains. The check reads the rules
+from the library itself, so its `CheckConfig` row only switches it on.
+"""
+
+from invenio_checks.api import ChecksAPI
+from invenio_checks.base import Check
+from invenio_checks.models import CheckConfig, CheckRun, Severity
+from invenio_db import db
+
+from ..i18n import text
+from ..tenants.models import TenantModel
+from .rules import problems, rules_of
+
+
+class DepositRulesResult:
+    """What invenio-checks stores of a run: errors shown in the form, blocking at error."""
+
+    def __init__(self, errors):
+        self.errors = errors
+
+    def to_dict(self):
+        return {"check_id": DepositRulesCheck.id, "success": not self.errors,
+                "errors": self.errors}
+
+
+class DepositRulesCheck(Check):
+    """The deposit rules of the member library owning the configuration's community."""
+
+    id = "consortium-deposit-rules"
+    title = "Deposit rules of the member library"
+    description = "Required metadata, resource types, licences, access, embargo, agreement."
+    sort_order = 5
+
+    def validate_config(self, config):
+        if config:
+            raise ValueError("The rules are edited at /api/tenants/<slug>/workflow.")
+        return True
+
+    def run(self, record, config):
+        tenant = TenantModel.query.filter_by(community_id=config.community_id).one_or_none()
+        if tenant is None:
+            return DepositRulesResult([])
+        name = text(tenant.names["cs"], tenant.names["en"])
+        return DepositRulesResult(problems(record, rules_of(tenant), name))
+
+
+def enable(tenant):
+    """Switch the rules check on for the library's community (idempotent)."""
+    config = _config(tenant)
+    if config is None:
+        db.session.add(CheckConfig(community_id=tenant.community_id,
+                                   check_id=DepositRulesCheck.id, params={},
+                                   severity=Severity.FAIL, enabled=True))
+
+
+def disable(tenant):
+    """Remove the library's check configuration and its runs."""
+    config = _config(tenant)
+    if config is not None:
+        CheckRun.query.filter_by(config_id=config.id).delete()
+        db.session.delete(config)
+
+
+def _config(tenant):
+    return CheckConfig.query.filter_by(community_id=tenant.community_id,
+                                       check_id=DepositRulesCheck.id).one_or_none()
+
+
+def libraries_without_check():
+    """Libraries whose rules check is not configured (created before workflows)."""
+    configured = db.session.query(CheckConfig.community_id).filter_by(
+        check_id=DepositRulesCheck.id)
+    return TenantModel.query.filter(TenantModel.community_id.notin_(configured)).all()
+
+
+def rerun(draft, community_ids, uow):
+    """Run the rules of the libraries among COMMUNITY_IDS on DRAFT now.
+
+    Rules may have changed since the draft was last saved; the stored run is
+    what invenio-checks enforces, so it is brought up to date first.
+    """
+    if not community_ids:
+        return
+    for config in CheckConfig.query.filter(
+        CheckConfig.check_id == DepositRulesCheck.id,
+        CheckConfig.enabled.is_(True),
+        CheckConfig.community_id.in_(list(community_ids)),
+    ):
+        ChecksAPI.run_check(config, draft, uow)

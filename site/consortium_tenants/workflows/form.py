@@ -1,0 +1,66 @@
+"""The deposit form and the library's workflow: defaults, agreement field, rules panel."""
+
+from flask import g, request
+from flask_login import current_user
+from invenio_records_resources.services.custom_fields import BooleanCF
+
+from ..i18n import lazy_text
+from .rules import AGREEMENT_FIELD, DEFAULT_RULES, rules_of
+
+NAMESPACES = {"consortium": "https://repository.consortium.example/terms/"}
+
+CUSTOM_FIELDS = [BooleanCF(name=AGREEMENT_FIELD)]
+
+CUSTOM_FIELDS_UI = {
+    "section": lazy_text("Podmínky vkladu", "Deposit agreement"),
+    "fields": [{
+        "field": AGREEMENT_FIELD,
+        "ui_widget": "BooleanCheckbox",
+        "props": {
+            "label": lazy_text("Podmínky vkladu knihovny", "Library's deposit agreement"),
+            "description": lazy_text(
+                "Znění podmínek je uvedeno nad formulářem.",
+                "The agreement's text is shown above the form."),
+            "trueLabel": lazy_text("Souhlasím s podmínkami vkladu", "I accept the agreement"),
+            "falseLabel": lazy_text("Nesouhlasím", "I do not accept"),
+            "icon": "handshake",
+        },
+    }],
+}
+
+
+def deposit_library():
+    """The library a deposit form deposits into, or None.
+
+    `?community=<slug>` (InvenioRDM's preselection) when it is a library, else
+    the library of the host, else the user's only library.
+    """
+    from ..deposits.components import tenants_of_identity
+    from ..tenants.models import TenantModel
+
+    slug = request.args.get("community") if request else None
+    if slug:
+        tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
+        if tenant is not None:
+            return tenant
+    tenant = getattr(g, "tenant", None)
+    if tenant is None and current_user.is_authenticated:
+        own = tenants_of_identity(g.identity)
+        tenant = own[0] if len(own) == 1 else None
+    return tenant
+
+
+def _rules():
+    tenant = deposit_library()
+    return rules_of(tenant) if tenant is not None else DEFAULT_RULES
+
+
+def default_rights():
+    """The library's default licence (APP_RDM_DEPOSIT_FORM_DEFAULTS["rights"])."""
+    license_id = _rules()["default_license"] or "cc-by-4.0"
+    return [{"id": license_id}]
+
+
+def default_access(part):
+    """The library's default access of PART ("record" or "files")."""
+    return _rules()["default_access"][part]

@@ -1,0 +1,73 @@
+"""REST API: `/api/tenants/<slug>/workflow` and `/api/tenants/<slug>/submissions`.
+
+Curators act on a submission through InvenioRDM's request API:
+`POST /api/requests/<id>/actions/{accept,decline,request_changes}` with an
+optional `{"payload": {"content": "comment"}}`.
+"""
+
+import marshmallow as ma
+from flask import g, request
+from flask_resources import (
+    Resource,
+    ResourceConfig,
+    request_parser,
+    resource_requestctx,
+    response_handler,
+    route,
+)
+
+from ..tenants.resource import ERROR_HANDLERS, TenantResourceConfig, body
+
+
+class QueueArgs(ma.Schema):
+    """Query string of the submission queue."""
+
+    status = ma.fields.String(load_default="submitted")
+    page = ma.fields.Integer(load_default=1)
+    size = ma.fields.Integer(load_default=25)
+
+
+queue_args = request_parser(dict(QueueArgs().fields), location="args", unknown=ma.EXCLUDE)
+
+
+class WorkflowResourceConfig(ResourceConfig):
+    """Routes of the workflow API."""
+
+    blueprint_name = "consortium_workflows"
+    url_prefix = "/tenants"
+    routes = {"workflow": "/<slug>/workflow", "submissions": "/<slug>/submissions"}
+    request_body_parsers = TenantResourceConfig.request_body_parsers
+    default_content_type = "application/json"
+    error_handlers = ERROR_HANDLERS
+
+
+class WorkflowResource(Resource):
+    """Thin HTTP layer over WorkflowService."""
+
+    def __init__(self, config, service):
+        super().__init__(config)
+        self.service = service
+
+    def create_url_rules(self):
+        r = self.config.routes
+        return [
+            route("GET", r["workflow"], self.read),
+            route("PUT", r["workflow"], self.update),
+            route("GET", r["submissions"], self.queue),
+        ]
+
+    @response_handler()
+    def read(self):
+        return self.service.read(g.identity, request.view_args["slug"]), 200
+
+    @body
+    @response_handler()
+    def update(self):
+        slug = request.view_args["slug"]
+        return self.service.update(g.identity, slug, resource_requestctx.data or {}), 200
+
+    @queue_args
+    @response_handler()
+    def queue(self):
+        slug = request.view_args["slug"]
+        return self.service.queue(g.identity, slug, **resource_requestctx.args), 200

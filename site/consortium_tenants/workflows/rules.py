@@ -1,0 +1,155 @@
+"""A library's deposit rules and how a draft is checked against them.
+
+Rules are stored in `TenantModel.workflow["rules"]` (validated by
+`schema.RulesSchema`); `problems(draft, rules)` lists what a draft lacks, as
+service field errors (`{"field", "messages"}`), in the request's language.
+"""
+
+from datetime import date, datetime
+
+from ..i18n import text
+
+REQUIRED_FIELDS = {
+    # key: (path in the draft, Czech label, English label)
+    "description": ("metadata.description", "Popis", "Description"),
+    "subjects": ("metadata.subjects", "Klíčová slova", "Keywords"),
+    "languages": ("metadata.languages", "Jazyky", "Languages"),
+    "funding": ("metadata.funding", "Financování", "Funding"),
+    "related_identifiers": ("metadata.related_identifiers", "Související díla",
+                            "Related works"),
+    "contributors": ("metadata.contributors", "Přispěvatelé", "Contributors"),
+    "dates": ("metadata.dates", "Data", "Dates"),
+    "references": ("metadata.references", "Reference", "References"),
+    "version": ("metadata.version", "Verze", "Version"),
+    "files": ("files.entries", "Soubory", "Files"),
+}
+"""Metadata a library may require beyond InvenioRDM's own."""
+
+AGREEMENT_FIELD = "consortium:deposit_agreement"
+"""Custom field in which the depositor accepts the library's deposit agreement."""
+
+DEFAULT_RULES = {
+    "required_fields": [],
+    "resource_types": [],
+    "licenses": [],
+    "default_license": None,
+    "default_access": {"record": "public", "files": "public"},
+    "allow_restricted": True,
+    "max_embargo_months": None,
+    "agreement": None,
+}
+"""Rules of a library that has set none: InvenioRDM's own requirements only."""
+
+
+def rules_of(tenant):
+    """The library's rules, defaults filled in."""
+    return {**DEFAULT_RULES, **((tenant.workflow or {}).get("rules") or {})}
+
+
+def preset_of(tenant):
+    """The library's workflow preset."""
+    from flask import current_app
+
+    return (tenant.workflow or {}).get("preset") or current_app.config[
+        "CONSORTIUM_WORKFLOW_DEFAULT_PRESET"]
+
+
+def community_access(preset):
+    """The community access settings implementing PRESET."""
+    from flask import current_app
+
+    return dict(current_app.config["CONSORTIUM_WORKFLOW_PRESETS"][preset])
+
+
+def type_allowed(type_id, allowed):
+    """A resource type is allowed when it or its parent type is listed."""
+    return not allowed or any(type_id == a or type_id.startswith(a + "-") for a in allowed)
+
+
+def add_months(day, months):
+    """DAY moved by MONTHS calendar months (clamped to the month's last day)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+
+
+def _filled(draft, key):
+    path = REQUIRED_FIELDS[key][0]
+    if key == "files":
+        return (not draft.files.enabled) or len(draft.files.entries) > 0
+    value = draft
+    for part in path.split("."):
+        value = (value or {}).get(part)
+    return bool(value.strip() if isinstance(value, str) else value)
+
+
+def _error(field, cs, en):
+    return {"field": field, "messages": [text(cs, en)], "severity": "error"}
+
+
+def problems(draft, rules, library):
+    """Field errors of DRAFT under RULES of LIBRARY (its name in the current language)."""
+    errors = []
+    metadata = draft.get("metadata") or {}
+    for key in rules["required_fields"]:
+        if key == "files" and draft.files.enabled is False:
+            errors.append(_error("files.enabled",
+                                 f"{library} nepřijímá záznamy bez souborů.",
+                                 f"{library} does not accept metadata-only records."))
+        elif not _filled(draft, key):
+            path, cs, en = REQUIRED_FIELDS[key]
+            errors.append(_error(path, f"{library} vyžaduje vyplnit: {cs}.",
+                                 f"{library} requires this field: {en}."))
+
+    type_id = (metadata.get("resource_type") or {}).get("id")
+    if type_id and not type_allowed(type_id, rules["resource_types"]):
+        allowed = ", ".join(rules["resource_types"])
+        errors.append(_error("metadata.resource_type",
+                             f"{library} přijímá jen tyto typy: {allowed}.",
+                             f"{library} accepts only these resource types: {allowed}."))
+
+    if rules["licenses"]:
+        allowed = ", ".join(rules["licenses"])
+        rights = metadata.get("rights") or []
+        if not rights or any(r.get("id") not in rules["licenses"] for r in rights):
+            errors.append(_error("metadata.rights",
+                                 f"{library} vyžaduje jednu z licencí: {allowed}.",
+                                 f"{library} requires one of these licences: {allowed}."))
+
+    errors.extend(_access_problems(draft, rules, library))
+
+    if rules["agreement"] and (draft.get("custom_fields") or {}).get(AGREEMENT_FIELD) is not True:
+        errors.append(_error(f"custom_fields.{AGREEMENT_FIELD}",
+                             f"Před odesláním je třeba přijmout podmínky vkladu: {library}.",
+                             f"Accept the deposit agreement of {library} first."))
+    return errors
+
+
+def _access_problems(draft, rules, library):
+    access = draft.access
+    embargo = access.embargo
+    restricted = access.protection.record == "restricted" or access.protection.files == "restricted"
+    errors = []
+    if restricted and not embargo.active and not rules["allow_restricted"]:
+        field = "access.record" if access.protection.record == "restricted" else "access.files"
+        errors.append(_error(field,
+                             f"{library} zveřejňuje jen otevřeně; omezený přístup je možný "
+                             "jen s embargem.",
+                             f"{library} publishes open access only; restricted access is "
+                             "allowed only under an embargo."))
+    months = rules["max_embargo_months"]
+    if embargo.active and months is not None:
+        until = embargo.until
+        until = until.date() if isinstance(until, datetime) else until
+        if months == 0:
+            errors.append(_error("access.embargo", f"{library} nepovoluje embargo.",
+                                 f"{library} does not allow embargoes."))
+        elif until > add_months(date.today(), months):
+            errors.append(_error("access.embargo.until",
+                                 f"{library} povoluje embargo nejvýše na {months} měsíců.",
+                                 f"{library} allows embargoes of at most {months} months."))
+    return errors

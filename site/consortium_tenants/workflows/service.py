@@ -1,0 +1,149 @@
+"""A library's workflow: read and edit it, and the curators' submission queue."""
+
+from flask import current_app
+from flask_principal import RoleNeed
+from invenio_access.permissions import system_identity
+from invenio_communities.proxies import current_communities
+from invenio_db import db
+from invenio_db.uow import UnitOfWork
+from invenio_records_resources.services.errors import PermissionDeniedError
+from invenio_requests.proxies import current_requests_service
+from marshmallow import ValidationError
+
+from ..tenants.permissions import manager_permission, role_name
+from ..tenants.service import TenantService
+from . import checks
+from .requests import CHANGES_REQUESTED
+from .rules import REQUIRED_FIELDS, community_access, preset_of, rules_of
+from .schema import WorkflowSchema
+
+QUEUE_STATUSES = ("submitted", CHANGES_REQUESTED, "accepted", "declined", "cancelled", "expired")
+"""Statuses the queue filters by; `submitted` (waiting for a curator) first."""
+
+
+def is_curator(identity, tenant):
+    """The library's curators and managers, and consortium administrators."""
+    return (RoleNeed(role_name(tenant.slug, "curators")) in identity.provides
+            or manager_permission(tenant.slug).allows(identity))
+
+
+class WorkflowService:
+    """Presets, rules and the submission queue of member libraries."""
+
+    schema = WorkflowSchema()
+
+    def __init__(self, tenants=None):
+        self.tenants = tenants or TenantService()
+
+    def dump(self, tenant):
+        api, ui = current_app.config["SITE_API_URL"], current_app.config["SITE_UI_URL"]
+        return {
+            "preset": preset_of(tenant),
+            "rules": rules_of(tenant),
+            "presets": list(current_app.config["CONSORTIUM_WORKFLOW_PRESETS"]),
+            "required_field_choices": list(REQUIRED_FIELDS),
+            "links": {
+                "self": f"{api}/tenants/{tenant.slug}/workflow",
+                "submissions": f"{api}/tenants/{tenant.slug}/submissions",
+                "settings_html": f"{ui}/libraries/{tenant.slug}/workflow",
+                "submissions_html": f"{ui}/libraries/{tenant.slug}/submissions",
+            },
+        }
+
+    def read(self, identity, slug):
+        """The library's workflow; public, since depositors read the rules."""
+        return self.dump(self.tenants.get(slug))
+
+    def update(self, identity, slug, data):
+        """Change preset and rules (the library's managers, consortium staff)."""
+        tenant = self.tenants.get(slug)
+        if not manager_permission(slug).allows(identity):
+            raise PermissionDeniedError("update_workflow")
+        if not isinstance(data, dict):
+            raise ValidationError("Expected a JSON object.")
+        # omitted keys keep their value; `rules`, when given, is the whole rule set
+        loaded = self.schema.load({"preset": preset_of(tenant), "rules": rules_of(tenant), **data})
+        with UnitOfWork(db.session) as uow:
+            if loaded["preset"] != preset_of(tenant):
+                self.apply_preset(tenant, loaded["preset"], uow)
+            tenant.workflow = loaded
+            uow.commit()
+        return self.dump(tenant)
+
+    def adopt(self, tenant):
+        """Give a library created before workflows its preset, access and rules check."""
+        with UnitOfWork(db.session) as uow:
+            preset = preset_of(tenant)
+            self.apply_preset(tenant, preset, uow)
+            tenant.workflow = {"preset": preset, "rules": rules_of(tenant)}
+            checks.enable(tenant)
+            uow.commit()
+
+    @staticmethod
+    def apply_preset(tenant, preset, uow):
+        """Set the community access behind PRESET on the library's community."""
+        service = current_communities.service
+        community = service.read(system_identity, tenant.community_id)
+        data = {**community.data}
+        data["access"] = {**data["access"], **community_access(preset)}
+        service.update(system_identity, tenant.community_id, data, uow=uow)
+
+    def queue(self, identity, slug, status="submitted", page=1, size=25):
+        """Submissions to the library, newest first, with a count per status."""
+        tenant = self.tenants.get(slug)
+        if not is_curator(identity, tenant):
+            raise PermissionDeniedError("read_submissions")
+        errors = {}
+        if status not in QUEUE_STATUSES:
+            errors["status"] = [f"Must be one of: {', '.join(QUEUE_STATUSES)}."]
+        max_size = current_app.config["CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX"]
+        if not 1 <= size <= max_size:
+            errors["size"] = [f"Must be between 1 and {max_size}."]
+        if page < 1:
+            errors["page"] = ["Must be 1 or more."]
+        if errors:
+            raise ValidationError(errors)
+        query = (f'receiver.community:"{tenant.community_id}" '
+                 'AND type:"community-submission"')
+        result = current_requests_service.search(
+            system_identity,
+            params={"q": query, "status": [status], "sort": "newest",
+                    "page": page, "size": size},
+            expand=True,
+        )
+        buckets = result.aggregations.get("status", {}).get("buckets", [])
+        counts = {s: 0 for s in QUEUE_STATUSES}
+        counts.update({b["key"]: b["doc_count"] for b in buckets if b["key"] in counts})
+        hits = [self._queue_item(tenant, hit) for hit in result.hits]
+        api = current_app.config["SITE_API_URL"]
+        base = f"{api}/tenants/{slug}/submissions?status={status}&size={size}"
+        links = {"self": f"{base}&page={page}"}
+        if page > 1:
+            links["prev"] = f"{base}&page={page - 1}"
+        if page * size < result.total:
+            links["next"] = f"{base}&page={page + 1}"
+        return {"hits": {"hits": hits, "total": result.total}, "counts": counts,
+                "status": status, "links": links}
+
+    @staticmethod
+    def _queue_item(tenant, hit):
+        ui = current_app.config["SITE_UI_URL"]
+        depositor = (hit.get("expanded") or {}).get("created_by") or {}
+        return {
+            "id": hit["id"],
+            "title": hit.get("title"),
+            "status": hit["status"],
+            "created": hit["created"],
+            "updated": hit["updated"],
+            "record": (hit.get("topic") or {}).get("record"),
+            "depositor": {
+                "id": (hit.get("created_by") or {}).get("user"),
+                "email": depositor.get("email"),
+                "name": (depositor.get("profile") or {}).get("full_name")
+                or depositor.get("username"),
+            },
+            "links": {
+                **hit["links"],
+                "html": f"{ui}/communities/{tenant.slug}/requests/{hit['id']}",
+            },
+        }
