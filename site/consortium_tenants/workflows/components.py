@@ -10,6 +10,8 @@
 
 from flask import current_app
 from flask_principal import RoleNeed
+from invenio_checks.api import ChecksAPI
+from invenio_checks.components import ChecksComponent as BaseChecksComponent
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_rest.errors import RESTException
 from marshmallow import ValidationError
@@ -49,6 +51,23 @@ def _receiver_community(draft):
     if review is None:
         return None
     return review.receiver.reference_dict.get("community")
+
+
+class ChecksComponent(BaseChecksComponent):
+    """invenio-checks' component, reporting check errors when a draft is read.
+
+    Its `read_draft` replaces the service's empty error list by a new one
+    (`errors = errors or []`), so the deposit form never saw the results.
+    """
+
+    def read_draft(self, identity, draft=None, errors=None, **kwargs):
+        if current_app.config.get("CHECKS_ENABLED", False) and errors is not None:
+            errors.extend(self._extract_run_errors(ChecksAPI.get_runs(draft)))
+
+
+def records_components(defaults):
+    """DEFAULTS with invenio-checks' component replaced by ours."""
+    return [ChecksComponent if c is BaseChecksComponent else c for c in defaults]
 
 
 class WorkflowComponent(ServiceComponent):
