@@ -182,3 +182,18 @@ def request_action(client, headers, request_id, action, comment=None):
     """Run ACTION (accept, decline, request_changes, cancel) on a request."""
     body = {"payload": {"content": comment, "format": "html"}} if comment else {}
     return client.post(f"/api/requests/{request_id}/actions/{action}", headers=headers, json=body)
+
+
+def publish_in_library(client, people, community_id, draft_id):
+    """Submit a depositor's draft to the library; its curator accepts. The record JSON."""
+    dep = people["depositors"]
+    res = client.put(
+        f"/api/records/{draft_id}/draft/review", headers=dep,
+        json={"receiver": {"community": community_id}, "type": "community-submission"},
+    )
+    assert res.status_code == 200, res.json
+    res = submit_review(client, dep, draft_id)
+    assert res.status_code == 202, res.json
+    res = request_action(client, people["curators"], res.json["id"], "accept")
+    assert res.status_code == 200, res.json
+    return client.get(f"/api/records/{draft_id}", headers=dep).json

@@ -5,11 +5,12 @@ import secrets
 
 from invenio_rdm_records.proxies import current_rdm_records_service
 
-from helpers import TEST_BUCKET, invoke_cli, minimal_record
+from helpers import TEST_BUCKET, invoke_cli, minimal_record, publish_in_library, submit_review
 
 
-def deposit(client, headers, title, filename, content):
-    """Create a draft, upload one file and publish it; return the record JSON."""
+def deposit(client, people, community_id, title, filename, content):
+    """Create a draft, upload one file and publish it in the library; the record JSON."""
+    headers = people["depositors"]
     res = client.post("/api/records", headers=headers, json=minimal_record(title))
     assert res.status_code == 201, res.json
     draft = res.json
@@ -27,9 +28,7 @@ def deposit(client, headers, title, filename, content):
     assert res.status_code == 200, res.json
     assert res.json["size"] == len(content)
 
-    res = client.post(links["publish"], headers=headers)
-    assert res.status_code == 202, res.json
-    return res.json
+    return publish_in_library(client, people, community_id, draft["id"])
 
 
 def test_platform_init_is_idempotent(app):
@@ -41,11 +40,12 @@ def test_platform_init_is_idempotent(app):
 
 
 def test_deposit_lands_in_s3_search_and_landing_page(app, client, make_tenant, s3):
-    _, people = make_tenant("found")
+    tenant, people = make_tenant("found")
     headers = people["depositors"]
     word = f"lipa{secrets.token_hex(4)}"
     content = f"Czech linden tree data {word}\n".encode() * 100
-    record = deposit(client, headers, f"Výzkum {word} v knihovně", "data.txt", content)
+    record = deposit(client, people, tenant["community_id"], f"Výzkum {word} v knihovně",
+                     "data.txt", content)
     assert record["is_published"] is True
 
     # The file is an object in the consortium bucket on the S3 server.
@@ -90,12 +90,18 @@ def test_front_page_and_api_answer(client):
     assert "hits" in res.json
 
 
-def test_bad_deposit_gets_field_errors(client, make_user):
-    _, headers = make_user()
+def test_bad_deposit_gets_field_errors(client, make_tenant):
+    tenant, people = make_tenant("found-bad")
+    headers = people["depositors"]
     res = client.post("/api/records", headers=headers, json=minimal_record(""))
     assert res.status_code == 201  # drafts may be incomplete ...
-    res = client.post(res.json["links"]["publish"], headers=headers)
-    assert res.status_code == 400  # ... but are not published
+    draft_id = res.json["id"]
+    res = client.put(f"/api/records/{draft_id}/draft/review", headers=headers,
+                     json={"receiver": {"community": tenant["community_id"]},
+                           "type": "community-submission"})
+    assert res.status_code == 200, res.json
+    res = submit_review(client, headers, draft_id)
+    assert res.status_code == 400, res.json  # ... but are not submitted or published
     fields = {e["field"] for e in res.json["errors"]}
     assert "metadata.title" in fields
 

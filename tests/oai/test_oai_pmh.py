@@ -10,7 +10,7 @@ from lxml import etree
 from sickle import Sickle
 from sickle.oaiexceptions import IdDoesNotExist
 
-from helpers import minimal_record
+from helpers import minimal_record, publish_in_library
 
 NS = {"oai": "http://www.openarchives.org/OAI/2.0/",
       "dc": "http://purl.org/dc/elements/1.1/"}
@@ -18,19 +18,11 @@ NS = {"oai": "http://www.openarchives.org/OAI/2.0/",
 
 def _publish(client, people, community_id, title, access="public"):
     """Deposit → submit to the library → accepted by its curator; the record JSON."""
-    dep, cur = people["depositors"], people["curators"]
     body = minimal_record(title)
     body["files"] = {"enabled": False}
     body["access"] = {"record": access, "files": access}
-    body["parent"] = {"review": {"type": "community-submission",
-                                 "receiver": {"community": community_id}}}
-    draft = client.post("/api/records", headers=dep, json=body).json
-    res = client.post(f"/api/records/{draft['id']}/draft/actions/submit-review", headers=dep,
-                      json={"payload": {"content": "Ke schválení", "format": "html"}})
-    assert res.status_code == 202, res.json
-    res = client.post(f"/api/requests/{res.json['id']}/actions/accept", headers=cur, json={})
-    assert res.status_code == 200, res.json
-    return client.get(f"/api/records/{draft['id']}", headers=dep).json
+    draft = client.post("/api/records", headers=people["depositors"], json=body).json
+    return publish_in_library(client, people, community_id, draft["id"])
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,12 @@ from helpers import (
     TEST_BUCKET,
     init_file,
     new_draft,
+    publish_in_library,
     put_content,
     storage_usage,
     tenant_objects,
     upload,
 )
-
-
-def _publish(client, headers, draft_id):
-    res = client.post(f"/api/records/{draft_id}/draft/actions/publish", headers=headers)
-    assert res.status_code == 202, res.json
-    return res.json
 
 
 def test_files_land_under_the_library_prefix(client, storage_tenant, s3):
@@ -46,7 +41,7 @@ def test_new_version_keeps_files_in_place_and_counts_shared_files_once(
     slug, dep, mgr = tenant["slug"], people["depositors"], people["managers"]
     draft = new_draft(client, dep)
     assert upload(client, dep, draft["id"], "a.txt", b"a" * 700).status_code == 200
-    record = _publish(client, dep, draft["id"])
+    record = publish_in_library(client, people, tenant["community_id"], draft["id"])
     assert storage_usage(client, mgr, slug)["bytes"] == 700
 
     res = client.post(f"/api/records/{record['id']}/versions", headers=dep)
@@ -81,7 +76,7 @@ def test_deleting_draft_files_and_records_releases_usage(
     res = client.delete(f"/api/records/{draft['id']}/draft/files/drop.txt", headers=dep)
     assert res.status_code == 204
     assert storage_usage(client, mgr, slug)["bytes"] == 400
-    record = _publish(client, dep, draft["id"])
+    record = publish_in_library(client, people, tenant["community_id"], draft["id"])
 
     admin, admin_headers = make_user()
     current_datastore.add_role_to_user(admin, "admin")
