@@ -5,6 +5,7 @@ from flask_login import login_required
 from invenio_records_resources.services.errors import PermissionDeniedError
 
 from .routing import resolve_tenant
+from .workflows import views as workflow_views
 
 
 def create_api_blueprint(app):
@@ -26,21 +27,36 @@ DEPOSIT_ENDPOINTS = {
 }
 
 
-def deposit_storage_warning():
-    """On the deposit form: usage of the library it deposits to, when nearly full."""
-    from flask import g, request
+def _deposit_form_library():
+    """On a deposit form page: the library deposited into, else None."""
+    from flask import request
     from flask_login import current_user
 
-    from .deposits.components import tenants_of_identity
-    from .storage.warnings import banner_for
+    from .workflows.form import deposit_library
 
     if request.endpoint not in DEPOSIT_ENDPOINTS or not current_user.is_authenticated:
         return None
-    tenant = getattr(g, "tenant", None)
+    return deposit_library()
+
+
+def deposit_storage_warning():
+    """On the deposit form: usage of the library it deposits to, when nearly full."""
+    from .storage.warnings import banner_for
+
+    return banner_for(_deposit_form_library())
+
+
+def deposit_rules():
+    """On the deposit form: the library and its workflow, for the rules panel."""
+    from .i18n import text
+    from .proxies import current_workflows_service
+    from .workflows.rules import REQUIRED_FIELDS
+
+    tenant = _deposit_form_library()
     if tenant is None:
-        own = tenants_of_identity(g.identity)
-        tenant = own[0] if len(own) == 1 else None
-    return banner_for(tenant)
+        return None
+    labels = {key: text(cs, en) for key, (_, cs, en) in REQUIRED_FIELDS.items()}
+    return {"tenant": tenant, "field_labels": labels, **current_workflows_service.dump(tenant)}
 
 
 def _oai_response(tenant, base_url):
@@ -111,12 +127,14 @@ def create_ui_blueprint(app):
     blueprint.before_app_request(serve_oai)  # after resolve_tenant: needs g.tenant
     blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
+    workflow_views.register(blueprint)
 
     @blueprint.app_context_processor
     def tenant_context():
         from flask import g
 
         return {"current_tenant": getattr(g, "tenant", None),
-                "deposit_storage_warning": deposit_storage_warning}
+                "deposit_storage_warning": deposit_storage_warning,
+                "deposit_rules": deposit_rules}
 
     return blueprint

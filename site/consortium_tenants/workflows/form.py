@@ -2,7 +2,9 @@
 
 from flask import g, request
 from flask_login import current_user
+from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_records_resources.services.custom_fields import BooleanCF
+from sqlalchemy.orm.exc import NoResultFound
 
 from ..i18n import lazy_text
 from .rules import AGREEMENT_FIELD, DEFAULT_RULES, rules_of
@@ -32,11 +34,24 @@ CUSTOM_FIELDS_UI = {
 def deposit_library():
     """The library a deposit form deposits into, or None.
 
-    `?community=<slug>` (InvenioRDM's preselection) when it is a library, else
-    the library of the host, else the user's only library.
+    The library an edited draft is submitted to; `?community=<slug>`
+    (InvenioRDM's preselection) when it is a library; else the library of the
+    host, else the user's only library.
     """
-    from ..deposits.components import tenants_of_identity
+    from ..deposits.components import tenants_of_identity, tenants_of_record
     from ..tenants.models import TenantModel
+
+    pid_value = (request.view_args or {}).get("pid_value") if request else None
+    if pid_value:
+        from invenio_rdm_records.records.api import RDMDraft
+
+        try:
+            draft = RDMDraft.pid.resolve(pid_value, registered_only=False)
+        except (PIDDoesNotExistError, NoResultFound):  # the page itself answers
+            draft = None
+        libraries = tenants_of_record(draft) if draft is not None else []
+        if len(libraries) == 1:
+            return libraries[0]
 
     slug = request.args.get("community") if request else None
     if slug:

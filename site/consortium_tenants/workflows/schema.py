@@ -70,7 +70,7 @@ class RulesSchema(Schema):
         if missing:
             raise ValidationError(f"Unknown licences: {', '.join(missing)}.")
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _consistent(self, data, **kwargs):
         errors = {}
         default, allowed = data.get("default_license"), data.get("licenses") or []

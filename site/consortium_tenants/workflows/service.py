@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_principal import RoleNeed
 from invenio_access.permissions import system_identity
+from invenio_accounts.models import User
 from invenio_communities.proxies import current_communities
 from invenio_db import db
 from invenio_db.uow import UnitOfWork
@@ -107,14 +108,16 @@ class WorkflowService:
                  'AND type:"community-submission"')
         result = current_requests_service.search(
             system_identity,
-            params={"q": query, "status": [status], "sort": "newest",
+            params={"q": query, "facets": {"status": [status]}, "sort": "newest",
                     "page": page, "size": size},
-            expand=True,
         )
         buckets = result.aggregations.get("status", {}).get("buckets", [])
         counts = {s: 0 for s in QUEUE_STATUSES}
         counts.update({b["key"]: b["doc_count"] for b in buckets if b["key"] in counts})
-        hits = [self._queue_item(tenant, hit) for hit in result.hits]
+        hits = list(result.hits)
+        ids = {int(h["created_by"]["user"]) for h in hits if "user" in h.get("created_by", {})}
+        depositors = {str(u.id): u for u in User.query.filter(User.id.in_(ids))} if ids else {}
+        hits = [self._queue_item(tenant, hit, depositors) for hit in hits]
         api = current_app.config["SITE_API_URL"]
         base = f"{api}/tenants/{slug}/submissions?status={status}&size={size}"
         links = {"self": f"{base}&page={page}"}
@@ -126,9 +129,12 @@ class WorkflowService:
                 "status": status, "links": links}
 
     @staticmethod
-    def _queue_item(tenant, hit):
+    def _queue_item(tenant, hit, depositors):
+        """A submission as the queue shows it; curators see who deposited it."""
         ui = current_app.config["SITE_UI_URL"]
-        depositor = (hit.get("expanded") or {}).get("created_by") or {}
+        user_id = (hit.get("created_by") or {}).get("user")
+        user = depositors.get(user_id)
+        profile = (user.user_profile or {}) if user is not None else {}
         return {
             "id": hit["id"],
             "title": hit.get("title"),
@@ -137,10 +143,9 @@ class WorkflowService:
             "updated": hit["updated"],
             "record": (hit.get("topic") or {}).get("record"),
             "depositor": {
-                "id": (hit.get("created_by") or {}).get("user"),
-                "email": depositor.get("email"),
-                "name": (depositor.get("profile") or {}).get("full_name")
-                or depositor.get("username"),
+                "id": user_id,
+                "email": user.email if user is not None else None,
+                "name": profile.get("full_name") or (user.username if user is not None else None),
             },
             "links": {
                 **hit["links"],

@@ -1,0 +1,154 @@
+"""Pages of a library's workflow: settings (managers) and submission queue (curators)."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from invenio_access.permissions import system_identity
+from invenio_records_resources.services.errors import PermissionDeniedError
+from invenio_requests.errors import CannotExecuteActionError
+from invenio_requests.proxies import current_requests_service
+from sqlalchemy.orm.exc import NoResultFound
+from invenio_vocabularies.proxies import current_service as vocabularies
+from marshmallow import ValidationError
+
+from ..i18n import text
+from ..proxies import current_workflows_service as service
+from ..tenants.errors import TenantNotFound
+from .requests import CHANGES_REQUESTED
+from .rules import REQUIRED_FIELDS
+from .service import QUEUE_STATUSES
+
+
+class CsrfForm(FlaskForm):
+    """A form carrying only the CSRF token."""
+
+
+def flat_errors(messages, prefix=""):
+    """Marshmallow's nested messages as (dotted field, message) pairs."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from flat_errors(value, f"{prefix}{key}." if key != "_schema" else prefix)
+    elif isinstance(messages, list):
+        for value in messages:
+            yield from flat_errors(value, prefix)
+    else:
+        yield prefix.rstrip("."), str(messages)
+
+
+def terms(vocabulary):
+    """(id, title by language) of every term of VOCABULARY, ordered by id."""
+    found = vocabularies.search(system_identity, type=vocabulary, params={"size": 500})
+    return sorted((hit["id"], hit.get("title", {})) for hit in found.hits)
+
+
+def form_to_workflow(form):
+    """The settings form as the workflow API's JSON."""
+    embargo = form.get("max_embargo_months", "").strip()
+    agreement = {"cs": form.get("agreement_cs", "").strip(),
+                 "en": form.get("agreement_en", "").strip()}
+    return {
+        "preset": form.get("preset", ""),
+        "rules": {
+            "required_fields": form.getlist("required_fields"),
+            "resource_types": form.getlist("resource_types"),
+            "licenses": form.getlist("licenses"),
+            "default_license": form.get("default_license") or None,
+            "default_access": {"record": form.get("default_access_record", "public"),
+                               "files": form.get("default_access_files", "public")},
+            "allow_restricted": form.get("allow_restricted") == "on",
+            "max_embargo_months": embargo or None,
+            "agreement": agreement if any(agreement.values()) else None,
+        },
+    }
+
+
+def _or_abort(call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except TenantNotFound:
+        abort(404)
+    except PermissionDeniedError:
+        abort(403)
+
+
+@login_required
+def workflow_settings(slug):
+    """Preset and rules of a library, edited by its managers."""
+    from ..proxies import current_tenants_service as tenants
+    from ..tenants.permissions import manager_permission
+
+    tenant = _or_abort(tenants.read, g.identity, slug)
+    if not manager_permission(slug).allows(g.identity):
+        abort(403)
+    form, errors, status = CsrfForm(), [], 200
+    workflow = service.read(g.identity, slug)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        submitted = form_to_workflow(request.form)
+        try:
+            workflow = service.update(g.identity, slug, submitted)
+            flash(text("Pracovní postup uložen.", "Workflow saved."), "success")
+            return redirect(url_for(".workflow", slug=slug))
+        except ValidationError as error:
+            errors, status = list(flat_errors(error.messages)), 400
+            workflow = {**workflow, **submitted, "rules": {**workflow["rules"],
+                                                           **submitted["rules"]}}
+    return render_template(
+        "consortium_tenants/workflow.html", tenant=tenant, workflow=workflow, form=form,
+        errors=errors, required_fields=REQUIRED_FIELDS,
+        resource_types=[t for t in terms("resourcetypes") if "-" not in t[0]],
+        licenses=terms("licenses"),
+    ), status
+
+
+@login_required
+def submissions(slug):
+    """The library's submissions by status, newest first (curators, managers)."""
+    from ..proxies import current_tenants_service as tenants
+
+    status = request.args.get("status", "submitted")
+    if status not in QUEUE_STATUSES:
+        abort(400)
+    page = request.args.get("page", 1, type=int)
+    queue = _or_abort(service.queue, g.identity, slug, status=status, page=max(page, 1))
+    return render_template(
+        "consortium_tenants/submissions.html", tenant=tenants.read(g.identity, slug),
+        queue=queue, statuses=QUEUE_STATUSES, form=CsrfForm(), page=page)
+
+
+@login_required
+def request_changes(slug, request_id):
+    """A curator sends a submission back with a comment (missing from RDM's request page)."""
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _or_abort(service.queue, g.identity, slug, size=1)  # the library's curators only
+    comment = request.form.get("comment", "").strip()
+    if not comment:
+        flash(text("Napište, co je třeba upravit.", "Say what needs changing."), "error")
+        return redirect(url_for(".submissions", slug=slug))
+    try:
+        current_requests_service.execute_action(
+            g.identity, request_id, "request_changes",
+            data={"payload": {"content": comment, "format": "html"}})
+    except PermissionDeniedError:
+        abort(403)
+    except NoResultFound:
+        abort(404)
+    except CannotExecuteActionError:
+        flash(text("Tento vklad už na posouzení nečeká.", "This submission no longer waits "
+                   "for review."), "error")
+        return redirect(url_for(".submissions", slug=slug))
+    flash(text("Vkladatel byl požádán o úpravy.", "The depositor was asked for changes."),
+          "success")
+    return redirect(url_for(".submissions", slug=slug, status=CHANGES_REQUESTED))
+
+
+def register(blueprint):
+    """Add the workflow pages to the UI blueprint."""
+    blueprint.add_url_rule("/libraries/<slug>/workflow", "workflow", workflow_settings,
+                           methods=["GET", "POST"])
+    blueprint.add_url_rule("/libraries/<slug>/submissions", "submissions", submissions)
+    blueprint.add_url_rule("/libraries/<slug>/submissions/<request_id>/request-changes",
+                           "request_changes", request_changes, methods=["POST"])
