@@ -14,7 +14,7 @@ from consortium_tenants.storage.accounts import account_of
 from consortium_tenants.storage.s3 import s3_client
 from consortium_tenants.tenants.models import TenantModel
 from consortium_tenants.workflows import checks as workflow_checks
-from consortium_tenants.workflows.rules import AGREEMENT_FIELD
+from consortium_tenants.workflows.rules import AGREEMENT_FIELD, preset_of
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.models import ActionRoles
@@ -202,6 +202,7 @@ def init(admin_email, admin_password):
 
 
 DEMO_PASSWORD = "demo-Heslo-2026"
+PENDING_RECORD = ("Kronika obce Bílovice 1923–1948", "Chronicle of Bílovice 1923–1948")
 DEMO_RECORDS = [
     ("Digitalizace rukopisů: metodika a zkušenosti", "Manuscript digitisation: method and lessons"),
     ("Otevřená data knihovních katalogů", "Open data of library catalogues"),
@@ -222,8 +223,12 @@ def _demo_identity(user):
     return identity
 
 
-def _demo_record(identity, curator, community_id, title_cs, title_en, slug):
-    """Deposit, upload a file, submit to the library, its curator accepts: published."""
+def _demo_record(identity, curator, community_id, title_cs, title_en, slug, review=True):
+    """Deposit, upload a file, submit to the library; its curator accepts when REVIEW.
+
+    Libraries publishing directly (open preset, or curators depositing) accept on
+    submission; without REVIEW the submission waits in the curators' queue.
+    """
     import io
 
     from invenio_access.permissions import system_identity
@@ -245,7 +250,9 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug):
                                              "family_name": "Novák"}}],
             "publisher": "Library Consortium Repository",
             "description": f"<p>{title_en} ({slug}).</p>",
+            "subjects": [{"subject": "knihovny"}, {"subject": "libraries"}],
         },
+        "custom_fields": {AGREEMENT_FIELD: True},  # the library's deposit agreement
     }
     draft = records.create(identity, data)
     content = f"{title_cs}\n{title_en}\n".encode() * 50
@@ -260,7 +267,8 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug):
         {"receiver": {"community": str(community_id)}, "type": "community-submission"},
     )
     request = records.review.submit(identity, draft.id)
-    requests.execute_action(curator, request.id, "accept")
+    if review and request.data["status"] == "submitted":
+        requests.execute_action(curator, request.id, "accept")
 
 
 @platform.command("demo")
@@ -291,9 +299,15 @@ def demo():
             tenant = tenants.get(entry["slug"])
             if tenants.record_count(tenant):
                 continue
-            depositor = current_datastore.find_user(email=entry["members"]["depositors"][0])
-            curator = current_datastore.find_user(email=entry["members"]["curators"][0])
+            group = "curators" if preset_of(tenant) == "closed" else "depositors"
+            depositor = _demo_identity(
+                current_datastore.find_user(email=entry["members"][group][0]))
+            curator = _demo_identity(
+                current_datastore.find_user(email=entry["members"]["curators"][0]))
             for title_cs, title_en in DEMO_RECORDS:
-                _demo_record(_demo_identity(depositor), _demo_identity(curator),
-                             tenant.community_id, title_cs, title_en, entry["slug"])
+                _demo_record(depositor, curator, tenant.community_id, title_cs, title_en,
+                             entry["slug"])
+            if preset_of(tenant) == "mediated":  # something in the curators' queue
+                _demo_record(depositor, curator, tenant.community_id, *PENDING_RECORD,
+                             entry["slug"], review=False)
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")

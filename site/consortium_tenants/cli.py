@@ -10,6 +10,7 @@ from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
+from .proxies import current_workflows_service
 from .storage.units import format_size
 from .tenants.errors import TenantError, TenantNotFound
 
@@ -163,11 +164,14 @@ def load(path):
         for entry in bar:
             entry = dict(entry)
             members = entry.pop("members", {}) or {}
+            workflow = entry.pop("workflow", None)
             try:
                 service.read(system_identity, entry.get("slug", ""))
                 run(service.update, entry["slug"], entry)
             except TenantNotFound:
                 run(service.create, entry)
+            if workflow is not None:
+                run(current_workflows_service.update, entry["slug"], workflow)
             for role, emails in members.items():
                 for email in emails:
                     run(service.add_member, entry["slug"], {"email": email, "role": role})

@@ -27,6 +27,12 @@ ALLOWED = {
     "manage_members": {"a_manager", "admin"},
     "read_members": {"a_manager", "admin"},
     "read_usage": {"a_manager", "admin"},
+    # Deposit workflows: rules are public (depositors read them); the library's
+    # managers edit them; its curators (and managers) work its queue.
+    "read_workflow": set(ROLES),
+    "edit_workflow": {"a_manager", "admin"},
+    "read_queue": {"a_curator", "a_manager", "admin"},
+    "request_changes": {"a_curator", "a_manager"},
 }
 
 
@@ -51,6 +57,9 @@ def world(app, make_tenant, admin_headers):
     from invenio_rdm_records.proxies import current_rdm_records_service
 
     current_rdm_records_service.draft_indexer.refresh()  # usage counts drafts by search
+    from invenio_requests.proxies import current_requests_service
+
+    current_requests_service.indexer.refresh()  # the curators' queue searches requests
     return {"a": a, "b": b, "draft": draft, "request_id": res.json["id"], "headers": headers}
 
 
@@ -64,12 +73,23 @@ def attempt(client, world, action, h):
         return client.put(f"/api/records/{draft['id']}/draft", headers=h, json=body).status_code
     if action == "read_request":
         return client.get(f"/api/requests/{req}", headers=h).status_code
-    if action == "accept_request":
+    if action in ("accept_request", "request_changes"):
         # A dry check: the request's links tell what this identity may do.
         res = client.get(f"/api/requests/{req}", headers=h)
         if res.status_code != 200:
             return res.status_code
-        return 200 if "accept" in res.json["links"].get("actions", {}) else 403
+        name = "accept" if action == "accept_request" else action
+        return 200 if name in res.json["links"].get("actions", {}) else 403
+    if action == "read_workflow":
+        return client.get(f"/api/tenants/{a['slug']}/workflow", headers=h).status_code
+    if action == "edit_workflow":
+        return client.put(f"/api/tenants/{a['slug']}/workflow", headers=h,
+                          json={"preset": "mediated"}).status_code
+    if action == "read_queue":
+        res = client.get(f"/api/tenants/{a['slug']}/submissions", headers=h)
+        if res.status_code == 200:
+            assert [hit["id"] for hit in res.json["hits"]["hits"]] == [req]
+        return res.status_code
     if action == "edit_tenant_branding":
         return client.put(f"/api/tenants/{a['slug']}", headers=h,
                           json={"branding": {"primary_color": "#abcdef"}}).status_code
