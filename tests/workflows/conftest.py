@@ -20,13 +20,14 @@ def library(make_tenant, client):
 
 @pytest.fixture()
 def refresh():
-    """Make the latest writes searchable (records, drafts, requests)."""
+    """Make the latest writes searchable (records, drafts, requests, their events)."""
     from invenio_rdm_records.proxies import current_rdm_records_service
-    from invenio_requests.proxies import current_requests_service
+    from invenio_requests.proxies import current_events_service, current_requests_service
 
     def _refresh():
         current_rdm_records_service.indexer.refresh()
         current_rdm_records_service.draft_indexer.refresh()
         current_requests_service.indexer.refresh()
+        current_events_service.indexer.refresh()
 
     return _refresh
