@@ -231,7 +231,6 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug, revi
     """
     import io
 
-    from invenio_access.permissions import system_identity
     from invenio_rdm_records.proxies import current_rdm_records_service as records
     from invenio_requests.proxies import current_requests_service as requests
 

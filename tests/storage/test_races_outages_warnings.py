@@ -5,11 +5,11 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 
 from helpers import (
     ROOT,
+    browser_of,
     TEST_BUCKET,
     init_file,
     new_draft,
@@ -80,11 +80,8 @@ def test_s3_outage_answers_503_and_keeps_draft_and_counters(client, storage_tena
 
 
 def test_managers_are_warned_at_80_and_95_percent(app, client, storage_tenant, outbox):
-    from flask_security.utils import hash_password
-    from invenio_db import db
-
     tenant, people = storage_tenant(quota=1000)
-    slug, dep = tenant["slug"], people["depositors"]
+    dep = people["depositors"]
     manager = people["managers_user"].email
     draft = new_draft(client, dep)
 
@@ -105,15 +102,7 @@ def test_managers_are_warned_at_80_and_95_percent(app, client, storage_tenant, o
     assert all(m.recipients == [manager] for m in warned)  # not the depositor
 
     # The deposit form shows the banner to the library's depositors.
-    from invenio_accounts.models import User
-
-    db.session.expire_all()
-    depositor = db.session.get(User, people["depositors_user"].id)
-    depositor.password = hash_password("Heslo-123456")
-    db.session.commit()
-    browser = app.test_client()
-    res = browser.post("/login/", data={"email": depositor.email, "password": "Heslo-123456"})
-    assert res.status_code == 302
+    browser = browser_of(app, people["depositors_user"])
     page = browser.get("/uploads/new").get_data(as_text=True)
     assert "storage-warning" in page and "96.0 %" in page
     page = browser.get("/uploads/new", headers={"Accept-Language": "cs"}).get_data(as_text=True)

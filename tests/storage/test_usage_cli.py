@@ -3,7 +3,7 @@
 from invenio_db import db
 from sqlalchemy import text
 
-from helpers import TEST_BUCKET, invoke_cli, new_draft, storage_usage, upload
+from helpers import TEST_BUCKET, browser_of, invoke_cli, new_draft, storage_usage, upload
 
 
 def _tenant_with_files(client, storage_tenant):
@@ -92,24 +92,11 @@ def test_quota_command(app, client, storage_tenant):
 
 
 def test_managers_see_their_storage_page(app, client, storage_tenant):
-    from flask_security.utils import hash_password
-    from invenio_accounts.models import User
-
     slug, people = _tenant_with_files(client, storage_tenant)
     other_slug, other_people = _tenant_with_files(client, storage_tenant)
     assert client.get(f"/libraries/{slug}/storage").status_code in (302, 401)
 
-    def browser_of(user):
-        db.session.expire_all()
-        account = db.session.get(User, user.id)
-        account.password = hash_password("Heslo-123456")
-        db.session.commit()
-        browser = app.test_client()
-        res = browser.post("/login/", data={"email": account.email, "password": "Heslo-123456"})
-        assert res.status_code == 302
-        return browser
-
-    manager = browser_of(people["managers_user"])
+    manager = browser_of(app, people["managers_user"])
     page = manager.get(f"/libraries/{slug}/storage")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -117,6 +104,6 @@ def test_managers_see_their_storage_page(app, client, storage_tenant):
     cs = manager.get(f"/libraries/{slug}/storage", headers={"Accept-Language": "cs"})
     assert "Využito" in cs.get_data(as_text=True)
     assert manager.get(f"/libraries/{other_slug}/storage").status_code == 403
-    depositor = browser_of(people["depositors_user"])
+    depositor = browser_of(app, people["depositors_user"])
     assert depositor.get(f"/libraries/{slug}/storage").status_code == 403
     assert manager.get("/libraries/no-such-library/storage").status_code == 404

@@ -151,3 +151,47 @@ def test_every_work_enters_a_library(client, library):
     assert res.status_code == 400, res.json
     assert "community" in res.json["message"]
     assert client.get(f"/api/records/{draft_id}").status_code == 404
+
+
+def _new_version(client, headers, record_id, title):
+    res = client.post(f"/api/records/{record_id}/versions", headers=headers)
+    assert res.status_code == 201, res.json
+    version = res.json
+    body = minimal_record(title)
+    body["files"] = {"enabled": False}
+    res = client.put(f"/api/records/{version['id']}/draft", headers=headers, json=body)
+    assert res.status_code == 200, res.json
+    return version
+
+
+def test_new_versions_follow_the_preset(client, library):
+    mediated, people = library("mediated")
+    dep, cur = people["depositors"], people["curators"]
+    draft = deposit(client, dep, mediated["community_id"], "Verze 1", content=None,
+                    changes={"files": {"enabled": False}})
+    request_id = submit_review(client, dep, draft["id"]).json["id"]
+    assert request_action(client, cur, request_id, "accept").status_code == 200
+
+    version = _new_version(client, dep, draft["id"], "Verze 2")
+    res = client.post(f"/api/records/{version['id']}/draft/actions/publish", headers=dep)
+    assert res.status_code == 400, res.json  # an open review: curators decide
+    res = submit_review(client, dep, version["id"])
+    assert res.status_code == 202 and res.json["status"] == "submitted", res.json
+    assert client.get(f"/api/records/{version['id']}").status_code == 404
+    assert request_action(client, cur, res.json["id"], "accept").status_code == 200
+    published = client.get(f"/api/records/{version['id']}").json
+    assert published["metadata"]["title"] == "Verze 2"
+    assert published["parent"]["communities"]["ids"] == [mediated["community_id"]]
+
+    # Curators' own new versions, and depositors' in an open library, publish directly.
+    version = _new_version(client, cur, version["id"], "Verze 3 od kurátora")
+    res = client.post(f"/api/records/{version['id']}/draft/actions/publish", headers=cur)
+    assert res.status_code == 202, res.json
+    opened, open_people = library("open")
+    draft = deposit(client, open_people["depositors"], opened["community_id"], "Otevřená 1",
+                    content=None, changes={"files": {"enabled": False}})
+    submit_review(client, open_people["depositors"], draft["id"])
+    version = _new_version(client, open_people["depositors"], draft["id"], "Otevřená 2")
+    res = client.post(f"/api/records/{version['id']}/draft/actions/publish",
+                      headers=open_people["depositors"])
+    assert res.status_code == 202, res.json

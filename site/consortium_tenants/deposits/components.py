@@ -8,7 +8,7 @@ from invenio_drafts_resources.services.records.components import ServiceComponen
 from invenio_records_resources.services.files.components import FileServiceComponent
 from invenio_rest.errors import RESTException
 
-from ..tenants.models import TenantModel
+from .library import tenants_of_identity, tenants_of_record
 
 
 class TenantSuspendedError(RESTException):
@@ -23,33 +23,6 @@ class TenantSuspendedError(RESTException):
                 "new deposits and uploads are not accepted. Published records stay available."
             )
         )
-
-
-def tenants_of_identity(identity):
-    """Tenants in whose roles (`<slug>-<group>`) the identity is."""
-    slugs = {
-        need.value.rsplit("-", 1)[0]
-        for need in identity.provides
-        if need.method == "role" and isinstance(need.value, str) and "-" in need.value
-    }
-    if not slugs:
-        return []
-    return TenantModel.query.filter(TenantModel.slug.in_(slugs)).all()
-
-
-def tenants_of_record(record):
-    """Tenants whose community the record targets or belongs to."""
-    parent = getattr(record, "parent", None)
-    ids = set()
-    if parent is not None:
-        ids |= {str(c) for c in (parent.communities.ids or [])}
-        review = parent.review
-        receiver = review.receiver.reference_dict if review is not None else {}
-        if "community" in receiver:
-            ids.add(str(receiver["community"]))
-    if not ids:
-        return []
-    return TenantModel.query.filter(TenantModel.community_id.in_(ids)).all()
 
 
 def refuse_if_suspended(tenants):

@@ -11,13 +11,11 @@
   race-free against the quota, and releases what deleted files no longer use.
 """
 
-from flask import current_app, g
+from flask import current_app
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_records_resources.services.files.components import FileServiceComponent
-from marshmallow import ValidationError
 
-from ..deposits.components import tenants_of_identity, tenants_of_record
-from ..tenants.models import TenantModel
+from ..deposits.library import tenant_for_deposit
 from . import accounts
 from .errors import FileTooLargeError, NoStorageError, QuotaExceededError, TooManyFilesError
 from .warnings import announce_thresholds
@@ -26,38 +24,6 @@ from .warnings import announce_thresholds
 def enabled():
     """Quota enforcement and accounting are on (off only for benchmarks)."""
     return current_app.config["CONSORTIUM_STORAGE_QUOTAS_ENABLED"]
-
-
-def _targeted_tenants(record, data):
-    """Libraries whose community the deposit targets (review in DATA or on RECORD)."""
-    receiver = (((data or {}).get("parent") or {}).get("review") or {}).get("receiver") or {}
-    if receiver.get("community"):
-        tenant = TenantModel.query.filter_by(community_id=str(receiver["community"])).first()
-        return [tenant] if tenant else []
-    return tenants_of_record(record)
-
-
-def tenant_for_deposit(identity, record, data=None):
-    """The library a new deposit is charged to.
-
-    The community it targets, else the library of the host it is created on,
-    else the depositor's library. A depositor of several libraries must say
-    which (by host or by targeting its community).
-    """
-    targeted = _targeted_tenants(record, data)
-    if len(targeted) == 1:
-        return targeted[0]
-    host_tenant = getattr(g, "tenant", None)
-    if host_tenant is not None:
-        return host_tenant
-    own = tenants_of_identity(identity)
-    if len(own) > 1:
-        slugs = ", ".join(sorted(t.slug for t in own))
-        raise ValidationError({"parent.review": [
-            f"You belong to several member libraries ({slugs}): create the draft on "
-            "your library's site or submit it to your library's community."
-        ]})
-    return own[0] if own else None
 
 
 def placed_account(identity, record, data=None):

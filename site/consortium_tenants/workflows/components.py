@@ -16,12 +16,13 @@ from invenio_drafts_resources.services.records.components import ServiceComponen
 from invenio_rest.errors import RESTException
 from marshmallow import ValidationError
 
-from ..deposits.components import tenants_of_record
+from ..deposits.library import tenant_for_deposit, tenants_of_record
 from ..i18n import text
-from ..storage.components import tenant_for_deposit
+from ..tenants.models import TenantModel
 from ..tenants.permissions import admin_permission, role_name
 from . import checks
 from .rules import preset_of, rules_of
+from .service import is_curator
 
 
 class DepositClosedError(RESTException):
@@ -51,6 +52,23 @@ def _receiver_community(draft):
     if review is None:
         return None
     return review.receiver.reference_dict.get("community")
+
+
+class VersionReviewPolicy:
+    """New versions in a mediated library go to its curators, as first versions do.
+
+    `RDM_NEW_RECORD_VERSION_REVIEW_POLICY`: RDM then opens a review request on
+    the version's draft, to the record's library, which blocks direct publishing.
+    """
+
+    @classmethod
+    def requires_review(cls, identity, draft):
+        community = draft.parent.communities.default
+        if community is None:
+            return False
+        tenant = TenantModel.query.filter_by(community_id=str(community.id)).one_or_none()
+        return (tenant is not None and preset_of(tenant) == "mediated"
+                and not is_curator(identity, tenant))
 
 
 class ChecksComponent(BaseChecksComponent):

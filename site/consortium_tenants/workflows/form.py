@@ -38,7 +38,7 @@ def deposit_library():
     (InvenioRDM's preselection) when it is a library; else the library of the
     host, else the user's only library.
     """
-    from ..deposits.components import tenants_of_identity, tenants_of_record
+    from ..deposits.library import home_library, tenants_of_record
     from ..tenants.models import TenantModel
 
     pid_value = (request.view_args or {}).get("pid_value") if request else None
@@ -58,11 +58,8 @@ def deposit_library():
         tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
         if tenant is not None:
             return tenant
-    tenant = getattr(g, "tenant", None)
-    if tenant is None and current_user.is_authenticated:
-        own = tenants_of_identity(g.identity)
-        tenant = own[0] if len(own) == 1 else None
-    return tenant
+    return home_library(g.identity) if current_user.is_authenticated else getattr(
+        g, "tenant", None)
 
 
 def _rules():
