@@ -1,5 +1,7 @@
 """The three presets end to end over the REST API: draft → file → submit → review → publish."""
 
+import pytest
+
 from helpers import deposit, minimal_record, request_action, submit_review
 
 
@@ -105,28 +107,33 @@ def test_mediated_library_decline_and_resubmission(client, library, refresh):
     assert _in_collection(client, tenant, draft["id"])
 
 
-def test_mediated_curators_publish_directly(client, library):
-    tenant, people = library("mediated")
+@pytest.mark.parametrize("preset", ["open", "mediated", "closed"])
+def test_curators_publish_directly_under_every_preset(client, library, refresh, preset):
+    tenant, people = library(preset)
     cur = people["curators"]
-    draft = deposit(client, cur, tenant["community_id"], "Vklad kurátora")
+    draft = deposit(client, cur, tenant["community_id"], f"Vklad kurátora ({preset})")
     res = submit_review(client, cur, draft["id"])
     assert res.status_code == 202 and res.json["status"] == "accepted"
+    refresh()
+    assert _in_collection(client, tenant, draft["id"])
 
 
 def test_closed_library_refuses_depositors(client, library):
     tenant, people = library("closed")
-    dep, cur = people["depositors"], people["curators"]
+    dep = people["depositors"]
     res = client.post("/api/records", headers=dep, json=minimal_record("Nepovolený vklad"))
     assert res.status_code == 403, res.json
     assert "managers and curators" in res.json["message"]
     res = client.post("/api/records", headers={**dep, "Accept-Language": "cs"},
                       json=minimal_record("Nepovolený vklad"))
     assert res.status_code == 403 and "správci a kurátoři" in res.json["message"]
-
-    # Curators deposit and publish.
-    draft = deposit(client, cur, tenant["community_id"], "Vklad uzavřené knihovny")
-    res = submit_review(client, cur, draft["id"])
-    assert res.status_code == 202 and res.json["status"] == "accepted"
+    # … also when the draft names the library's community itself
+    body = minimal_record("Nepovolený vklad")
+    body["parent"] = {"review": {"type": "community-submission",
+                                 "receiver": {"community": tenant["community_id"]}}}
+    other, other_people = library("open", prefix="wf-open")
+    res = client.post("/api/records", headers=other_people["depositors"], json=body)
+    assert res.status_code == 403, res.json
 
 
 def test_closed_preset_also_blocks_a_draft_made_before_the_change(client, library):
@@ -195,3 +202,17 @@ def test_new_versions_follow_the_preset(client, library):
     res = client.post(f"/api/records/{version['id']}/draft/actions/publish",
                       headers=open_people["depositors"])
     assert res.status_code == 202, res.json
+
+
+def test_only_the_library_members_submit_to_it(client, library):
+    tenant, people = library("open")
+    other, other_people = library("open", prefix="wf-other")
+    outsider = other_people["depositors"]
+    res = client.post("/api/records", headers=outsider, json=minimal_record("Cizí vklad"))
+    draft_id = res.json["id"]
+    res = client.put(f"/api/records/{draft_id}/draft/review", headers=outsider,
+                     json={"receiver": {"community": tenant["community_id"]},
+                           "type": "community-submission"})
+    res = submit_review(client, outsider, draft_id)
+    assert res.status_code == 403, res.json
+    assert client.get(f"/api/records/{draft_id}").status_code == 404
