@@ -31,6 +31,17 @@ def run(call, *args):
         fail(e.message)
 
 
+def all_slugs():
+    """Slugs of every library, in order."""
+    slugs, page = [], 1
+    while True:
+        result = run(service.search, None, "slug", page, 100)
+        slugs += [t["slug"] for t in result["hits"]["hits"]]
+        if "next" not in result["links"]:
+            return slugs
+        page += 1
+
+
 def show_json(data):
     """Pretty JSON on stdout."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
@@ -229,7 +240,7 @@ def usage(slugs, recompute, check_s3, as_json):
     """
     from .storage.audit import unresolved
 
-    slugs = slugs or [t["slug"] for t in run(service.search, None, "slug", 1, 100)["hits"]["hits"]]
+    slugs = slugs or all_slugs()
     reports, findings = [], 0
     with click.progressbar(slugs, label="Checking storage", file=sys.stderr) as bar:
         for slug in bar:
@@ -246,6 +257,31 @@ def usage(slugs, recompute, check_s3, as_json):
         for report in reports:
             _print_report(report)
     sys.exit(1 if findings else 0)
+
+
+@tenants.command("submissions")
+@click.argument("slugs", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@with_appcontext
+def submissions(slugs, as_json):
+    """Deposits waiting for each library's curators, side by side."""
+    slugs = slugs or all_slugs()
+    rows = []
+    with click.progressbar(slugs, label="Reading queues", file=sys.stderr) as bar:
+        for slug in bar:
+            queue = run(current_workflows_service.queue, slug, "submitted", 1, 1)
+            preset = run(current_workflows_service.read, slug)["preset"]
+            rows.append({"tenant": slug, "preset": preset, "counts": queue["counts"]})
+    if as_json:
+        show_json(rows)
+        return
+    most = max([r["counts"]["submitted"] for r in rows] + [1])
+    click.echo(f"{'library':<14} {'preset':<9} {'waiting':<20} {'':>4}  changes requested, accepted")
+    for row in rows:
+        counts = row["counts"]
+        click.echo(f"{row['tenant']:<14} {row['preset']:<9} "
+                   f"{_bar(100 * counts['submitted'] / most)} {counts['submitted']:>4}  "
+                   f"{counts['changes_requested']}, {counts['accepted']}")
 
 
 def _print_report(report):

@@ -171,3 +171,28 @@ def test_deposit_form_shows_the_library_rules_and_defaults(app, client, library)
     draft = deposit(client, people["depositors"], tenant["community_id"], "Upravovaný")
     html = browser.get(f"/uploads/{draft['id']}").get_data(as_text=True)
     assert f'data-tenant="{tenant["slug"]}" data-preset="mediated"' in html
+
+
+def test_submissions_cli_compares_the_queues(app, client, library, refresh):
+    import json
+
+    from helpers import invoke_cli
+
+    busy, busy_people = library("mediated", prefix="wf-busy")
+    calm, _ = library("open", prefix="wf-calm")
+    for title in ("Vklad A", "Vklad B"):
+        draft = deposit(client, busy_people["depositors"], busy["community_id"], title)
+        res = submit_review(client, busy_people["depositors"], draft["id"])
+        assert res.status_code == 202, res.json
+    refresh()
+    result = invoke_cli(app, ["tenants", "submissions", busy["slug"], calm["slug"]])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert "mediated" in lines[busy["slug"]] and "█" * 20 in lines[busy["slug"]]
+    assert lines[busy["slug"]].split()[3] == "2"
+    assert "open" in lines[calm["slug"]] and "█" not in lines[calm["slug"]]
+    result = invoke_cli(app, ["tenants", "submissions", busy["slug"], "--json"])
+    rows = json.loads(result.output[result.output.index("["):])
+    assert rows[0]["counts"]["submitted"] == 2 and rows[0]["preset"] == "mediated"
+    result = invoke_cli(app, ["tenants", "submissions", "no-such-library"])
+    assert result.exit_code == 1 and "no-such-library" in result.output
