@@ -118,6 +118,8 @@ def make_user(app):
     from invenio_accounts.proxies import current_datastore
     from invenio_db import db
     from invenio_oauth2server.models import Token
+    from invenio_users_resources.proxies import current_users_service
+    from invenio_users_resources.records.api import UserAggregate
 
     def _make(email=None, password="Heslo-123456"):
         email = email or f"user-{secrets.token_hex(4)}@example.org"
@@ -130,6 +132,9 @@ def make_user(app):
         db.session.commit()
         token = Token.create_personal("tests", user.id, scopes=[], is_internal=False)
         db.session.commit()
+        # Searchable like a registered user (curators are found for notifications
+        # by searching users); registration queues this for the indexer.
+        current_users_service.indexer.index(UserAggregate.get_record(user.id))
         headers = {
             "Authorization": f"Bearer {token.access_token}",
             "Content-Type": "application/json",

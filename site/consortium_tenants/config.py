@@ -66,10 +66,7 @@ CONSORTIUM_WORKFLOW_PRESETS = {
 }
 """The community access settings behind each preset. Only members submit; `members`
 lets depositors publish directly, `open` only curators and managers. `closed`
-further refuses depositors (service component)."""
-
-CONSORTIUM_WORKFLOW_CLOSED_GROUPS = ("managers", "curators")
-"""Tenant groups that deposit into a library with the `closed` preset."""
+further refuses depositors (workflows.components: only curators and managers)."""
 
 CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX = 100
 """Largest page of the curators' submission queue."""

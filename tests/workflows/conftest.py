@@ -22,9 +22,13 @@ def library(make_tenant, client):
 def refresh():
     """Make the latest writes searchable (records, drafts, requests, their events)."""
     from invenio_rdm_records.proxies import current_rdm_records_service
+    from invenio_communities.proxies import current_communities
     from invenio_requests.proxies import current_events_service, current_requests_service
+    from invenio_users_resources.proxies import current_users_service
 
     def _refresh():
+        current_communities.service.members.indexer.refresh()  # notification recipients
+        current_users_service.indexer.refresh()
         current_rdm_records_service.indexer.refresh()
         current_rdm_records_service.draft_indexer.refresh()
         current_requests_service.indexer.refresh()

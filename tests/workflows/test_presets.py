@@ -57,10 +57,11 @@ def test_mediated_library_review_with_changes_requested(client, library, refresh
                          "Doplňte prosím abstrakt.")
     assert res.status_code == 200, res.json
     assert res.json["status"] == "changes_requested"
-    mails = [m for m in outbox if depositor in m.recipients]
+    mails = [m for m in outbox if depositor in m.recipients
+             and m.subject == "Changes requested for 'Zprostředkovaný vklad'"]
     assert len(mails) == 1, [m.subject for m in outbox]
-    assert "Zprostředkovaný vklad" in mails[0].subject
     assert "Doplňte prosím abstrakt." in mails[0].body
+    assert "submit it for review again" in mails[0].body
     refresh()
     timeline = client.get(f"/api/requests/{request_id}/timeline", headers=dep).json
     comments = [h["payload"].get("content") for h in timeline["hits"]["hits"]
@@ -86,14 +87,19 @@ def test_mediated_library_review_with_changes_requested(client, library, refresh
     assert _in_collection(client, tenant, draft["id"])
 
 
-def test_mediated_library_decline_and_resubmission(client, library, refresh):
+def test_mediated_library_decline_and_resubmission(client, library, refresh, outbox):
     tenant, people = library("mediated")
     dep, cur = people["depositors"], people["curators"]
+    depositor, curator = people["depositors_user"].email, people["curators_user"].email
     draft = deposit(client, dep, tenant["community_id"], "Odmítnutý vklad")
+    refresh()  # curators are found by searching the community's members
     request_id = submit_review(client, dep, draft["id"]).json["id"]
+    assert any(curator in m.recipients for m in outbox)  # curators hear of the submission
     res = request_action(client, cur, request_id, "decline", "Mimo zaměření sbírky.")
     assert res.status_code == 200 and res.json["status"] == "declined"
     assert client.get(f"/api/records/{draft['id']}").status_code == 404
+    subjects = [m.subject for m in outbox if depositor in m.recipients]
+    assert any("declined" in s and "Odmítnutý vklad" in s for s in subjects), subjects
 
     # A declined draft can be submitted again (a new request).
     res = client.put(f"/api/records/{draft['id']}/draft/review", headers=dep,

@@ -166,6 +166,15 @@ def test_deposit_form_shows_the_library_rules_and_defaults(app, client, library)
 
     html = browser.get("/uploads/new").get_data(as_text=True)
     assert agreement["en"] in html and "Also fill in: Description" in html
+    assert re.search(r'"files": "public", "record": "public"', html.replace("&#34;", '"'))
+
+    # A library that keeps files closed by default starts the form that way.
+    closed_files, closed_people = library("mediated", prefix="wf-files",
+                                          default_access={"record": "public",
+                                                          "files": "restricted"})
+    html = browser_of(app, closed_people["depositors_user"]).get("/uploads/new").get_data(
+        as_text=True).replace("&#34;", '"')
+    assert '"files": "restricted", "record": "public"' in html
 
     # Editing a draft submitted to the library shows the same rules.
     draft = deposit(client, people["depositors"], tenant["community_id"], "Upravovaný")

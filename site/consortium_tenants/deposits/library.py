@@ -62,7 +62,7 @@ def _targeted_tenants(record, data):
     """Libraries whose community the deposit targets (review in DATA or on RECORD)."""
     receiver = (((data or {}).get("parent") or {}).get("review") or {}).get("receiver") or {}
     if receiver.get("community"):
-        tenant = TenantModel.query.filter_by(community_id=str(receiver["community"])).first()
+        tenant = TenantModel.of_community(receiver["community"])
         return [tenant] if tenant else []
     return tenants_of_record(record)
 

@@ -18,9 +18,7 @@ from .models import TenantModel
 
 def library_of(community):
     """The member library owning COMMUNITY, or None."""
-    if community is None or community.id is None:
-        return None
-    return TenantModel.query.filter_by(community_id=str(community.id)).one_or_none()
+    return TenantModel.of_community(community.id) if community is not None else None
 
 
 class LibraryCommunityComponent(ServiceComponent):

@@ -37,6 +37,13 @@ class TenantModel(db.Model, Timestamp):
 
     __mapper_args__ = {"version_id_col": version_id}
 
+    @classmethod
+    def of_community(cls, community_id):
+        """The library whose community has COMMUNITY_ID (a UUID or its text), or None."""
+        if community_id is None:
+            return None
+        return cls.query.filter_by(community_id=str(community_id)).one_or_none()
+
 
 class TenantHostModel(db.Model):
     """A host name of a tenant; unique across the consortium."""

@@ -41,13 +41,26 @@ def manager_permission(slug):
     )
 
 
+def curator_permission(slug):
+    """Consortium administrators or the tenant's managers and curators."""
+    return Permission(
+        consortium_admin_action,
+        RoleNeed(current_app.config["CONSORTIUM_ADMIN_ROLE"]),
+        RoleNeed(role_name(slug, "managers")),
+        RoleNeed(role_name(slug, "curators")),
+        system_process,
+    )
+
+
 class TenantPermissionPolicy:
     """Permission per action; `tenant` is the TenantModel or None."""
 
     def __call__(self, action, tenant=None):
         if action in ("read", "search"):
             return Permission(any_user, system_process)
-        if action in ("update", "manage_members", "read_usage"):
+        if action in ("update", "manage_members", "read_usage", "update_workflow"):
             return manager_permission(tenant.slug)
+        if action == "read_submissions":
+            return curator_permission(tenant.slug)
         # create, delete, suspend, resume, update_restricted, audit_storage
         return admin_permission()

@@ -41,7 +41,7 @@ class DepositRulesCheck(Check):
         return True
 
     def run(self, record, config):
-        tenant = TenantModel.query.filter_by(community_id=config.community_id).one_or_none()
+        tenant = TenantModel.of_community(config.community_id)
         if tenant is None:
             return DepositRulesResult([])
         name = text(tenant.names["cs"], tenant.names["en"])

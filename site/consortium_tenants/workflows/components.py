@@ -9,20 +9,19 @@
 """
 
 from flask import current_app
-from flask_principal import RoleNeed
 from invenio_checks.api import ChecksAPI
 from invenio_checks.components import ChecksComponent as BaseChecksComponent
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_rest.errors import RESTException
 from marshmallow import ValidationError
 
-from ..deposits.library import tenant_for_deposit, tenants_of_record
+from ..deposits.library import tenant_for_deposit
 from ..i18n import text
+from ..tenants.components import library_of
 from ..tenants.models import TenantModel
-from ..tenants.permissions import admin_permission, role_name
+from ..tenants.permissions import curator_permission
 from . import checks
 from .rules import preset_of, rules_of
-from .service import is_curator
 
 
 class DepositClosedError(RESTException):
@@ -39,15 +38,11 @@ class DepositClosedError(RESTException):
 
 def may_deposit(identity, tenant):
     """Whether IDENTITY may deposit into TENANT under its preset."""
-    if preset_of(tenant) != "closed":
-        return True
-    groups = current_app.config["CONSORTIUM_WORKFLOW_CLOSED_GROUPS"]
-    provided = identity.provides
-    return (any(RoleNeed(role_name(tenant.slug, g)) in provided for g in groups)
-            or admin_permission().allows(identity))
+    return preset_of(tenant) != "closed" or curator_permission(tenant.slug).allows(identity)
 
 
 def _receiver_community(draft):
+    """Id of the community the draft's review request goes to, or None."""
     review = draft.get_review() if draft is not None else None
     if review is None:
         return None
@@ -63,12 +58,9 @@ class VersionReviewPolicy:
 
     @classmethod
     def requires_review(cls, identity, draft):
-        community = draft.parent.communities.default
-        if community is None:
-            return False
-        tenant = TenantModel.query.filter_by(community_id=str(community.id)).one_or_none()
+        tenant = library_of(draft.parent.communities.default)
         return (tenant is not None and preset_of(tenant) == "mediated"
-                and not is_curator(identity, tenant))
+                and not curator_permission(tenant.slug).allows(identity))
 
 
 class ChecksComponent(BaseChecksComponent):
@@ -107,12 +99,15 @@ class WorkflowComponent(ServiceComponent):
 
     def submit_record(self, identity, data=None, record=None, **kwargs):
         community_id = _receiver_community(record)
-        for tenant in tenants_of_record(record):
-            if str(tenant.community_id) == str(community_id) and not may_deposit(identity, tenant):
-                raise DepositClosedError(tenant)
-        checks.rerun(record, {community_id} - {None}, self.uow)
+        tenant = TenantModel.of_community(community_id)
+        if tenant is not None and not may_deposit(identity, tenant):
+            raise DepositClosedError(tenant)
+        if community_id is not None:
+            checks.rerun(record, {str(community_id)}, self.uow)
 
     def publish(self, identity, draft=None, record=None, **kwargs):
         community_ids = {str(c) for c in (draft.parent.communities.ids or [])}
-        community_ids |= {str(_receiver_community(draft))} - {"None"}
+        receiver = _receiver_community(draft)
+        if receiver is not None:
+            community_ids.add(str(receiver))
         checks.rerun(draft, community_ids, self.uow)

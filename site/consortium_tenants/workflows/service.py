@@ -1,17 +1,14 @@
 """A library's workflow: read and edit it, and the curators' submission queue."""
 
 from flask import current_app
-from flask_principal import RoleNeed
 from invenio_access.permissions import system_identity
 from invenio_accounts.models import User
 from invenio_communities.proxies import current_communities
 from invenio_db import db
 from invenio_db.uow import UnitOfWork
-from invenio_records_resources.services.errors import PermissionDeniedError
 from invenio_requests.proxies import current_requests_service
 from marshmallow import ValidationError
 
-from ..tenants.permissions import manager_permission, role_name
 from ..tenants.service import TenantService
 from . import checks
 from .requests import CHANGES_REQUESTED
@@ -20,12 +17,6 @@ from .schema import WorkflowSchema
 
 QUEUE_STATUSES = ("submitted", CHANGES_REQUESTED, "accepted", "declined", "cancelled", "expired")
 """Statuses the queue filters by; `submitted` (waiting for a curator) first."""
-
-
-def is_curator(identity, tenant):
-    """The library's curators and managers, and consortium administrators."""
-    return (RoleNeed(role_name(tenant.slug, "curators")) in identity.provides
-            or manager_permission(tenant.slug).allows(identity))
 
 
 class WorkflowService:
@@ -58,8 +49,7 @@ class WorkflowService:
     def update(self, identity, slug, data):
         """Change preset and rules (the library's managers, consortium staff)."""
         tenant = self.tenants.get(slug)
-        if not manager_permission(slug).allows(identity):
-            raise PermissionDeniedError("update_workflow")
+        self.tenants.require(identity, "update_workflow", tenant)
         if not isinstance(data, dict):
             raise ValidationError("Expected a JSON object.")
         # omitted keys keep their value; `rules`, when given, is the whole rule set
@@ -92,8 +82,7 @@ class WorkflowService:
     def queue(self, identity, slug, status="submitted", page=1, size=25):
         """Submissions to the library, newest first, with a count per status."""
         tenant = self.tenants.get(slug)
-        if not is_curator(identity, tenant):
-            raise PermissionDeniedError("read_submissions")
+        self.tenants.require(identity, "read_submissions", tenant)
         errors = {}
         if status not in QUEUE_STATUSES:
             errors["status"] = [f"Must be one of: {', '.join(QUEUE_STATUSES)}."]

@@ -75,11 +75,9 @@ def _or_abort(call, *args, **kwargs):
 def workflow_settings(slug):
     """Preset and rules of a library, edited by its managers."""
     from ..proxies import current_tenants_service as tenants
-    from ..tenants.permissions import manager_permission
 
     tenant = _or_abort(tenants.read, g.identity, slug)
-    if not manager_permission(slug).allows(g.identity):
-        abort(403)
+    _or_abort(tenants.require, g.identity, "update_workflow", tenants.get(slug))
     form, errors, status = CsrfForm(), [], 200
     workflow = service.read(g.identity, slug)
     if request.method == "POST":
