@@ -222,3 +222,26 @@ def test_only_the_library_members_submit_to_it(client, library):
     res = submit_review(client, outsider, draft_id)
     assert res.status_code == 403, res.json
     assert client.get(f"/api/records/{draft_id}").status_code == 404
+
+
+def test_changes_requested_e_mail_speaks_the_depositors_language(client, library, outbox):
+    from invenio_accounts.models import User
+    from invenio_db import db
+    from invenio_users_resources.proxies import current_users_service
+    from invenio_users_resources.records.api import UserAggregate
+
+    tenant, people = library("mediated")
+    dep, cur = people["depositors"], people["curators"]
+    db.session.expire_all()
+    user = db.session.get(User, people["depositors_user"].id)
+    user.preferences = {**(user.preferences or {}), "locale": "cs"}
+    db.session.commit()
+    current_users_service.indexer.index(UserAggregate.get_record(user.id))
+    draft = deposit(client, dep, tenant["community_id"], "Český vklad")
+    request_id = submit_review(client, dep, draft["id"]).json["id"]
+    assert request_action(client, cur, request_id, "request_changes",
+                          "Chybí abstrakt.").status_code == 200
+    mails = [m for m in outbox if user.email in m.recipients and "úpravy" in m.subject]
+    assert len(mails) == 1, [m.subject for m in outbox]
+    assert mails[0].subject == "Žádost o úpravy vkladu „Český vklad“"
+    assert "Chybí abstrakt." in mails[0].body and "odešlete jej znovu" in mails[0].body
