@@ -21,8 +21,8 @@ CUSTOM_FIELDS_UI = {
         "props": {
             "label": lazy_text("Podmínky vkladu knihovny", "Library's deposit agreement"),
             "description": lazy_text(
-                "Znění podmínek je uvedeno nad formulářem.",
-                "The agreement's text is shown above the form."),
+                "Jen pokud knihovna podmínky má; jejich znění je uvedeno nad formulářem.",
+                "Only where your library has an agreement; its text is shown above the form."),
             "trueLabel": lazy_text("Souhlasím s podmínkami vkladu", "I accept the agreement"),
             "falseLabel": lazy_text("Nesouhlasím", "I do not accept"),
             "icon": "handshake",

@@ -121,7 +121,10 @@ def request_changes(slug, request_id):
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
-    _or_abort(service.queue, g.identity, slug, size=1)  # the library's curators only
+    from ..proxies import current_tenants_service as tenants
+
+    tenant = _or_abort(tenants.get, slug)
+    _or_abort(tenants.require, g.identity, "read_submissions", tenant)  # its curators only
     comment = request.form.get("comment", "").strip()
     if not comment:
         flash(text("Napište, co je třeba upravit.", "Say what needs changing."), "error")
