@@ -185,3 +185,28 @@ def test_workflow_edits_belong_to_the_library_managers(client, make_tenant, admi
     assert res.json["rules"]["required_fields"] == ["description"]  # kept
     community = client.get(f"/api/communities/{a['community_id']}").json
     assert community["access"]["review_policy"] == "open"
+
+
+def test_rules_of_a_library_the_draft_no_longer_goes_to_do_not_apply(
+        client, library, admin_headers):
+    strict, strict_people = library("mediated", prefix="wf-strict",
+                                    required_fields=["description"])
+    lenient, lenient_people = library("open", prefix="wf-lenient")
+    dep = strict_people["depositors"]
+    res = client.post(f"/api/tenants/{lenient['slug']}/members", headers=admin_headers,
+                      json={"email": strict_people["depositors_user"].email,
+                            "role": "depositors"})
+    assert res.status_code == 200, res.json
+    body = _body("Přesměrovaný vklad", {"files": {"enabled": False}})
+    body["parent"] = {"review": {"type": "community-submission",  # a member of two says which
+                                 "receiver": {"community": strict["community_id"]}}}
+    res = client.post("/api/records", headers=dep, json=body)
+    assert res.status_code == 201, res.json
+    draft = res.json
+    assert submit_review(client, dep, draft["id"]).status_code == 400  # strict rules
+    res = client.put(f"/api/records/{draft['id']}/draft/review", headers=dep,
+                     json={"receiver": {"community": lenient["community_id"]},
+                           "type": "community-submission"})
+    assert res.status_code == 200, res.json
+    res = submit_review(client, dep, draft["id"])
+    assert res.status_code == 202 and res.json["status"] == "accepted", res.json

@@ -10,6 +10,7 @@ from invenio_checks.api import ChecksAPI
 from invenio_checks.base import Check
 from invenio_checks.models import CheckConfig, CheckRun, Severity
 from invenio_db import db
+from invenio_db.uow import ModelDeleteOp
 
 from ..i18n import text
 from ..tenants.models import TenantModel
@@ -81,13 +82,17 @@ def rerun(draft, community_ids, uow):
     """Run the rules of the libraries among COMMUNITY_IDS on DRAFT now.
 
     Rules may have changed since the draft was last saved; the stored run is
-    what invenio-checks enforces, so it is brought up to date first.
+    what invenio-checks enforces, so it is brought up to date first. Runs of
+    libraries the draft no longer goes to (its depositor chose another) are
+    dropped, so their rules do not block it.
     """
-    if not community_ids:
-        return
-    for config in CheckConfig.query.filter(
-        CheckConfig.check_id == DepositRulesCheck.id,
-        CheckConfig.enabled.is_(True),
-        CheckConfig.community_id.in_(list(community_ids)),
-    ):
-        ChecksAPI.run_check(config, draft, uow)
+    community_ids = {str(c) for c in community_ids}
+    configs = CheckConfig.query.filter(CheckConfig.check_id == DepositRulesCheck.id,
+                                       CheckConfig.enabled.is_(True))
+    for run in ChecksAPI.get_runs(draft):
+        if run.config.check_id == DepositRulesCheck.id and \
+                str(run.config.community_id) not in community_ids:
+            uow.register(ModelDeleteOp(run))
+    if community_ids:
+        for config in configs.filter(CheckConfig.community_id.in_(list(community_ids))):
+            ChecksAPI.run_check(config, draft, uow)

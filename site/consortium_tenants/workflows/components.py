@@ -102,8 +102,7 @@ class WorkflowComponent(ServiceComponent):
         tenant = TenantModel.of_community(community_id)
         if tenant is not None and not may_deposit(identity, tenant):
             raise DepositClosedError(tenant)
-        if community_id is not None:
-            checks.rerun(record, {str(community_id)}, self.uow)
+        checks.rerun(record, {community_id} if community_id is not None else set(), self.uow)
 
     def publish(self, identity, draft=None, record=None, **kwargs):
         community_ids = {str(c) for c in (draft.parent.communities.ids or [])}
