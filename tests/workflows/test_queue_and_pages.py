@@ -98,6 +98,17 @@ def test_queue_page_and_asking_for_changes_from_it(app, client, library, refresh
     assert client.get(f"/api/requests/{request_id}", headers=dep).json[
         "status"] == "changes_requested"
     assert any("Doplňte klíčová slova." in m.body for m in outbox)
+    # InvenioRDM's request page knows the state (the instance's overridable registry).
+    page = browser.get(f"/communities/{slug}/requests/{request_id}")
+    assert page.status_code == 200
+    assert "The deposit meets the library&#39;s rules." in page.get_data(as_text=True) or \
+        "The deposit meets the library's rules." in page.get_data(as_text=True)
+    scripts = re.findall(r'src="(/static/dist/js/overridable-registry[^"]+\.js)"',
+                         page.get_data(as_text=True))
+    assert scripts, "the request page loads no overridable registry"
+    bundle = browser.get(scripts[0]).get_data(as_text=True)
+    assert "RequestStatus.layout.changes_requested" in bundle
+    assert "TimelineEvent.layout.changes_requested" in bundle
     # An empty comment changes nothing.
     res = browser.post(f"/libraries/{slug}/submissions/{request_id}/request-changes",
                        data={"comment": " "})

@@ -12,7 +12,7 @@ from invenio_checks.models import CheckConfig, CheckRun, Severity
 from invenio_db import db
 from invenio_db.uow import ModelDeleteOp
 
-from ..i18n import text
+from ..i18n import lazy_text, text
 from ..tenants.models import TenantModel
 from .rules import problems, rules_of
 
@@ -32,8 +32,10 @@ class DepositRulesCheck(Check):
     """The deposit rules of the member library owning the configuration's community."""
 
     id = "consortium-deposit-rules"
-    title = "Deposit rules of the member library"
-    description = "Required metadata, resource types, licences, access, embargo, agreement."
+    title = lazy_text("Pravidla vkladu knihovny", "Deposit rules of the library")
+    description = lazy_text(
+        "Povinná metadata, typy, licence, přístup, embargo, podmínky vkladu.",
+        "Required metadata, resource types, licences, access, embargo, agreement.")
     sort_order = 5
 
     def validate_config(self, config):

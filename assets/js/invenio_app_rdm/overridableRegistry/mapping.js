@@ -1,2 +1,50 @@
-// React components of InvenioRDM overridden by this instance (none yet).
-export const overriddenComponents = {};
+// React components of InvenioRDM overridden by this instance.
+//
+// The submission request of a member library has a state InvenioRDM does not
+// know: a curator asked for changes (consortium_tenants.workflows.requests).
+// These show it on the request page, in request lists and in the timeline.
+import React from "react";
+import { Icon, Label } from "semantic-ui-react";
+import TimelineActionEvent from "@js/invenio_requests/components/TimelineActionEvent";
+
+const czech = () => document.documentElement.lang === "cs";
+const changesRequested = () => (czech() ? "Vráceno k úpravám" : "Changes requested");
+
+const ChangesRequestedStatus = () => (
+  <div>
+    <Icon name="edit outline" />
+    <span>{changesRequested()}</span>
+  </div>
+);
+
+const ChangesRequestedLabel = () => (
+  <Label horizontal className="warning" size="small">
+    <Icon name="edit outline" />
+    {changesRequested()}
+  </Label>
+);
+
+const ChangesRequestedEvent = ({ event }) => (
+  <TimelineActionEvent
+    iconName="edit outline"
+    iconColor="warning"
+    event={event}
+    eventContent={czech() ? "požádal(a) o úpravy" : "asked for changes"}
+  />
+);
+
+const ResubmittedEvent = ({ event }) => (
+  <TimelineActionEvent
+    iconName="paper plane outline"
+    iconColor="grey"
+    event={event}
+    eventContent={czech() ? "odeslal(a) ke schválení" : "submitted this for review"}
+  />
+);
+
+export const overriddenComponents = {
+  "RequestStatus.layout.changes_requested": ChangesRequestedStatus,
+  "RequestStatusLabel.layout.changes_requested": ChangesRequestedLabel,
+  "TimelineEvent.layout.changes_requested": ChangesRequestedEvent,
+  "TimelineEvent.layout.submitted": ResubmittedEvent,
+};
