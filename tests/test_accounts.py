@@ -1,0 +1,37 @@
+"""A user's language preference is theirs, not the whole site's."""
+
+import pytest
+
+
+def _set_preferences(user_id, **values):
+    from invenio_accounts.models import User
+    from invenio_db import db
+
+    db.session.expire_all()
+    user = db.session.get(User, user_id)
+    user.preferences = {**(user.preferences or {}), **values}
+    db.session.commit()
+
+
+def test_a_czech_preference_does_not_change_the_site_language(app, api_app, client, make_user):
+    user, _ = make_user()
+    _set_preferences(user.id, locale="cs", timezone="Europe/Prague")
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "en"
+    assert app.config["BABEL_DEFAULT_TIMEZONE"] == api_app.config["BABEL_DEFAULT_TIMEZONE"]
+    newcomer, _ = make_user()
+    assert newcomer.preferences["locale"] == "en"
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en"' in html
+    assert '<html lang="cs"' in client.get("/", headers={"Accept-Language": "cs"}).get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize("values", [{"locale": "xx"}, {"timezone": "Mars/Olympus"},
+                                    {"visibility": "secret"}])
+def test_preferences_are_still_validated(app, make_user, values):
+    from invenio_db import db
+
+    user, _ = make_user()
+    with pytest.raises(ValueError):  # marshmallow's ValidationError is a ValueError
+        _set_preferences(user.id, **values)
+    db.session.rollback()
