@@ -129,6 +129,11 @@ def test_settings_page_edits_the_workflow(app, client, library):
     html = browser.get(f"/libraries/{slug}/workflow").get_data(as_text=True)
     assert 'value="mediated" id="preset-mediated" checked' in html
     assert 'value="oer"' in html  # OER materials are a resource type
+    res = client.put(f"/api/tenants/{slug}/workflow", headers=people["managers"],
+                     json={"rules": {"resource_types": ["publication-report"]}})
+    assert res.status_code == 200, res.json
+    html = browser.get(f"/libraries/{slug}/workflow").get_data(as_text=True)
+    assert 'value="publication-report" id="rt-publication-report" checked' in html
 
     form = {"preset": "open", "required_fields": ["description", "subjects"],
             "resource_types": ["publication", "oer"], "licenses": ["cc-by-4.0", "cc0-1.0"],

@@ -95,7 +95,9 @@ def workflow_settings(slug):
     return render_template(
         "consortium_tenants/workflow.html", tenant=tenant, workflow=workflow, form=form,
         errors=errors, required_fields=REQUIRED_FIELDS,
-        resource_types=[t for t in terms("resourcetypes") if "-" not in t[0]],
+        # top-level types, and any subtype the rules name (set through the API)
+        resource_types=[t for t in terms("resourcetypes")
+                        if "-" not in t[0] or t[0] in workflow["rules"]["resource_types"]],
         licenses=terms("licenses"),
     ), status
 
