@@ -5,7 +5,6 @@ from flask_login import login_required
 from invenio_records_resources.services.errors import PermissionDeniedError
 
 from .routing import resolve_tenant
-from .workflows import views as workflow_views
 
 
 def create_api_blueprint(app):
@@ -92,20 +91,26 @@ def oai_tenant_path(slug):
     return _oai_response(tenant, request.base_url.rstrip("/"))
 
 
+def or_abort(call, *args, **kwargs):
+    """CALL's result; 404 for an unknown library, 403 when not allowed."""
+    from .tenants.errors import TenantNotFound
+
+    try:
+        return call(*args, **kwargs)
+    except TenantNotFound:
+        abort(404)
+    except PermissionDeniedError:
+        abort(403)
+
+
 @login_required
 def library_storage(slug):
     """A library's storage use and limits, for its managers and consortium staff."""
     from .proxies import current_tenants_service as service
     from .storage.units import format_size
-    from .tenants.errors import TenantNotFound
 
-    try:
-        usage = service.storage_usage(g.identity, slug)
-        tenant = service.read(g.identity, slug)
-    except TenantNotFound:
-        abort(404)
-    except PermissionDeniedError:
-        abort(403)
+    usage = or_abort(service.storage_usage, g.identity, slug)
+    tenant = service.get(slug)
     return render_template(
         "consortium_tenants/storage.html", tenant=tenant, usage=usage,
         format_size=format_size,
@@ -127,6 +132,8 @@ def create_ui_blueprint(app):
     blueprint.before_app_request(serve_oai)  # after resolve_tenant: needs g.tenant
     blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
+    from .workflows import views as workflow_views
+
     workflow_views.register(blueprint)
 
     @blueprint.app_context_processor

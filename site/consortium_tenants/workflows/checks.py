@@ -8,6 +8,7 @@ from the library itself, so its `CheckConfig` row only switches it on.
 
 from invenio_checks.api import ChecksAPI
 from invenio_checks.base import Check
+from invenio_checks.contrib.metadata.check import CheckResult
 from invenio_checks.models import CheckConfig, CheckRun, Severity
 from invenio_db import db
 from invenio_db.uow import ModelDeleteOp
@@ -15,17 +16,6 @@ from invenio_db.uow import ModelDeleteOp
 from ..i18n import lazy_text, text
 from ..tenants.models import TenantModel
 from .rules import problems, rules_of
-
-
-class DepositRulesResult:
-    """What invenio-checks stores of a run: errors shown in the form, blocking at error."""
-
-    def __init__(self, errors):
-        self.errors = errors
-
-    def to_dict(self):
-        return {"check_id": DepositRulesCheck.id, "success": not self.errors,
-                "errors": self.errors}
 
 
 class DepositRulesCheck(Check):
@@ -44,11 +34,13 @@ class DepositRulesCheck(Check):
         return True
 
     def run(self, record, config):
+        result = CheckResult(self.id)
         tenant = TenantModel.of_community(config.community_id)
-        if tenant is None:
-            return DepositRulesResult([])
-        name = text(tenant.names["cs"], tenant.names["en"])
-        return DepositRulesResult(problems(record, rules_of(tenant), name))
+        if tenant is not None:
+            name = text(tenant.names["cs"], tenant.names["en"])
+            result.add_errors(problems(record, rules_of(tenant), name))
+            result.success = not result.errors
+        return result
 
 
 def enable(tenant):

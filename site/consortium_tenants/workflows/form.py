@@ -1,7 +1,6 @@
 """The deposit form and the library's workflow: defaults, agreement field, rules panel."""
 
 from flask import g, request
-from flask_login import current_user
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_records_resources.services.custom_fields import BooleanCF
 from sqlalchemy.orm.exc import NoResultFound
@@ -32,12 +31,18 @@ CUSTOM_FIELDS_UI = {
 
 
 def deposit_library():
-    """The library a deposit form deposits into, or None.
+    """The library a deposit form deposits into, or None (found once per request).
 
     The library an edited draft is submitted to; `?community=<slug>`
     (InvenioRDM's preselection) when it is a library; else the library of the
     host, else the user's only library.
     """
+    if "consortium_deposit_library" not in g:
+        g.consortium_deposit_library = _find_deposit_library()
+    return g.consortium_deposit_library
+
+
+def _find_deposit_library():
     from ..deposits.library import home_library, tenants_of_record
     from ..tenants.models import TenantModel
 
@@ -58,8 +63,7 @@ def deposit_library():
         tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
         if tenant is not None:
             return tenant
-    return home_library(g.identity) if current_user.is_authenticated else getattr(
-        g, "tenant", None)
+    return home_library(g.identity)
 
 
 def _rules():

@@ -7,6 +7,8 @@ service field errors (`{"field", "messages"}`), in the request's language.
 
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
+
 from ..i18n import text
 
 REQUIRED_FIELDS = {
@@ -66,21 +68,10 @@ def type_allowed(type_id, allowed):
     return not allowed or any(type_id == a or type_id.startswith(a + "-") for a in allowed)
 
 
-def add_months(day, months):
-    """DAY moved by MONTHS calendar months (clamped to the month's last day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-
-
 def _filled(draft, key):
-    path = REQUIRED_FIELDS[key][0]
     if key == "files":
-        return (not draft.files.enabled) or len(draft.files.entries) > 0
+        return len(draft.files.entries) > 0
+    path = REQUIRED_FIELDS[key][0]
     value = draft
     for part in path.split("."):
         value = (value or {}).get(part)
@@ -148,7 +139,7 @@ def _access_problems(draft, rules, library):
         if months == 0:
             errors.append(_error("access.embargo", f"{library} nepovoluje embargo.",
                                  f"{library} does not allow embargoes."))
-        elif until > add_months(date.today(), months):
+        elif until > date.today() + relativedelta(months=months):
             errors.append(_error("access.embargo.until",
                                  f"{library} povoluje embargo nejvýše na {months} měsíců.",
                                  f"{library} allows embargoes of at most {months} months."))

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from ..i18n import text
 from ..proxies import current_workflows_service as service
-from ..tenants.errors import TenantNotFound
+from ..views import or_abort
 from .requests import CHANGES_REQUESTED
 from .rules import REQUIRED_FIELDS
 from .service import QUEUE_STATUSES
@@ -62,22 +62,13 @@ def form_to_workflow(form):
     }
 
 
-def _or_abort(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except TenantNotFound:
-        abort(404)
-    except PermissionDeniedError:
-        abort(403)
-
-
 @login_required
 def workflow_settings(slug):
     """Preset and rules of a library, edited by its managers."""
     from ..proxies import current_tenants_service as tenants
 
-    tenant = _or_abort(tenants.read, g.identity, slug)
-    _or_abort(tenants.require, g.identity, "update_workflow", tenants.get(slug))
+    tenant = or_abort(tenants.get, slug)
+    or_abort(tenants.require, g.identity, "update_workflow", tenant)
     form, errors, status = CsrfForm(), [], 200
     workflow = service.read(g.identity, slug)
     if request.method == "POST":
@@ -111,9 +102,9 @@ def submissions(slug):
     if status not in QUEUE_STATUSES:
         abort(400)
     page = request.args.get("page", 1, type=int)
-    queue = _or_abort(service.queue, g.identity, slug, status=status, page=max(page, 1))
+    queue = or_abort(service.queue, g.identity, slug, status=status, page=max(page, 1))
     return render_template(
-        "consortium_tenants/submissions.html", tenant=tenants.read(g.identity, slug),
+        "consortium_tenants/submissions.html", tenant=tenants.get(slug),
         queue=queue, statuses=QUEUE_STATUSES, form=CsrfForm(), page=page)
 
 
@@ -125,8 +116,8 @@ def request_changes(slug, request_id):
         abort(400)
     from ..proxies import current_tenants_service as tenants
 
-    tenant = _or_abort(tenants.get, slug)
-    _or_abort(tenants.require, g.identity, "read_submissions", tenant)  # its curators only
+    tenant = or_abort(tenants.get, slug)
+    or_abort(tenants.require, g.identity, "read_submissions", tenant)  # its curators only
     comment = request.form.get("comment", "").strip()
     if not comment:
         flash(text("Napište, co je třeba upravit.", "Say what needs changing."), "error")
