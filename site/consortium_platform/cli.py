@@ -15,6 +15,7 @@ from consortium_tenants.storage.s3 import s3_client
 from consortium_tenants.tenants.models import TenantModel
 from consortium_tenants.workflows import checks as workflow_checks
 from consortium_tenants.workflows.rules import AGREEMENT_FIELD, preset_of
+from consortium_tenants.workflows.schema import unknown_terms
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.models import ActionRoles
@@ -72,18 +73,6 @@ OER_RESOURCE_TYPE = {
     "tags": ["depositable", "linkable"],
 }
 """Open educational resources (OER) as a resource type of their own."""
-
-
-def vocabulary_term_exists(vocabulary, id_):
-    from invenio_access.permissions import system_identity
-    from invenio_pidstore.errors import PIDDoesNotExistError
-    from invenio_vocabularies.proxies import current_service
-
-    try:
-        current_service.read(system_identity, (vocabulary, id_))
-        return True
-    except PIDDoesNotExistError:
-        return False
 
 
 def records_mapping_has(field):
@@ -174,7 +163,7 @@ def init(admin_email, admin_password):
 
     if step("vocabularies", VocabularyType.query.count() > 0):
         run_cli("rdm-records fixtures")
-    if step("resource type oer", vocabulary_term_exists("resourcetypes", "oer")):
+    if step("resource type oer", not unknown_terms("resourcetypes", ["oer"])):
         from invenio_access.permissions import system_identity
         from invenio_vocabularies.proxies import current_service
 

@@ -20,6 +20,7 @@ from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
 from sqlalchemy import func, or_
 
+from ..paging import check_page, page_links
 from ..storage import accounts as storage_accounts
 from ..storage.audit import audit as storage_audit
 from ..workflows import checks as workflow_checks
@@ -184,13 +185,8 @@ class TenantService:
     def search(self, identity, q=None, sort="slug", page=1, size=25):
         """Page through tenants, optionally matching Q in slug or names."""
         self.require(identity, "search")
-        if sort not in SORTS:
-            raise ValidationError({"sort": [f"Must be one of: {', '.join(SORTS)}."]})
-        max_size = current_app.config["CONSORTIUM_TENANTS_SEARCH_SIZE_MAX"]
-        if not 1 <= size <= max_size:
-            raise ValidationError({"size": [f"Must be between 1 and {max_size}."]})
-        if page < 1:
-            raise ValidationError({"page": ["Must be 1 or more."]})
+        errors = {} if sort in SORTS else {"sort": [f"Must be one of: {', '.join(SORTS)}."]}
+        check_page(page, size, current_app.config["CONSORTIUM_TENANTS_SEARCH_SIZE_MAX"], errors)
         query = TenantModel.query
         if q:
             like = f"%{q.lower()}%"
@@ -206,11 +202,7 @@ class TenantService:
         items = query.order_by(SORTS[sort]).offset((page - 1) * size).limit(size).all()
         api = current_app.config["SITE_API_URL"]
         base = f"{api}/tenants?sort={sort}&size={size}" + (f"&q={q}" if q else "")
-        links = {"self": f"{base}&page={page}"}
-        if page > 1:
-            links["prev"] = f"{base}&page={page - 1}"
-        if page * size < total:
-            links["next"] = f"{base}&page={page + 1}"
+        links = page_links(base, page, size, total)
         return {
             "hits": {"hits": [self.dump(t) for t in items], "total": total},
             "sortBy": sort,

@@ -10,6 +10,7 @@ from invenio_requests.proxies import current_requests_service
 from marshmallow import ValidationError
 
 from ..tenants.service import TenantService
+from ..paging import check_page, page_links
 from . import checks
 from .requests import CHANGES_REQUESTED
 from .rules import REQUIRED_FIELDS, community_access, preset_of, rules_of
@@ -83,16 +84,9 @@ class WorkflowService:
         """Submissions to the library, newest first, with a count per status."""
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "read_submissions", tenant)
-        errors = {}
-        if status not in QUEUE_STATUSES:
-            errors["status"] = [f"Must be one of: {', '.join(QUEUE_STATUSES)}."]
-        max_size = current_app.config["CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX"]
-        if not 1 <= size <= max_size:
-            errors["size"] = [f"Must be between 1 and {max_size}."]
-        if page < 1:
-            errors["page"] = ["Must be 1 or more."]
-        if errors:
-            raise ValidationError(errors)
+        errors = {} if status in QUEUE_STATUSES else {
+            "status": [f"Must be one of: {', '.join(QUEUE_STATUSES)}."]}
+        check_page(page, size, current_app.config["CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX"], errors)
         query = (f'receiver.community:"{tenant.community_id}" '
                  'AND type:"community-submission"')
         result = current_requests_service.search(
@@ -109,13 +103,8 @@ class WorkflowService:
         hits = [self._queue_item(tenant, hit, depositors) for hit in hits]
         api = current_app.config["SITE_API_URL"]
         base = f"{api}/tenants/{slug}/submissions?status={status}&size={size}"
-        links = {"self": f"{base}&page={page}"}
-        if page > 1:
-            links["prev"] = f"{base}&page={page - 1}"
-        if page * size < result.total:
-            links["next"] = f"{base}&page={page + 1}"
         return {"hits": {"hits": hits, "total": result.total}, "counts": counts,
-                "status": status, "links": links}
+                "status": status, "links": page_links(base, page, size, result.total)}
 
     @staticmethod
     def _queue_item(tenant, hit, depositors):
