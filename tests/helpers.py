@@ -15,6 +15,44 @@ TEST_DB_URI = f"postgresql+psycopg2://consortium:consortium@127.0.0.1:{PORT['PG'
 TEST_INDEX_PREFIX = "test-consortium-"
 TEST_BUCKET = "consortium-test"
 REDIS = f"redis://127.0.0.1:{PORT['REDIS']}"
+TEST_INSTANCE = LOCAL / "test-instance"
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SQLALCHEMY_DATABASE_URI": TEST_DB_URI,
+    "SEARCH_INDEX_PREFIX": TEST_INDEX_PREFIX,
+    "CONSORTIUM_S3_BUCKET": TEST_BUCKET,
+    "CACHE_REDIS_URL": f"{REDIS}/8",
+    "ACCOUNTS_SESSION_REDIS_URL": f"{REDIS}/9",
+    "CELERY_RESULT_BACKEND": f"{REDIS}/10",
+    "RATELIMIT_STORAGE_URI": f"{REDIS}/11",
+    "COMMUNITIES_IDENTITIES_CACHE_REDIS_URL": f"{REDIS}/12",
+    "BROKER_URL": f"{REDIS}/13",
+    "CELERY_BROKER_URL": f"{REDIS}/13",
+    "CELERY_TASK_ALWAYS_EAGER": True,
+    "CELERY_TASK_EAGER_PROPAGATES": True,
+    "RATELIMIT_ENABLED": False,
+    "MAIL_SUPPRESS_SEND": True,
+    "WTF_CSRF_ENABLED": False,  # the login form is posted directly by tests
+}
+
+
+def run_cli(*args, timeout=900):
+    """Run `invenio ARGS…` in a process of its own on the test instance, as a shell would.
+
+    No request context exists there (pytest-flask pushes one around every test),
+    so this is how a command behaves when an operator runs it.
+    """
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INVENIO_INSTANCE_PATH": str(TEST_INSTANCE),
+           "INVENIO_STATIC_FOLDER": str(LOCAL / "instance" / "static")}
+    env.update({f"INVENIO_{key}": repr(value) if not isinstance(value, str) else value
+                for key, value in TEST_CONFIG.items()})
+    invenio = Path(sys.executable).with_name("invenio")
+    return subprocess.run([str(invenio), *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def s3_client():

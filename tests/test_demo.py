@@ -1,13 +1,18 @@
-"""`invenio platform demo` (the last step of `make run`) on the test instance."""
+"""`invenio platform demo` (the last step of `make run`) on the test instance.
 
-from helpers import invoke_cli
+Run as a process of its own, as `make run` runs it: no request context, a
+fresh instance (the demo libraries do not exist yet).
+"""
+
+from helpers import run_cli
 
 
-def test_demo_libraries_get_charged_records_and_oai_sets(app, client, admin_headers):
+def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_headers):
     from invenio_rdm_records.proxies import current_rdm_records_service
 
-    result = invoke_cli(app, ["platform", "demo"])
-    assert result.exit_code == 0, result.output
+    assert client.get("/api/tenants/mzk").status_code == 404  # an empty instance
+    result = run_cli("platform", "demo")
+    assert result.returncode == 0, result.stdout + result.stderr
     current_rdm_records_service.indexer.refresh()
     from invenio_requests.proxies import current_requests_service
 
@@ -26,6 +31,7 @@ def test_demo_libraries_get_charged_records_and_oai_sets(app, client, admin_head
         assert res.status_code == 200
         assert res.get_data(as_text=True).count("<header>") == 2
     # idempotent: a second run adds nothing
-    assert invoke_cli(app, ["platform", "demo"]).exit_code == 0
+    again = run_cli("platform", "demo")
+    assert again.returncode == 0, again.stdout + again.stderr
     storage = client.get("/api/tenants/mzk/usage", headers=admin_headers).json["storage"]
     assert storage["files"] == 3

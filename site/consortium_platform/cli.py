@@ -199,17 +199,34 @@ DEMO_RECORDS = [
 
 
 def _demo_identity(user):
-    """Identity of USER as a logged-in person."""
+    """Identity of USER with the needs a login gives them, community roles included.
+
+    Built without Flask-Principal's `identity_loaded` signal and the community
+    identity cache: both read the current request or session, which a CLI
+    command does not have.
+    """
     from invenio_access.permissions import authenticated_user
     from invenio_access.utils import get_identity
-
-    from flask_principal import identity_loaded
+    from invenio_communities.generators import CommunityRoleNeed
+    from invenio_communities.proxies import current_communities
 
     identity = get_identity(user)
     identity.provides.add(authenticated_user)
-    # what a login adds: community memberships (curators review submissions)
-    identity_loaded.send(current_app._get_current_object(), identity=identity)
+    members = current_communities.service.members.config.record_cls
+    for community_id, role in members.get_memberships(identity):  # curators review
+        identity.provides.add(CommunityRoleNeed(community_id, role))
     return identity
+
+
+def _demo_deposited(community_id, title):
+    """Whether a draft or record titled TITLE was deposited into the community."""
+    from invenio_access.permissions import system_identity
+    from invenio_rdm_records.proxies import current_rdm_records_service as records
+
+    current_search_client.indices.refresh(index=build_alias_name("rdmrecords"))
+    query = (f'metadata.title:"{title}" AND (parent.communities.ids:"{community_id}" '
+             f'OR parent.review.receiver.community:"{community_id}")')
+    return records.search_drafts(system_identity, params={"q": query}).total > 0
 
 
 def _demo_record(identity, curator, community_id, title_cs, title_en, slug, review=True):
@@ -285,17 +302,16 @@ def demo():
     with click.progressbar(document["tenants"], label="Demo records") as bar:
         for entry in bar:
             tenant = tenants.get(entry["slug"])
-            if tenants.record_count(tenant):
-                continue
             group = "curators" if preset_of(tenant) == "closed" else "depositors"
             depositor = _demo_identity(
                 current_datastore.find_user(email=entry["members"][group][0]))
             curator = _demo_identity(
                 current_datastore.find_user(email=entry["members"]["curators"][0]))
-            for title_cs, title_en in DEMO_RECORDS:
-                _demo_record(depositor, curator, tenant.community_id, title_cs, title_en,
-                             entry["slug"])
+            wanted = [(titles, True) for titles in DEMO_RECORDS]
             if preset_of(tenant) == "mediated":  # something in the curators' queue
-                _demo_record(depositor, curator, tenant.community_id, *PENDING_RECORD,
-                             entry["slug"], review=False)
+                wanted.append((PENDING_RECORD, False))
+            for (title_cs, title_en), review in wanted:
+                if not _demo_deposited(tenant.community_id, title_cs):
+                    _demo_record(depositor, curator, tenant.community_id, title_cs, title_en,
+                                 entry["slug"], review=review)
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")

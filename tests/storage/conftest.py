@@ -1,6 +1,14 @@
 """Fixtures of the storage tests."""
 
+import os
+import shutil
+import socket
+import subprocess
+
+import boto3
 import pytest
+
+from helpers import LOCAL, ROOT, TEST_BUCKET
 
 
 @pytest.fixture()
@@ -17,3 +25,33 @@ def storage_tenant(make_tenant, client, admin_headers):
         return tenant, people
 
     return _make
+
+
+@pytest.fixture()
+def own_s3(configure):
+    """An S3 server of this test's own, used by the app for the test; yields `control`.
+
+    `control("stop")` / `control("start")` stop and restart it, so an outage never
+    touches the S3 server a running platform (or other tests) use.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    local = LOCAL / "outage-s3"
+    shutil.rmtree(local / "s3", ignore_errors=True)
+    env = {**os.environ, "LOCAL_DIR": str(local), "S3_PORT": str(port)}
+
+    def control(action):
+        subprocess.run(["bash", str(ROOT / "scripts" / "services.sh"), action, "s3"],
+                       env=env, check=True, capture_output=True, timeout=180)
+
+    control("start")
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="consortium",
+                 aws_secret_access_key="consortium-secret",
+                 region_name="us-east-1").create_bucket(Bucket=TEST_BUCKET)
+    configure(S3_ENDPOINT_URL=endpoint)
+    try:
+        yield control
+    finally:
+        control("stop")

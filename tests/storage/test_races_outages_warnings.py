@@ -1,14 +1,12 @@
 """Parallel uploads over real HTTP, an S3 outage, and the 80 %/95 % warnings."""
 
 import os
-import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
 from helpers import (
-    ROOT,
     browser_of,
     TEST_BUCKET,
     init_file,
@@ -47,26 +45,21 @@ def test_parallel_uploads_never_pass_the_quota(client, storage_tenant, http_serv
     assert sorted(tenant_objects(s3, TEST_BUCKET, slug).values()) == [300, 300, 300]
 
 
-def _s3(action):
-    subprocess.run(["bash", str(ROOT / "scripts" / "services.sh"), action, "s3"],
-                   check=True, capture_output=True, timeout=180)
-
-
-def test_s3_outage_answers_503_and_keeps_draft_and_counters(client, storage_tenant):
+def test_s3_outage_answers_503_and_keeps_draft_and_counters(client, storage_tenant, own_s3):
     tenant, people = storage_tenant()
     slug, dep, mgr = tenant["slug"], people["depositors"], people["managers"]
     draft = new_draft(client, dep)
     assert upload(client, dep, draft["id"], "before.txt", b"b" * 100).status_code == 200
     assert init_file(client, dep, draft["id"], "during.txt", 200).status_code == 201
 
-    _s3("stop")
+    own_s3("stop")
     try:
         res = put_content(client, dep, draft["id"], "during.txt", b"d" * 200)
         assert res.status_code == 503
         assert res.json["retry"] is True
         assert "storage service is unavailable" in res.json["message"]
     finally:
-        _s3("start")
+        own_s3("start")
 
     usage = storage_usage(client, mgr, slug)
     assert (usage["bytes"], usage["files"]) == (100, 1)
