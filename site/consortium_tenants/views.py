@@ -80,7 +80,11 @@ def serve_oai():
 
 
 def oai_tenant_path(slug):
-    """`/oai2d/<slug>`: a library's endpoint for harvesters that cannot use its host."""
+    """`/oai2d/<slug>`: a library's endpoint for harvesters that cannot use its host.
+
+    GET or POST (a form-encoded body; harvesters send no CSRF token, and none is
+    asked for: no form of the UI app is involved).
+    """
     from flask import abort, request
 
     from .tenants.models import TenantModel
@@ -130,7 +134,8 @@ def create_ui_blueprint(app):
     )
     blueprint.before_app_request(resolve_tenant)
     blueprint.before_app_request(serve_oai)  # after resolve_tenant: needs g.tenant
-    blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path)
+    blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path,
+                           methods=["GET", "POST"])  # OAI-PMH 2.0 §3.1.1: both
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
     from .workflows import views as workflow_views
 

@@ -195,6 +195,20 @@ def test_get_record_and_formats(http_server, harvest_world):
     ({"verb": "ListRecords", "resumptionToken": "garbage"}, "badResumptionToken"),
     ({"verb": "ListRecords", "resumptionToken": "eyJhIjoxfQ.AAAAAAAAAAAAAAAAAAAAAA"},
      "badResumptionToken"),
+    # empty values are badArgument, never "absent"; so are values of illegal syntax
+    ({"verb": "ListRecords", "metadataPrefix": ""}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "a b"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": ""}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "a b"}, "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": ""}, "badArgument"),
+    ({"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": ""}, "badArgument"),
+    ({"verb": "ListRecords", "resumptionToken": ""}, "badArgument"),
+    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": ""}, "badArgument"),
+    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "a b"}, "badArgument"),
+    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x:\x01"},
+     "badArgument"),
+    ({"verb": "ListMetadataFormats", "identifier": ""}, "badArgument"),
+    ({"verb": "Identify", "\x01": "x"}, "badArgument"),
 ])
 def test_protocol_errors(http_server, harvest_world, params, error):
     response = sickle(f"{http_server}/oai2d/{harvest_world['a']['slug']}").harvest(**params)
@@ -293,6 +307,13 @@ def without_oai_identifier(document):
     {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "no-such-set"},
     {"verb": "ListRecords", "resumptionToken": "garbage"},
     {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:nowhere:1"},
+    {"verb": "ListRecords", "metadataPrefix": ""},
+    {"verb": "ListRecords", "metadataPrefix": "a b"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "", "from": ""},
+    {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "a:b c"},
+    {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "not a uri"},
+    {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x:\x01"},
+    {"verb": "ListSets", "resumptionToken": " "},
 ])
 @pytest.mark.parametrize("endpoint", ["library", "consortium"])
 def test_responses_validate_against_the_official_schemas(http_server, harvest_world, params,
@@ -312,6 +333,74 @@ def test_responses_validate_against_the_official_schemas(http_server, harvest_wo
         document = etree.fromstring(res.content)
         assert oai_schema.validate(document), oai_schema.error_log
         token = document.find(".//oai:resumptionToken", NS)
+
+
+@pytest.mark.parametrize("params, echoed", [
+    ({"verb": "ListRecords", "metadataPrefix": "mods"},
+     {"verb": "ListRecords", "metadataPrefix": "mods"}),  # cannotDisseminateFormat
+    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x:nope"},
+     {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:x:nope"}),
+    ({"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "no-such-set",
+      "from": "2020-01-01"},
+     {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "no-such-set",
+      "from": "2020-01-01"}),  # noRecordsMatch
+    ({"verb": "ListRecords", "metadataPrefix": "", "set": "x"}, {}),
+    ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "tomorrow"}, {}),
+])
+def test_request_element_echoes_only_legal_and_valid_arguments(client, harvest_world,
+                                                                 params, echoed):
+    res = client.get(f"/oai2d/{harvest_world['a']['slug']}", query_string=params)
+    assert res.status_code == 200
+    request = etree.fromstring(res.data).find("oai:request", NS)
+    assert dict(request.attrib) == echoed
+    assert request.text == f"http://localhost/oai2d/{harvest_world['a']['slug']}"
+
+
+@pytest.fixture()
+def csrf_enforced(configure):
+    """The application's forms check their CSRF token (as in production)."""
+    configure(WTF_CSRF_ENABLED=True)
+
+
+@pytest.mark.parametrize("params", [
+    {"verb": "Identify"},
+    {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"},
+    {"verb": "ListSets"},
+])
+def test_both_endpoint_forms_answer_post_without_a_csrf_token(
+    client, harvest_world, csrf_enforced, oai_schema, params
+):
+    """OAI-PMH 2.0 §3.1.1: GET and POST (form-encoded), as pyoai's client posts."""
+    a = harvest_world["a"]
+    for path, headers in ((f"/oai2d/{a['slug']}", {}),
+                          ("/oai2d", {"Host": f"{a['slug']}.localhost"})):
+        get = client.get(path, query_string=params, headers=headers)
+        post = client.post(path, data=params, headers=headers)
+        assert post.status_code == 200, (path, post.get_data(as_text=True)[:300])
+        assert post.content_type == "text/xml; charset=utf-8"
+        document = without_oai_identifier(etree.fromstring(post.data))
+        assert oai_schema.validate(document), oai_schema.error_log
+        assert document.find("oai:error", NS) is None
+        assert dict(document.find("oai:request", NS).attrib) == params
+        strip_date = re.compile(rb"<responseDate>[^<]*</responseDate>")
+        assert strip_date.sub(b"", post.data) == strip_date.sub(b"", get.data)
+
+
+def test_post_to_an_unknown_library_is_404(client, csrf_enforced):
+    res = client.post("/oai2d/no-such-library", data={"verb": "Identify"})
+    assert res.status_code == 404
+
+
+def test_a_harvester_posting_over_http_gets_the_records(http_server, harvest_world):
+    """As pyoai does: POST with an application/x-www-form-urlencoded body."""
+    a = harvest_world["a"]
+    res = requests.post(f"{http_server}/oai2d/{a['slug']}",
+                        data={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    assert res.status_code == 200
+    assert res.request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    identifiers = {e.text for e in etree.fromstring(res.content).iterfind(
+        ".//oai:header/oai:identifier", NS)}
+    assert oai_id(harvest_world["public"][0]) in identifiers
 
 
 def test_get_record_validates_with_its_metadata(http_server, harvest_world, oai_schema):

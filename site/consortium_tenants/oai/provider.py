@@ -9,6 +9,7 @@ Records are paged with `search_after` on (updated, id) and stateless tokens
 restricted records are never shown.
 """
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
@@ -34,6 +35,14 @@ ARGUMENTS = {  # verb: (required, optional); resumptionToken is exclusive
     "GetRecord": ({"identifier", "metadataPrefix"}, set()),
     "ListIdentifiers": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
+}
+_SPEC_CHARS = r"[A-Za-z0-9\-_.!~*'()]+"
+_VISIBLE = r"[^\s\x00-\x1f\x7f\ufffe\uffff]+"  # no spaces, nothing XML cannot carry
+SYNTAX = {  # argument: its values' syntax (OAI-PMH.xsd types; from/until: parse_date)
+    "metadataPrefix": re.compile(_SPEC_CHARS),
+    "set": re.compile(f"{_SPEC_CHARS}(?::{_SPEC_CHARS})*"),
+    "identifier": re.compile(f"[A-Za-z][A-Za-z0-9+.\\-]*:{_VISIBLE}"),  # a URI
+    "resumptionToken": re.compile(_VISIBLE),
 }
 
 
@@ -216,6 +225,7 @@ class Request:
 
     # --- arguments -------------------------------------------------------------
     def _check_arguments(self):
+        """The verb, once its arguments are legal and valid; they are echoed in <request>."""
         verbs = self.args.getlist("verb")
         if len(verbs) != 1 or verbs[0] not in ARGUMENTS:
             raise OAIError("badVerb", "Missing, repeated or unknown verb; use one of "
@@ -225,20 +235,32 @@ class Request:
         given = set(self.args) - {"verb"}
         for name in given:
             if len(self.args.getlist(name)) > 1:
-                raise OAIError("badArgument", f"Argument {name} is repeated.")
+                raise OAIError("badArgument", f"Argument {name!r} is repeated.")
         if given - required - optional:
             raise OAIError("badArgument", "Illegal argument(s) for " + verb + ": "
-                           + ", ".join(sorted(given - required - optional)) + ".")
+                           + ", ".join(map(repr, sorted(given - required - optional))) + ".")
         if "resumptionToken" in given:
             if given != {"resumptionToken"}:
                 raise OAIError("badArgument", "resumptionToken is an exclusive argument.")
         elif required - given:
             raise OAIError("badArgument", "Missing argument(s): "
                            + ", ".join(sorted(required - given)) + ".")
+        for name in sorted(given):
+            self._check_value(name, self.args[name])
         self.request.set("verb", verb)
         for name in sorted(given):
             self.request.set(name, self.args[name])
         return verb
+
+    @staticmethod
+    def _check_value(name, value):
+        """badArgument unless VALUE has the syntax of argument NAME (never empty)."""
+        if not value:
+            raise OAIError("badArgument", f"Argument {name} is empty.")
+        if name in ("from", "until"):
+            parse_date(value, name)
+        elif not SYNTAX[name].fullmatch(value):
+            raise OAIError("badArgument", f"{name}={value!r} is not a valid {name}.")
 
     def _format(self, prefix):
         formats = current_app.config["OAISERVER_METADATA_FORMATS"]
