@@ -70,5 +70,10 @@ stop_pid() {  # stop_pid NAME: TERM, wait up to 30 s, then KILL.
   log "$name stopped"
 }
 
+# service_name SERVICE PORT DEFAULT_PORT: name of the service's data folder, pid and log
+# files. A service on a non-default port gets files of its own, so a second set of
+# services (other ports) never shares a data folder or pid file with the first.
+service_name() { if [[ "$2" == "$3" ]]; then echo "$1"; else echo "$1-$2"; fi; }
+
 # invenio ARGS...: the instance's CLI inside the project virtualenv.
 invenio() { "$VENV/bin/invenio" "$@"; }

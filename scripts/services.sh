@@ -9,6 +9,10 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 ALL=(postgres redis opensearch s3)
+PG=$(service_name postgres "$PG_PORT" 5433)
+REDIS=$(service_name redis "$REDIS_PORT" 6380)
+OS=$(service_name opensearch "$OS_PORT" 9201)
+S3=$(service_name s3 "$S3_PORT" 9000)
 OS_HEAP="${OS_HEAP:-1g}"
 
 as_postgres() {  # PostgreSQL refuses to run as root: use the packaged postgres user.
@@ -50,7 +54,7 @@ postgres_ready() { "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 postgres_start() {
   ensure_apt "/usr/lib/postgresql/*/bin/postgres" postgresql
   local bin; bin=$(pg_bin)
-  local data="$LOCAL_DIR/postgres"
+  local data="$LOCAL_DIR/$PG"
   if postgres_ready; then log "postgres already running on 127.0.0.1:$PG_PORT"; return; fi
   if [[ ! -f "$data/PG_VERSION" ]]; then
     log "initialising PostgreSQL cluster in $data"
@@ -59,17 +63,17 @@ postgres_start() {
     local pwfile; pwfile=$(mktemp); echo "$DB_PASSWORD" >"$pwfile"; chmod 644 "$pwfile"
     as_postgres "$bin/initdb" -D "$data" -U "$DB_USER" --pwfile="$pwfile" \
       --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
-      >"$LOG_DIR/postgres-init.log" 2>&1 || die "initdb failed, see $LOG_DIR/postgres-init.log"
+      >"$LOG_DIR/$PG-init.log" 2>&1 || die "initdb failed, see $LOG_DIR/$PG-init.log"
     rm -f "$pwfile"
   fi
-  [[ $(id -u) -eq 0 ]] && touch "$LOG_DIR/postgres.log" && chown postgres: "$LOG_DIR/postgres.log"
-  as_postgres "$bin/pg_ctl" -D "$data" -l "$LOG_DIR/postgres.log" -w -t 60 \
+  [[ $(id -u) -eq 0 ]] && touch "$LOG_DIR/$PG.log" && chown postgres: "$LOG_DIR/$PG.log"
+  as_postgres "$bin/pg_ctl" -D "$data" -l "$LOG_DIR/$PG.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k /tmp -c max_connections=200 -c fsync=${PG_FSYNC:-on}" \
-    start >/dev/null || die "PostgreSQL did not start, see $LOG_DIR/postgres.log"
+    start >/dev/null || die "PostgreSQL did not start, see $LOG_DIR/$PG.log"
   wait_for postgres 60 postgres_ready || die "PostgreSQL not ready after 60 s"
 }
 postgres_stop() {
-  local data="$LOCAL_DIR/postgres"
+  local data="$LOCAL_DIR/$PG"
   [[ -f "$data/postmaster.pid" ]] && as_postgres "$(pg_bin)/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
 }
 
@@ -82,11 +86,11 @@ redis_start() {
     (( dbs >= 32 )) || die "Redis on $REDIS_PORT has $dbs databases, 32 are needed (platform, tests, benches): make stop, then start again"
     log "redis already running on 127.0.0.1:$REDIS_PORT"; return
   fi
-  mkdir -p "$LOCAL_DIR/redis"
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$LOCAL_DIR/redis" \
-    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$LOG_DIR/redis.log" \
+  mkdir -p "$LOCAL_DIR/$REDIS"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$LOCAL_DIR/$REDIS" \
+    --daemonize yes --pidfile "$RUN_DIR/$REDIS.pid" --logfile "$LOG_DIR/$REDIS.log" \
     --save 60 1000 --protected-mode yes --databases 32
-  wait_for redis 30 redis_ready || die "Redis not ready after 30 s, see $LOG_DIR/redis.log"
+  wait_for redis 30 redis_ready || die "Redis not ready after 30 s, see $LOG_DIR/$REDIS.log"
 }
 redis_stop() { redis_ready && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; }
 
@@ -96,12 +100,12 @@ opensearch_ready() {
 }
 opensearch_start() {
   if opensearch_ready; then log "opensearch already running on 127.0.0.1:$OS_PORT"; return; fi
-  pid_alive opensearch && die "an OpenSearch process is running but not answering on $OS_PORT"
+  pid_alive "$OS" && die "an OpenSearch process is running but not answering on $OS_PORT"
   port_open "$OS_PORT" && die "port $OS_PORT (OpenSearch HTTP) is taken by another program"
   port_open "$OS_TRANSPORT_PORT" \
     && die "port $OS_TRANSPORT_PORT (OpenSearch transport) is taken by another program"
   local cp; cp=$(maven_classpath opensearch)
-  local base="$LOCAL_DIR/opensearch"
+  local base="$LOCAL_DIR/$OS"
   mkdir -p "$base/node_1/config"
   # The runner loads node_1/config/opensearch.yml when present: bind to loopback only.
   cat >"$base/node_1/config/opensearch.yml" <<YML
@@ -114,21 +118,21 @@ cluster.routing.allocation.disk.threshold_enabled: false
 YML
   log "starting OpenSearch (heap $OS_HEAP) on 127.0.0.1:$OS_PORT"
   nohup java -Xms"$OS_HEAP" -Xmx"$OS_HEAP" -Djava.net.preferIPv4Stack=true \
-    -cp "$(cat "$cp")" org.codelibs.opensearch.runner.OpenSearchRunner \
+    -cp "$(cat "$cp")" "$ROOT/scripts/OpenSearchNode.java" \
     -basePath "$base" -numOfNode 1 -baseHttpPort "$OS_BASE_PORT" -clusterName "consortium-$OS_PORT" \
-    >"$LOG_DIR/opensearch.log" 2>&1 &
-  echo $! >"$RUN_DIR/opensearch.pid"
-  local pid start=$SECONDS; pid=$(cat "$RUN_DIR/opensearch.pid")
+    >"$LOG_DIR/$OS.log" 2>&1 &
+  echo $! >"$RUN_DIR/$OS.pid"
+  local pid start=$SECONDS; pid=$(cat "$RUN_DIR/$OS.pid")
   until opensearch_ready; do
     # A JVM that exited (port clash, bad setting) is reported at once, with its last words.
     kill -0 "$pid" 2>/dev/null || die "OpenSearch exited: $(grep -E 'ERROR|Exception|Caused' \
-      "$LOG_DIR/opensearch.log" | tail -n 3) (see $LOG_DIR/opensearch.log)"
-    (( SECONDS - start < 180 )) || die "OpenSearch not healthy after 180 s, see $LOG_DIR/opensearch.log"
+      "$LOG_DIR/$OS.log" | tail -n 3) (see $LOG_DIR/$OS.log)"
+    (( SECONDS - start < 180 )) || die "OpenSearch not healthy after 180 s, see $LOG_DIR/$OS.log"
     sleep 1
   done
   log "opensearch is up ($((SECONDS - start)) s)"
 }
-opensearch_stop() { stop_pid opensearch; }
+opensearch_stop() { stop_pid "$OS"; }
 
 # --- S3 (S3Proxy, filesystem backend) ---------------------------------------
 s3_ready() {  # unauthenticated requests get 403 from a live S3 endpoint
@@ -137,18 +141,18 @@ s3_ready() {  # unauthenticated requests get 403 from a live S3 endpoint
 }
 s3_start() {
   if s3_ready; then log "s3 already running on 127.0.0.1:$S3_PORT"; return; fi
-  pid_alive s3 && die "an S3Proxy process is running but not answering on $S3_PORT"
+  pid_alive "$S3" && die "an S3Proxy process is running but not answering on $S3_PORT"
   port_open "$S3_PORT" && die "port $S3_PORT is taken by another program"
   local cp; cp=$(maven_classpath s3proxy)
-  mkdir -p "$LOCAL_DIR/s3"
-  cat >"$LOCAL_DIR/s3proxy.properties" <<PROPS
+  mkdir -p "$LOCAL_DIR/$S3"
+  cat >"$LOCAL_DIR/$S3.properties" <<PROPS
 s3proxy.endpoint=http://127.0.0.1:$S3_PORT
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$S3_ACCESS_KEY
 s3proxy.credential=$S3_SECRET_KEY
 s3proxy.ignore-unknown-headers=true
 jclouds.provider=filesystem
-jclouds.filesystem.basedir=$LOCAL_DIR/s3
+jclouds.filesystem.basedir=$LOCAL_DIR/$S3
 PROPS
   # Without a logback configuration every request is logged at DEBUG (MBs per test run).
   cat >"$LOCAL_DIR/s3proxy-logback.xml" <<'XML'
@@ -159,14 +163,14 @@ PROPS
   <root level="WARN"><appender-ref ref="STDOUT"/></root>
 </configuration>
 XML
-  log "starting S3Proxy on 127.0.0.1:$S3_PORT (objects in $LOCAL_DIR/s3)"
+  log "starting S3Proxy on 127.0.0.1:$S3_PORT (objects in $LOCAL_DIR/$S3)"
   nohup java -Xmx512m -Dlogback.configurationFile="$LOCAL_DIR/s3proxy-logback.xml" \
     -cp "$(cat "$cp")" org.gaul.s3proxy.Main \
-    --properties "$LOCAL_DIR/s3proxy.properties" >"$LOG_DIR/s3.log" 2>&1 &
-  echo $! >"$RUN_DIR/s3.pid"
-  wait_for s3 90 s3_ready || die "S3Proxy not answering after 90 s, see $LOG_DIR/s3.log"
+    --properties "$LOCAL_DIR/$S3.properties" >"$LOG_DIR/$S3.log" 2>&1 &
+  echo $! >"$RUN_DIR/$S3.pid"
+  wait_for s3 90 s3_ready || die "S3Proxy not answering after 90 s, see $LOG_DIR/$S3.log"
 }
-s3_stop() { stop_pid s3; }
+s3_stop() { stop_pid "$S3"; }
 
 status() {
   local s rc=0

@@ -38,7 +38,8 @@ def own_s3(configure):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     local = LOCAL / "outage-s3"
-    shutil.rmtree(local / "s3", ignore_errors=True)
+    for stale in local.glob("s3-*"):  # objects of earlier runs (one folder per port)
+        shutil.rmtree(stale, ignore_errors=True)
     env = {**os.environ, "LOCAL_DIR": str(local), "S3_PORT": str(port)}
 
     def control(action):
