@@ -7,6 +7,18 @@ tenant (its host names, or `<slug>.<CONSORTIUM_TENANT_HOST_SUFFIX>`), else 400."
 CONSORTIUM_TENANT_HOST_SUFFIX = "localhost"
 """Every tenant answers on `<slug>.<suffix>` besides its own host names."""
 
+CONSORTIUM_RESERVED_SLUGS = [
+    "consortium", "admin", "administration", "api", "static", "assets", "media", "files",
+    "oai", "oai2d", "www", "localhost", "login", "logout", "signup", "register", "search",
+    "records", "uploads", "communities", "collections", "requests", "users", "libraries",
+    "tenants", "me", "account", "accounts", "dashboard", "settings", "oauth", "ping",
+    "robots", "sitemap", "help", "support", "docs", "status", "mail", "smtp", "ftp", "s3",
+    "cdn",
+]
+"""Slugs no library may take: words of the platform's own paths and host names (a
+library's slug names its community, `/communities/<slug>`, and its implicit host
+`<slug>.<CONSORTIUM_TENANT_HOST_SUFFIX>`). Checked when a library is created."""
+
 CONSORTIUM_ADMIN_ROLE = "consortium-admin"
 """Role whose members manage every tenant (besides superusers)."""
 
@@ -23,6 +35,10 @@ CONSORTIUM_TENANTS_SEARCH_SIZE_MAX = 100
 
 CONSORTIUM_LOGO_MAX_SIZE = 512 * 1024
 """Largest accepted logo, in bytes."""
+
+CONSORTIUM_LOGO_MAX_DIMENSION = 4096
+"""Largest width and height of a PNG or JPEG logo, in pixels (checked before the
+image is decoded, against decompression bombs)."""
 
 CONSORTIUM_STORAGE_DEFAULTS = {
     "quota": 50 * 10**9,

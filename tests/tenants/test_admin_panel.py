@@ -92,3 +92,23 @@ def test_panel_sets_quota_and_shows_usage(admin_browser, client):
     assert res.status_code == 400
     assert "storage.quota" in res.get_data(as_text=True)
     assert client.get(f"/api/tenants/{slug}").json["storage"]["quota"] == 2 * 10**9
+
+
+def test_panel_refuses_another_librarys_host_and_reserved_slugs(admin_browser, client, make_tenant):
+    victim, _ = make_tenant("pvictim")
+    taken = f"{victim['slug']}.localhost"
+    slug = f"panel-{secrets.token_hex(3)}"
+    res = admin_browser.post("/administration/tenants", data=form(slug, hosts=taken))
+    assert res.status_code == 409
+    assert taken in res.get_data(as_text=True)
+    assert client.get(f"/api/tenants/{slug}").status_code == 404
+
+    assert admin_browser.post("/administration/tenants", data=form(slug)).status_code == 302
+    res = admin_browser.post("/administration/tenants",
+                             data={**form(slug), "action": "update", "hosts": taken})
+    assert res.status_code == 409
+    assert client.get(f"/api/tenants/{slug}").json["hosts"] == []
+
+    res = admin_browser.post("/administration/tenants", data=form("login"))
+    assert res.status_code == 400
+    assert "slug: " in res.get_data(as_text=True)

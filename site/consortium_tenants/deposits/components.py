@@ -1,14 +1,14 @@
 """Service components refusing new deposits and uploads of suspended libraries.
 
-The library of a deposit is the community its review request targets (or that
-already includes it), else the library the depositor belongs to.
+Only the libraries the deposit goes to count (`library.deposit_libraries`):
+a member of a suspended library still deposits into their other libraries.
 """
 
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_records_resources.services.files.components import FileServiceComponent
 from invenio_rest.errors import RESTException
 
-from .library import tenants_of_identity, tenants_of_record
+from .library import deposit_libraries
 
 
 class TenantSuspendedError(RESTException):
@@ -36,20 +36,20 @@ class TenantStatusComponent(ServiceComponent):
     """No new drafts, versions or publications for suspended libraries."""
 
     def create(self, identity, data=None, record=None, **kwargs):
-        refuse_if_suspended(tenants_of_identity(identity))
+        refuse_if_suspended(deposit_libraries(identity, record, data))
 
     def new_version(self, identity, draft=None, record=None, **kwargs):
-        refuse_if_suspended(tenants_of_record(record) or tenants_of_identity(identity))
+        refuse_if_suspended(deposit_libraries(identity, record))
 
     def publish(self, identity, draft=None, record=None, **kwargs):
-        refuse_if_suspended(tenants_of_record(draft) or tenants_of_identity(identity))
+        refuse_if_suspended(deposit_libraries(identity, draft))
 
 
 class TenantStatusFilesComponent(FileServiceComponent):
     """No uploads into drafts of suspended libraries."""
 
     def init_files(self, identity, id_, record, data):
-        refuse_if_suspended(tenants_of_record(record) or tenants_of_identity(identity))
+        refuse_if_suspended(deposit_libraries(identity, record))
 
     def set_file_content(self, identity, id_, file_key, stream, content_length, record):
-        refuse_if_suspended(tenants_of_record(record) or tenants_of_identity(identity))
+        refuse_if_suspended(deposit_libraries(identity, record))

@@ -2,22 +2,25 @@
 
 A deposit belongs to the library whose community it is submitted to or
 included in; a new draft without one belongs to the depositor's home library
-(`home_library`). Storage charging, suspension and the workflow all ask here.
+(`home_library`), and once created to the library it is charged to. Storage
+charging, suspension and the workflow all ask here.
 """
 
 from flask import g
 from marshmallow import ValidationError
 
+from ..storage.accounts import account_of_bucket
 from ..tenants.models import TenantModel
+from ..tenants.permissions import slug_of_role
 
 
 def tenants_of_identity(identity):
-    """Tenants in whose roles (`<slug>-<group>`) the identity is."""
+    """Tenants in whose member roles (`<slug>-managers|curators|depositors`) the identity is."""
     slugs = {
-        need.value.rsplit("-", 1)[0]
+        slug_of_role(need.value)
         for need in identity.provides
-        if need.method == "role" and isinstance(need.value, str) and "-" in need.value
-    }
+        if need.method == "role" and isinstance(need.value, str)
+    } - {None}
     if not slugs:
         return []
     return TenantModel.query.filter(TenantModel.slug.in_(slugs)).all()
@@ -78,3 +81,18 @@ def tenant_for_deposit(identity, record, data=None):
     if len(targeted) == 1:
         return targeted[0]
     return home_library(identity, strict=True)
+
+
+def deposit_libraries(identity, record, data=None):
+    """The libraries a deposit goes to, for refusing those that are suspended.
+
+    The communities it targets (all of them), else the library its files are
+    charged to, else `home_library`; none while a member of several libraries
+    has not chosen (the storage component asks them to).
+    """
+    targeted = _targeted_tenants(record, data)
+    if targeted:
+        return targeted
+    account = account_of_bucket(getattr(record, "bucket", None))
+    tenant = account.tenant if account is not None else home_library(identity)
+    return [tenant] if tenant is not None else []

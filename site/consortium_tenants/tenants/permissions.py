@@ -22,6 +22,16 @@ def role_name(slug, group):
     return f"{slug}-{group}"
 
 
+def slug_of_role(name):
+    """The library slug of a member role name (`<slug>-<group>` of
+    CONSORTIUM_TENANT_ROLES), or None for any other role."""
+    for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
+        slug = name.removesuffix(f"-{group}")
+        if slug != name and slug:
+            return slug
+    return None
+
+
 def admin_permission():
     """Consortium administrators (superusers are always allowed by Permission)."""
     return Permission(

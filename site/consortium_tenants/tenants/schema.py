@@ -148,12 +148,10 @@ class TenantSchema(Schema):
 
     @validates("hosts")
     def _validate_hosts(self, value, **kwargs):
-        own = set(current_app.config["CONSORTIUM_HOSTS"])
+        """Well-formed and distinct; whether they are free is the service's 409."""
         for host in value:
             if not isinstance(host, str) or not HOST_RE.match(host):
                 raise ValidationError(f"Not a valid host name: {host!r}.")
-            if host in own:
-                raise ValidationError(f"{host} is a host of the consortium itself.")
         if len(set(value)) != len(value):
             raise ValidationError("Host names repeat.")
 
@@ -169,6 +167,17 @@ class TenantSchema(Schema):
         if data.get("ror"):
             data["ror"] = ROR_RE.match(data["ror"]).group(1)
         return data
+
+
+class NewTenantSchema(TenantSchema):
+    """A member library being registered: its slug must not be a platform word."""
+
+    @validates("slug")
+    def _not_reserved(self, value, **kwargs):
+        if value in current_app.config["CONSORTIUM_RESERVED_SLUGS"]:
+            raise ValidationError(
+                f"'{value}' is reserved for the platform (CONSORTIUM_RESERVED_SLUGS)."
+            )
 
 
 class MemberSchema(Schema):

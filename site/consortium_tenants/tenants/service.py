@@ -29,7 +29,7 @@ from .errors import TenantConflict, TenantNotFound
 from .logo import validate_logo
 from .models import TenantHostModel, TenantModel
 from .permissions import MANAGER_EDITABLE, TenantPermissionPolicy, admin_permission, role_name
-from .schema import MemberSchema, TenantSchema
+from .schema import MemberSchema, NewTenantSchema, TenantSchema
 
 SORTS = {
     "slug": TenantModel.slug.asc(),
@@ -43,6 +43,7 @@ class TenantService:
     """Create, read, search, update, suspend and delete member libraries."""
 
     schema = TenantSchema()
+    new_schema = NewTenantSchema()
     member_schema = MemberSchema()
     permission_policy = TenantPermissionPolicy()
 
@@ -60,15 +61,34 @@ class TenantService:
         return tenant
 
     @staticmethod
-    def by_host(host):
-        """The tenant answering on HOST (lower-case, without port), or None."""
+    def implicit_slug(host):
+        """SLUG if HOST is `<slug>.<CONSORTIUM_TENANT_HOST_SUFFIX>`, else None."""
         suffix = "." + current_app.config["CONSORTIUM_TENANT_HOST_SUFFIX"]
-        row = TenantHostModel.query.get(host)
-        if row is not None:
-            return TenantModel.query.get(row.tenant_id)
-        if host.endswith(suffix):
-            return TenantModel.query.filter_by(slug=host[: -len(suffix)]).one_or_none()
-        return None
+        return host[: -len(suffix)] if host.endswith(suffix) else None
+
+    @classmethod
+    def by_host(cls, host):
+        """The tenant answering on HOST (lower-case, without port), or None.
+
+        A library's implicit host is its own even where another library lists it
+        (rows stored before such hosts were refused).
+        """
+        slug = cls.implicit_slug(host)
+        tenant = TenantModel.query.filter_by(slug=slug).one_or_none() if slug else None
+        if tenant is None:
+            row = db.session.get(TenantHostModel, host)
+            tenant = db.session.get(TenantModel, row.tenant_id) if row is not None else None
+        return tenant
+
+    @classmethod
+    def _holders(cls, host):
+        """Slugs of the libraries answering on HOST, by their hosts or their implicit host."""
+        row = db.session.get(TenantHostModel, host)
+        slugs = {db.session.get(TenantModel, row.tenant_id).slug} if row is not None else set()
+        implicit = cls.implicit_slug(host)
+        if implicit and TenantModel.query.filter_by(slug=implicit).count():
+            slugs.add(implicit)
+        return slugs
 
     @staticmethod
     def with_email_domain(domain, exclude=None):
@@ -100,13 +120,23 @@ class TenantService:
         return data
 
     def _check_unique(self, data, tenant=None):
-        """Refuse slugs, hosts and e-mail domains another tenant already has."""
-        if tenant is None and TenantModel.query.filter_by(slug=data["slug"]).count():
-            raise TenantConflict(f"A member library with slug '{data['slug']}' exists.")
-        for host in data.get("hosts", []):
-            row = TenantHostModel.query.get(host)
-            if row is not None and (tenant is None or row.tenant_id != tenant.id):
-                raise TenantConflict(f"Host {host} belongs to another member library.")
+        """Refuse slugs, hosts and e-mail domains that are taken.
+
+        A host is taken when it is the consortium's (CONSORTIUM_HOSTS), another
+        library's own host or another library's implicit host; a new library's
+        implicit host must be free too.
+        """
+        slug, hosts = data["slug"], list(data.get("hosts", []))
+        if tenant is None:
+            if TenantModel.query.filter_by(slug=slug).count():
+                raise TenantConflict(f"A member library with slug '{slug}' exists.")
+            hosts.append(f"{slug}.{current_app.config['CONSORTIUM_TENANT_HOST_SUFFIX']}")
+        for host in hosts:
+            if host in current_app.config["CONSORTIUM_HOSTS"]:
+                raise TenantConflict(f"Host {host} is a host of the consortium itself.")
+            others = sorted(self._holders(host) - {slug})
+            if others:
+                raise TenantConflict(f"Host {host} belongs to member library '{others[0]}'.")
         for domain in data.get("email_domains", []):
             other = self.with_email_domain(domain, exclude=tenant)
             if other is not None:
@@ -151,7 +181,7 @@ class TenantService:
     def create(self, identity, data):
         """Register a member library and provision its community and roles."""
         self.require(identity, "create")
-        data = self.schema.load(data)
+        data = self.new_schema.load(data)
         self._check_unique(data)
         with UnitOfWork(db.session) as uow:
             hosts = data.pop("hosts")
