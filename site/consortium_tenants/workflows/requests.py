@@ -1,13 +1,12 @@
 """The community submission request of a library, with "changes requested".
 
 InvenioRDM's submission request (with its invenio-checks hooks) gains one
-state: a curator asks for changes (`request_changes`, with a comment); the
-request stays open, the depositor is notified, edits the draft and submits
-it again through the usual `submit-review`. Curators may still accept or
-decline; the depositor may cancel.
+state: a curator asks for changes (`request_changes`, with a comment, which is
+required); the request stays open, the depositor is notified with that
+comment, edits the draft and submits it again through the usual
+`submit-review`. Curators may still accept or decline; the depositor may cancel.
 """
 
-from invenio_notifications.services.generators import ContextGenerator
 from invenio_notifications.services.uow import NotificationOp
 from invenio_rdm_records.checks import requests as checks_requests
 from invenio_rdm_records.notifications.builders import (
@@ -15,44 +14,64 @@ from invenio_rdm_records.notifications.builders import (
 )
 from invenio_rdm_records.services.permissions import RDMRequestsPermissionPolicy
 from invenio_requests.customizations import CommentEventType, RequestState, actions
-from invenio_requests.records.models import RequestEventModel
+from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_records_permissions.generators import SystemProcess
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
+from markupsafe import Markup
+from marshmallow import ValidationError
+
+from ..i18n import text
 
 CHANGES_REQUESTED = "changes_requested"
 BaseSubmission = checks_requests.CommunitySubmission
-
-
-class CuratorCommentContext(ContextGenerator):
-    """The curator's comment: the request's latest comment when the e-mail is sent."""
-
-    def __call__(self, notification):
-        request_id = notification.context["request"]["id"]
-        comment = (RequestEventModel.query
-                   .filter_by(request_id=request_id, type=CommentEventType.type_id)
-                   .order_by(RequestEventModel.created.desc()).first())
-        notification.context["message"] = (comment.json or {}).get("payload", {}).get(
-            "content", "") if comment is not None else ""
-        return notification
 
 
 class ChangesRequestedNotificationBuilder(CommunityInclusionActionNotificationBuilder):
     """E-mail to the depositor: the curators ask for changes (cs/en templates)."""
 
     type = "community-submission.changes-requested"
-    context = [*CommunityInclusionActionNotificationBuilder.context, CuratorCommentContext()]
+
+    @classmethod
+    def build(cls, identity, request, message):
+        """The notification, quoting MESSAGE (the curator's comment, sanitised HTML)."""
+        notification = super().build(identity=identity, request=request)
+        notification.context["message"] = message
+        return notification
+
+
+def require_comment(comment):
+    """ValidationError unless COMMENT (`{"content": …, "format": …}`) says something."""
+    content = comment.get("content") if isinstance(comment, dict) else None
+    if not isinstance(content, str) or not Markup(content).striptags().strip():
+        raise ValidationError({"payload": {"content": [
+            text("Napište, co je třeba upravit.", "Say what needs changing.")]}})
 
 
 class RequestChangesAction(actions.RequestAction):
-    """A curator sends the submission back to its depositor."""
+    """A curator sends the submission back to its depositor, saying what to change.
+
+    Run through `ask_for_changes` (`comment={"content": …}`, not `data`): the
+    comment is required, posted to the discussion after the state change and
+    quoted in the depositor's e-mail.
+    """
 
     status_from = ["submitted"]
     status_to = CHANGES_REQUESTED
 
-    def execute(self, identity, uow):
+    def execute(self, identity, uow, comment=None, **kwargs):
+        require_comment(comment)
         super().execute(identity, uow)
-        uow.register(NotificationOp(
-            ChangesRequestedNotificationBuilder.build(identity=identity, request=self.request)))
+        event = current_events_service.create(
+            identity, self.request.id, {"payload": comment}, CommentEventType, uow=uow)
+        uow.register(NotificationOp(ChangesRequestedNotificationBuilder.build(
+            identity=identity, request=self.request,
+            message=event.data["payload"]["content"])))
+
+
+def ask_for_changes(identity, request_id, comment, expand=False):
+    """Ask for changes on a submission, saying what (REST API and queue page)."""
+    return current_requests_service.execute_action(
+        identity, request_id, "request_changes", comment=comment, expand=expand)
 
 
 def _reopened(action_cls):

@@ -2,7 +2,9 @@
 
 Curators act on a submission through InvenioRDM's request API:
 `POST /api/requests/<id>/actions/{accept,decline,request_changes}` with an
-optional `{"payload": {"content": "comment"}}`.
+optional `{"payload": {"content": "comment"}}` — required for
+`request_changes`, whose route here takes the place of the generic action route
+of invenio-requests (a literal path segment wins over `<action>`).
 """
 
 import marshmallow as ma
@@ -15,8 +17,10 @@ from flask_resources import (
     response_handler,
     route,
 )
+from invenio_requests.resources.requests.config import request_error_handlers
 
 from ..tenants.resource import ERROR_HANDLERS, TenantResourceConfig, body
+from .requests import ask_for_changes
 
 
 class QueueArgs(ma.Schema):
@@ -28,17 +32,21 @@ class QueueArgs(ma.Schema):
 
 
 queue_args = request_parser(dict(QueueArgs().fields), location="args", unknown=ma.EXCLUDE)
+expand_arg = request_parser({"expand": ma.fields.Boolean(load_default=False)},
+                            location="args", unknown=ma.EXCLUDE)
 
 
 class WorkflowResourceConfig(ResourceConfig):
     """Routes of the workflow API."""
 
     blueprint_name = "consortium_workflows"
-    url_prefix = "/tenants"
-    routes = {"workflow": "/<slug>/workflow", "submissions": "/<slug>/submissions"}
+    url_prefix = ""
+    routes = {"workflow": "/tenants/<slug>/workflow",
+              "submissions": "/tenants/<slug>/submissions",
+              "request_changes": "/requests/<uuid:id>/actions/request_changes"}
     request_body_parsers = TenantResourceConfig.request_body_parsers
     default_content_type = "application/json"
-    error_handlers = ERROR_HANDLERS
+    error_handlers = {**request_error_handlers, **ERROR_HANDLERS}
 
 
 class WorkflowResource(Resource):
@@ -54,6 +62,7 @@ class WorkflowResource(Resource):
             route("GET", r["workflow"], self.read),
             route("PUT", r["workflow"], self.update),
             route("GET", r["submissions"], self.queue),
+            route("POST", r["request_changes"], self.request_changes),
         ]
 
     @response_handler()
@@ -71,3 +80,14 @@ class WorkflowResource(Resource):
     def queue(self):
         slug = request.view_args["slug"]
         return self.service.queue(g.identity, slug, **resource_requestctx.args), 200
+
+    @expand_arg
+    @body
+    @response_handler()
+    def request_changes(self):
+        """The request action, with the curator's comment (`payload`) required."""
+        data = resource_requestctx.data
+        item = ask_for_changes(g.identity, request.view_args["id"],
+                               data.get("payload") if isinstance(data, dict) else None,
+                               expand=resource_requestctx.args["expand"])
+        return item.to_dict(), 200

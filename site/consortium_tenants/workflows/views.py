@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from invenio_access.permissions import system_identity
 from invenio_records_resources.services.errors import PermissionDeniedError
 from invenio_requests.errors import CannotExecuteActionError
-from invenio_requests.proxies import current_requests_service
 from sqlalchemy.orm.exc import NoResultFound
 from invenio_vocabularies.proxies import current_service as vocabularies
 from marshmallow import ValidationError
@@ -14,7 +13,7 @@ from marshmallow import ValidationError
 from ..i18n import text
 from ..proxies import current_workflows_service as service
 from ..views import or_abort
-from .requests import CHANGES_REQUESTED
+from .requests import CHANGES_REQUESTED, ask_for_changes
 from .rules import REQUIRED_FIELDS
 from .service import QUEUE_STATUSES
 
@@ -118,18 +117,17 @@ def request_changes(slug, request_id):
 
     tenant = or_abort(tenants.get, slug)
     or_abort(tenants.require, g.identity, "read_submissions", tenant)  # its curators only
-    comment = request.form.get("comment", "").strip()
-    if not comment:
-        flash(text("Napište, co je třeba upravit.", "Say what needs changing."), "error")
-        return redirect(url_for(".submissions", slug=slug))
+    comment = {"content": request.form.get("comment", "").strip(), "format": "html"}
     try:
-        current_requests_service.execute_action(
-            g.identity, request_id, "request_changes",
-            data={"payload": {"content": comment, "format": "html"}})
+        ask_for_changes(g.identity, request_id, comment)
     except PermissionDeniedError:
         abort(403)
     except NoResultFound:
         abort(404)
+    except ValidationError as error:
+        for _, message in flat_errors(error.messages):
+            flash(message, "error")
+        return redirect(url_for(".submissions", slug=slug))
     except CannotExecuteActionError:
         flash(text("Tento vklad už na posouzení nečeká.", "This submission no longer waits "
                    "for review."), "error")
