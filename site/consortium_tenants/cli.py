@@ -228,15 +228,20 @@ def quota(slug, quota, max_file_size, max_files):
 
 @tenants.command("usage")
 @click.argument("slugs", nargs=-1)
-@click.option("--recompute", is_flag=True, help="Recount from the database and repair counters.")
-@click.option("--check-s3", is_flag=True, help="Compare with the objects in S3.")
+@click.option("--recompute", is_flag=True,
+              help="Recount from the database and repair counters; with --check-s3, also "
+                   "remove from S3 what no draft or record uses.")
+@click.option("--check-s3", is_flag=True, help="Compare with the objects and uploads in S3.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full reports as JSON.")
 @with_appcontext
 def usage(slugs, recompute, check_s3, as_json):
     """Storage usage per library; reconcile counters with the database and S3.
 
-    Exits 1 when a difference remains: counter drift without --recompute,
-    orphaned, missing or mismatched objects in S3.
+    Exits 1 when a difference remains: counter drift without --recompute;
+    S3 bytes not counted in usage (objects of files no draft or record uses,
+    objects unknown to the database), missing or mismatched objects, stale or
+    oversized multipart uploads. With --recompute --check-s3 the first are
+    removed (unknown ones once older than CONSORTIUM_STORAGE_ORPHAN_GRACE).
     """
     from .storage.audit import unresolved
 
@@ -300,12 +305,35 @@ def _print_report(report):
                        f"{len(report['stale_files'])} stale: {state}")
     s3 = report.get("s3")
     if s3 and s3.get("checked"):
-        click.echo(f"    S3: {s3['objects']} objects, {format_size(s3['object_bytes'])}; "
-                   f"orphaned {len(s3['orphaned'])} ({format_size(s3['orphaned_bytes'])}), "
-                   f"missing {len(s3['missing'])}, size mismatch {len(s3['size_mismatch'])}")
-        for key in s3["orphaned"][:20]:
-            click.echo(f"      orphaned: {key}")
-        for key in s3["missing"][:20]:
-            click.echo(f"      missing:  {key}")
+        _print_s3(s3)
     elif s3:
         click.echo(f"    S3 not checked: {s3['reason']}")
+
+
+def _print_s3(s3):
+    """The S3 part of a usage report: what S3 holds beyond the counted usage."""
+    uncounted, retained, uploads = s3["uncounted"], s3["retained"], s3["uploads"]
+    click.echo(f"    S3: {s3['objects']} objects, {format_size(s3['object_bytes'])}; "
+               f"not counted in usage: {uncounted['objects']} objects, "
+               f"{format_size(uncounted['bytes'])}; missing {len(s3['missing'])}, "
+               f"size mismatch {len(s3['size_mismatch'])}")
+    removed = s3.get("removed")
+    if removed:
+        click.echo(f"      removed {removed['objects']} objects ({format_size(removed['bytes'])}), "
+                   f"{removed['uploads']} unfinished uploads")
+    for label, keys in (("unused:  ", s3["unused"]), ("orphaned:", s3["orphaned"]),
+                        ("missing: ", s3["missing"]), ("size:    ", s3["size_mismatch"]),
+                        ("stale upload:", uploads["stale"]),
+                        ("oversized upload:", uploads["oversized"])):
+        for key in keys[:20]:
+            click.echo(f"      {label} {key}")
+    if s3["recent"]:
+        hours = s3["grace"] / 3600
+        click.echo(f"      {len(s3['recent'])} unknown to the database but younger than "
+                   f"{hours:g} h, kept (uploads may be in flight)")
+    if retained["objects"]:
+        click.echo(f"      kept for deleted records (restorable): {retained['objects']} "
+                   f"objects, {format_size(retained['bytes'])}")
+    if uploads["count"]:
+        click.echo(f"      unfinished multipart uploads: {uploads['count']}, "
+                   f"{format_size(uploads['bytes'])}")

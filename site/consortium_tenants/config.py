@@ -62,6 +62,11 @@ CONSORTIUM_STORAGE_WARNING_THRESHOLDS = (80, 95)
 CONSORTIUM_STORAGE_QUOTAS_ENABLED = True
 """Placement, quota checks and usage counters; off only to benchmark them."""
 
+CONSORTIUM_STORAGE_ORPHAN_GRACE = 3600
+"""Seconds before the storage repair (`tenants usage --recompute --check-s3`, the
+daily check) removes an S3 object or multipart upload unknown to the database:
+younger ones may belong to uploads still in flight."""
+
 CONSORTIUM_S3_ACL = "private"
 """Canned ACL sent with every S3 write (see storage.s3.ExplicitAclS3Storage)."""
 

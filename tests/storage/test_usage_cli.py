@@ -40,7 +40,8 @@ def test_usage_reports_and_repairs_drift_and_s3_differences(app, client, storage
     assert "Checking storage" in result.output  # progress bar
     assert storage_usage(client, people["managers"], slug)["bytes"] == 500 + 12345
 
-    # --recompute repairs the counters; the orphan is still reported (never deleted).
+    # --recompute repairs the counters; the orphan is still reported: too recent to
+    # be removed (it may be an upload in flight).
     result = invoke_cli(app, ["tenants", "usage", slug, "--recompute", "--check-s3"])
     assert result.exit_code == 1
     assert "repaired" in result.output and "orphaned: " in result.output

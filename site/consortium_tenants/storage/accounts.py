@@ -92,7 +92,7 @@ def _prefix(account):
     return account.location.uri.rstrip("/") + "/"
 
 
-def _live(file_id_column, dead_bucket_ids=()):
+def live(file_id_column, dead_bucket_ids=()):
     """SQL condition: a live draft or record still uses the file."""
     obj, bucket, record = aliased(ObjectVersion), aliased(Bucket), aliased(RDMRecordMetadata)
     conditions = [
@@ -110,7 +110,8 @@ def _live(file_id_column, dead_bucket_ids=()):
     return exists().where(and_(*conditions))
 
 
-def _in_location(account):
+def in_location(account):
+    """SQL condition: the file instance is stored under ACCOUNT's prefix."""
     prefix = _prefix(account)
     return func.left(FileInstance.uri, len(prefix)) == prefix
 
@@ -133,7 +134,7 @@ def charge_bucket(bucket, account, enforce=True):
             ObjectVersion.bucket_id == bucket.id,
             ObjectVersion.is_head.is_(True),
             FileInstance.size.isnot(None),
-            _in_location(account),
+            in_location(account),
             ~exists().where(ChargedFileModel.file_id == FileInstance.id),
         )
         .distinct()
@@ -150,7 +151,7 @@ def charge_bucket(bucket, account, enforce=True):
         if enforce and quota:
             statement = statement.where(TenantStorageModel.bytes + size <= quota)
         if db.session.execute(statement).first() is None:
-            _remove_stored(file_id)
+            remove_stored(file_id)
             used = db.session.execute(
                 select(TenantStorageModel.bytes).where(
                     TenantStorageModel.tenant_id == account.tenant_id)
@@ -164,26 +165,28 @@ def charge_bucket(bucket, account, enforce=True):
     return rows
 
 
-def _remove_stored(file_id):
+def remove_stored(file_id):
     """Delete the stored bytes of a refused file (its rows roll back)."""
     instance = db.session.get(FileInstance, file_id)
     try:
         instance.storage().delete()
-    except Exception:  # the reconciliation reports what could not be removed
+    except Exception:  # left as an orphan for the daily check to remove
         current_app.logger.exception("Could not remove refused upload %s", instance.uri)
 
 
-def bucket_file_ids(bucket):
-    """Ids of the files BUCKET's head objects point to."""
+def bucket_file_ids(bucket, is_head=True):
+    """Ids of the files BUCKET's objects point to.
+
+    IS_HEAD True: the current objects; False: older versions (deleted or
+    replaced files); None: all.
+    """
     if bucket is None:
         return []
-    return db.session.execute(
-        select(ObjectVersion.file_id).where(
-            ObjectVersion.bucket_id == bucket.id,
-            ObjectVersion.is_head.is_(True),
-            ObjectVersion.file_id.isnot(None),
-        )
-    ).scalars().all()
+    query = select(ObjectVersion.file_id).distinct().where(
+        ObjectVersion.bucket_id == bucket.id, ObjectVersion.file_id.isnot(None))
+    if is_head is not None:
+        query = query.where(ObjectVersion.is_head.is_(is_head))
+    return db.session.execute(query).scalars().all()
 
 
 def release(file_ids, dead_bucket_ids=()):
@@ -198,7 +201,7 @@ def release(file_ids, dead_bucket_ids=()):
     stale = db.session.execute(
         select(ChargedFileModel.file_id, ChargedFileModel.tenant_id, ChargedFileModel.size)
         .where(ChargedFileModel.file_id.in_(file_ids))
-        .where(~_live(ChargedFileModel.file_id, dead_bucket_ids))
+        .where(~live(ChargedFileModel.file_id, dead_bucket_ids))
         .with_for_update()
     ).all()
     released = 0
@@ -239,9 +242,9 @@ def measure(account):
     """Recount from the database: the files that should be counted."""
     rows = db.session.execute(
         select(FileInstance.id, FileInstance.size).where(
-            _in_location(account),
+            in_location(account),
             FileInstance.size.isnot(None),
-            _live(FileInstance.id),
+            live(FileInstance.id),
         )
     ).all()
     return {file_id: size for file_id, size in rows}
@@ -295,6 +298,6 @@ def stored_files(account):
     """URI → size of every file instance under the account's prefix."""
     return dict(
         db.session.execute(
-            select(FileInstance.uri, FileInstance.size).where(_in_location(account))
+            select(FileInstance.uri, FileInstance.size).where(in_location(account))
         ).all()
     )

@@ -1,58 +1,128 @@
 """Reconciliation of usage counters with the database and with S3.
 
 Used by `invenio tenants usage --recompute --check-s3` and the daily
-`check_storage` task: counter drift is repaired; orphaned objects (in S3,
-unknown to the database) and missing objects (in the database, absent from
-S3) are reported for an operator to look at, never deleted automatically.
+`check_storage` task. Counter drift is repaired (REPAIR). Each object under
+a library's prefix is compared with the file instances: *unused* (its file
+no draft or record uses), *orphaned* (unknown to the database), *retained*
+(a tombstoned record's, kept for a restore), size mismatches; file
+instances of live files without an object are *missing*; unfinished
+multipart uploads are *stale* (no live file) or *oversized* (more bytes than
+declared). Unused and orphaned objects are S3 bytes not counted in usage.
+With REPAIR and the S3 check, `sweep` removes unused objects at once (and
+discards the draft files of oversized uploads: they could never be
+committed), orphaned objects and stale uploads once they are older than
+CONSORTIUM_STORAGE_ORPHAN_GRACE (younger ones may be uploads in flight).
 """
 
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
 from invenio_db import db
 from invenio_files_rest.models import FileInstance
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from . import accounts
-from .s3 import list_objects, split_uri
+from . import accounts, cleanup
+from .s3 import abort_upload, list_objects, list_uploads, remove_object, split_uri
 
-MULTIPART_PENDING = "M"
+
+def _files(account):
+    """Key → (size, kept, live) of the file instances under the library's prefix."""
+    rows = db.session.execute(
+        select(FileInstance.uri, FileInstance.size, cleanup.kept(FileInstance.id),
+               accounts.live(FileInstance.id))
+        .where(accounts.in_location(account))
+    ).all()
+    return {split_uri(uri)[1]: (size, kept, live) for uri, size, kept, live in rows}
+
+
+def _survey(account):
+    """The library's objects and unfinished uploads, classified against the database."""
+    files = _files(account)
+    objects = list_objects(account.location.uri)
+    uploads = list_uploads(account.location.uri)
+    grace = current_app.config["CONSORTIUM_STORAGE_ORPHAN_GRACE"]
+    cutoff = datetime.now(timezone.utc) - timedelta(seconds=grace)
+    survey = {key: [] for key in ("unused", "orphaned", "retained", "size_mismatch")}
+    for key, item in sorted(objects.items()):
+        size, kept, live = files.get(key, (None, None, None))
+        kind = ("orphaned" if kept is None else "unused" if not kept
+                else "size_mismatch" if size is not None and size != item["size"]
+                else None if live else "retained")
+        if kind:
+            survey[kind].append(key)
+    declared = {key: size or 0 for key, (size, kept, _) in files.items() if kept}
+    uploading = {upload["key"] for upload in uploads}
+    survey["missing"] = sorted(set(declared) - set(objects) - uploading)
+    survey["stale_uploads"] = [u for u in uploads if u["key"] not in declared]
+    survey["oversized_uploads"] = [
+        u for u in uploads if u["size"] > declared.get(u["key"], u["size"])]
+    survey["recent"] = {
+        key for key in survey["orphaned"] if objects[key]["modified"] > cutoff
+    } | {u["key"] for u in survey["stale_uploads"] if u["modified"] > cutoff}
+    survey.update(objects=objects, uploads=uploads, grace=grace)
+    return survey
+
+
+def sweep(account):
+    """Remove from the library's prefix what no draft or record uses; what was removed."""
+    files, size = cleanup.remove_unused(cleanup.unused_files(account))
+    survey = _survey(account)
+    bucket = split_uri(account.location.uri)[0]
+    orphans = [key for key in survey["orphaned"] if key not in survey["recent"]]
+    for key in orphans:
+        remove_object(f"s3://{bucket}/{key}")
+    stale = [u for u in survey["stale_uploads"] if u["key"] not in survey["recent"]]
+    for upload in stale:
+        abort_upload(bucket, upload["key"], upload["upload_id"])
+    for upload in survey["oversized_uploads"]:  # can never be committed
+        if not cleanup.discard_draft_file(f"s3://{bucket}/{upload['key']}"):
+            abort_upload(bucket, upload["key"], upload["upload_id"])
+    return {
+        "objects": files + len(orphans),
+        "bytes": size + sum(survey["objects"][key]["size"] for key in orphans),
+        "uploads": len(stale) + len(survey["oversized_uploads"]),
+    }
 
 
 def compare_with_s3(account):
-    """Objects under the library's prefix vs the file instances stored there."""
+    """Objects and uploads under the library's prefix vs the file instances stored there."""
     if split_uri(account.location.uri) is None:
         return {"checked": False, "reason": "location is not on S3"}
-    objects = list_objects(account.location.uri)
-    prefix = account.location.uri.rstrip("/") + "/"
-    rows = db.session.execute(
-        select(FileInstance.uri, FileInstance.size, FileInstance.storage_class).where(
-            func.left(FileInstance.uri, len(prefix)) == prefix)
-    ).all()
-    known = {split_uri(uri)[1]: (size, storage_class) for uri, size, storage_class in rows}
-    missing = sorted(
-        key for key, (size, storage_class) in known.items()
-        if key not in objects and storage_class != MULTIPART_PENDING
-    )
-    mismatched = sorted(
-        key for key, (size, _) in known.items()
-        if key in objects and size is not None and objects[key] != size
-    )
-    orphaned = sorted(key for key in objects if key not in known)
+    survey = _survey(account)
+    objects, uploads = survey["objects"], survey["uploads"]
+
+    def total(keys):
+        return {"objects": len(keys), "bytes": sum(objects[key]["size"] for key in keys)}
+
     return {
         "checked": True,
-        "objects": len(objects),
-        "object_bytes": sum(objects.values()),
-        "orphaned": orphaned,
-        "orphaned_bytes": sum(objects[k] for k in orphaned),
-        "missing": missing,
-        "size_mismatch": mismatched,
+        **{"objects": len(objects), "object_bytes": sum(o["size"] for o in objects.values())},
+        "uncounted": total(survey["unused"] + survey["orphaned"]),
+        "unused": survey["unused"],
+        "orphaned": survey["orphaned"],
+        "recent": sorted(survey["recent"]),
+        "grace": survey["grace"],
+        "retained": total(survey["retained"]),
+        "missing": survey["missing"],
+        "size_mismatch": survey["size_mismatch"],
+        "uploads": {
+            "count": len(uploads), "bytes": sum(u["size"] for u in uploads),
+            "stale": [u["key"] for u in survey["stale_uploads"]],
+            "oversized": [u["key"] for u in survey["oversized_uploads"]],
+        },
     }
 
 
 def audit(tenant, repair=False, check_s3=False):
-    """One library's report: counters vs recount (repaired with REPAIR), and S3."""
+    """One library's report: counters vs recount, and S3; REPAIR fixes both."""
     account = accounts.account_of(tenant)
+    on_s3 = split_uri(account.location.uri) is not None
+    removed = sweep(account) if repair and check_s3 and on_s3 else None
     report = {"tenant": tenant.slug, **accounts.reconcile(account, repair=repair)}
     if check_s3:
         report["s3"] = compare_with_s3(account)
+        if removed is not None:
+            report["s3"]["removed"] = removed
     db.session.commit()
     return report
 
@@ -61,4 +131,8 @@ def unresolved(report):
     """Whether a difference remains: unrepaired drift, or S3 out of step."""
     s3 = report.get("s3") or {}
     drift_left = not report["consistent"] and not report.get("repaired")
-    return drift_left or bool(s3.get("orphaned") or s3.get("missing") or s3.get("size_mismatch"))
+    uploads = s3.get("uploads") or {}
+    return drift_left or bool(
+        (s3.get("uncounted") or {}).get("objects") or s3.get("missing")
+        or s3.get("size_mismatch") or uploads.get("stale") or uploads.get("oversized")
+    )

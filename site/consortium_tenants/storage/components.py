@@ -7,17 +7,34 @@
 - `QuotaGuardComponent` (draft files service, first): refuses, before any
   byte is stored, uploads without a library, too large, too many or over the
   quota by their declared size.
-- `UsageChargeComponent` (draft files service, last): counts what was stored,
-  race-free against the quota, and releases what deleted files no longer use.
+- `UsageChargeComponent` (draft files service, last): checks that what was
+  stored has the declared size, counts it race-free against the quota, and
+  releases what deleted or replaced files no longer use.
+
+Files that a change hides (deleted, replaced, discarded, dropped by an edit)
+are removed from S3 after the commit when nothing else uses them
+(`cleanup`, task `remove_unused_files`).
 """
 
 from flask import current_app
+from invenio_access.permissions import system_identity
+from invenio_db.uow import Operation
 from invenio_drafts_resources.services.records.components import ServiceComponent
+from invenio_files_rest.models import ObjectVersion
 from invenio_records_resources.services.files.components import FileServiceComponent
+from invenio_records_resources.services.uow import TaskOp
 
 from ..deposits.library import tenant_for_deposit
 from . import accounts
-from .errors import FileTooLargeError, NoStorageError, QuotaExceededError, TooManyFilesError
+from .errors import (
+    FileTooLargeError,
+    NoStorageError,
+    QuotaExceededError,
+    SizeMismatchError,
+    TooManyFilesError,
+)
+from .s3 import object_size
+from .tasks import remove_unused_files
 from .warnings import announce_thresholds
 
 
@@ -35,6 +52,37 @@ def placed_account(identity, record, data=None):
             account = accounts.account_of(tenant)
             accounts.place(record.bucket, account)
     return account
+
+
+def declared_size(record, file_key):
+    """The size a file was declared with when initialised (None: not declared)."""
+    file_record = record.files.get(file_key)
+    return file_record.get("size") if file_record is not None else None
+
+
+def remove_after_commit(uow, file_ids):
+    """Once the change is committed, remove those of FILE_IDS nothing uses any more."""
+    if file_ids:
+        uow.register(TaskOp(remove_unused_files, [str(f) for f in set(file_ids)]))
+
+
+class DiscardUploadOp(Operation):
+    """When a refused commit rolls back: delete the file entry on its own.
+
+    The deletion runs the draft files service (system identity) in a
+    transaction of its own: it aborts the multipart upload, releases the
+    reserved size and removes the stored bytes.
+    """
+
+    def __init__(self, service, id_, file_key):
+        self.service, self.id_, self.file_key = service, id_, file_key
+
+    def on_exception(self, uow, exception):
+        try:
+            self.service.delete_file(system_identity, self.id_, self.file_key)
+        except Exception:  # noqa: BLE001 - the refusal stands; the daily check reports it
+            current_app.logger.exception("Could not discard upload %s of %s",
+                                         self.file_key, self.id_)
 
 
 class TenantStorageComponent(ServiceComponent):
@@ -60,7 +108,17 @@ class TenantStorageComponent(ServiceComponent):
 
     def delete_draft(self, identity, draft=None, record=None, force=False, **kwargs):
         if enabled() and draft.bucket is not None:
-            accounts.release(accounts.bucket_file_ids(draft.bucket), [draft.bucket.id])
+            file_ids = accounts.bucket_file_ids(draft.bucket, is_head=None)
+            accounts.release(file_ids, [draft.bucket.id])
+            remove_after_commit(self.uow, file_ids)
+
+    def publish(self, identity, draft=None, record=None, **kwargs):
+        """What the draft's older versions hid or an edit drops goes after publication."""
+        if enabled():
+            remove_after_commit(self.uow, [
+                *accounts.bucket_file_ids(draft.bucket, is_head=None),
+                *accounts.bucket_file_ids(record.bucket, is_head=None),
+            ])
 
     def delete_record(self, identity, data=None, record=None, **kwargs):
         if enabled() and record.bucket is not None:
@@ -104,6 +162,9 @@ class QuotaGuardComponent(FileServiceComponent):
                          **kwargs):
         if not enabled():
             return
+        declared = declared_size(record, file_key)
+        if declared is not None and content_length and content_length != declared:
+            raise SizeMismatchError(file_key, declared, content_length)
         account = self._account(identity, record)
         if account is None or not content_length:
             return
@@ -131,20 +192,39 @@ class UsageChargeComponent(FileServiceComponent):
 
     def set_file_content(self, identity, id_, file_key, stream, content_length, record,
                          **kwargs):
+        if not enabled():
+            return
+        stored = ObjectVersion.get(record.bucket, file_key).file
+        declared = declared_size(record, file_key)
+        if declared is not None and stored.size != declared:  # a body without Content-Length
+            accounts.remove_stored(stored.id)
+            raise SizeMismatchError(file_key, declared, stored.size)
+        self._settle(record)  # the content it replaces, if any
         self._charge(record)
 
     def commit_file(self, identity, id_, file_key, record, **kwargs):
-        self._charge(record)
-
-    def _release(self, record, deleted):
         if not enabled():
             return
-        file_ids = [f.object_version.file_id for f in deleted if f.object_version]
+        file_record = record.files[file_key]
+        if "multipart_metadata" in file_record.transfer:  # the parts went straight to S3
+            instance = file_record.object_version.file
+            stored = object_size(instance.uri)
+            if stored != instance.size:
+                self.uow.register(DiscardUploadOp(self.service, id_, file_key))
+                raise SizeMismatchError(file_key, instance.size, stored, discarded=True)
+        self._charge(record)
+
+    def _settle(self, record):
+        """Uncount the files older versions hide now; remove them after the commit."""
+        file_ids = accounts.bucket_file_ids(record.bucket, is_head=False)
         if accounts.release(file_ids):
             announce_thresholds(accounts.account_of_bucket(record.bucket), self.uow)
+        remove_after_commit(self.uow, file_ids)
 
     def delete_file(self, identity, id_, file_key, record, deleted_file, **kwargs):
-        self._release(record, [deleted_file])
+        if enabled():
+            self._settle(record)
 
     def delete_all_files(self, identity, id_, record, results, **kwargs):
-        self._release(record, results)
+        if enabled():
+            self._settle(record)

@@ -64,6 +64,23 @@ class TooManyFilesError(StorageError):
         ))
 
 
+class SizeMismatchError(StorageError):
+    """400: the bytes sent differ from the size the file was declared (and charged) with."""
+
+    code = 400
+
+    def __init__(self, key, declared, received, discarded=False):
+        self.details = {"file": key, "declared": declared, "received": received}
+        outcome = (
+            "The upload was discarded and the space reserved for it released; "
+            "declare the file again." if discarded
+            else "Nothing was stored; send exactly the declared number of bytes."
+        )
+        super().__init__(description=(
+            f"File '{key}' was declared as {declared} B, but {received} B were sent. {outcome}"
+        ))
+
+
 class NoStorageError(StorageError):
     """403: the depositor belongs to no library and cannot upload."""
 

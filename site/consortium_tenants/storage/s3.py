@@ -1,24 +1,29 @@
 """The S3 side of storage: a client for the configured endpoint, object listings."""
 
+from functools import lru_cache
 from urllib.parse import urlparse
 
 import boto3
 import s3fs
+from botocore.exceptions import ClientError
 from flask import current_app
 from invenio_files_rest.storage import pyfs_storage_factory
 from invenio_s3.storage import S3FSFileStorage
 
 
-def s3_client():
-    """A boto3 client for the configured S3 endpoint."""
-    cfg = current_app.config
+@lru_cache(maxsize=4)
+def _client(endpoint_url, access_key, secret_key, region):
     return boto3.client(
-        "s3",
-        endpoint_url=cfg["S3_ENDPOINT_URL"],
-        aws_access_key_id=cfg["S3_ACCESS_KEY_ID"],
-        aws_secret_access_key=cfg["S3_SECRET_ACCESS_KEY"],
-        region_name=cfg.get("S3_REGION_NAME") or "us-east-1",
+        "s3", endpoint_url=endpoint_url, aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key, region_name=region,
     )
+
+
+def s3_client():
+    """A boto3 client for the configured S3 endpoint (shared: clients are thread-safe)."""
+    cfg = current_app.config
+    return _client(cfg["S3_ENDPOINT_URL"], cfg["S3_ACCESS_KEY_ID"],
+                   cfg["S3_SECRET_ACCESS_KEY"], cfg.get("S3_REGION_NAME") or "us-east-1")
 
 
 def split_uri(uri):
@@ -29,21 +34,73 @@ def split_uri(uri):
     return parsed.netloc, parsed.path.lstrip("/")
 
 
+def _listing(location_uri):
+    """The bucket and the key prefix ("…/") of a location."""
+    bucket, prefix = split_uri(location_uri)
+    return bucket, prefix.rstrip("/") + "/"
+
+
 def list_objects(location_uri):
-    """Key → size of every S3 object under a location's prefix.
+    """Key → {size, modified} of every S3 object under a location's prefix.
 
     Keys ending in "/" are folder markers (S3Proxy's filesystem backend lists
     its directories so), not objects.
     """
-    bucket, prefix = split_uri(location_uri)
-    prefix = prefix.rstrip("/") + "/"
+    bucket, prefix = _listing(location_uri)
     objects = {}
     paginator = s3_client().get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", []):
             if not item["Key"].endswith("/"):
-                objects[item["Key"]] = item["Size"]
+                objects[item["Key"]] = {"size": item["Size"], "modified": item["LastModified"]}
     return objects
+
+
+def list_uploads(location_uri):
+    """Unfinished multipart uploads under a location's prefix, with their parts' bytes.
+
+    Their parts take space in S3 but are no objects (listings do not show them).
+    """
+    bucket, prefix = _listing(location_uri)
+    client = s3_client()
+    uploads = []
+    for page in client.get_paginator("list_multipart_uploads").paginate(
+        Bucket=bucket, Prefix=prefix
+    ):
+        for item in page.get("Uploads", []):
+            parts = client.get_paginator("list_parts").paginate(
+                Bucket=bucket, Key=item["Key"], UploadId=item["UploadId"])
+            uploads.append({
+                "key": item["Key"], "upload_id": item["UploadId"],
+                "modified": item["Initiated"],
+                "size": sum(p["Size"] for page in parts for p in page.get("Parts", [])),
+            })
+    return uploads
+
+
+def object_size(uri):
+    """Bytes of the object at URI (an S3 HEAD request)."""
+    bucket, key = split_uri(uri)
+    return s3_client().head_object(Bucket=bucket, Key=key)["ContentLength"]
+
+
+def abort_upload(bucket, key, upload_id):
+    """Abort one unfinished multipart upload (its parts are deleted)."""
+    try:
+        s3_client().abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchUpload":
+            raise
+
+
+def remove_object(uri):
+    """Delete the object at URI and abort unfinished uploads to its key."""
+    bucket, key = split_uri(uri)
+    client = s3_client()
+    client.delete_object(Bucket=bucket, Key=key)
+    for item in client.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads", []):
+        if item["Key"] == key:
+            abort_upload(bucket, key, item["UploadId"])
 
 
 class ExplicitAclS3Storage(S3FSFileStorage):
