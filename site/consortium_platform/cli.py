@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from botocore.exceptions import ClientError
 from consortium_tenants.storage.accounts import account_of
 from consortium_tenants.storage.s3 import s3_client
+from consortium_tenants.tenants import theme as library_theme
 from consortium_tenants.tenants.models import TenantModel
 from consortium_tenants.workflows import checks as workflow_checks
 from consortium_tenants.workflows.rules import AGREEMENT_FIELD, preset_of
@@ -176,6 +177,10 @@ def init(admin_email, admin_password):
 
         for tenant in old:
             workflows.adopt(tenant)
+    stale = library_theme.libraries_with_outdated_theme()
+    if step("community themes of member libraries", not stale):
+        for tenant in stale:
+            library_theme.refresh(tenant)
 
     if step(f"admin {admin_email}", current_datastore.find_user(email=admin_email) is not None):
         run_cli(

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from pathlib import Path
 
 import click
 import yaml
@@ -162,7 +163,11 @@ remove_member = _member_command(
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def load(path):
-    """Create or update the libraries listed in a YAML file (idempotent)."""
+    """Create or update the libraries listed in a YAML file (idempotent).
+
+    An entry's `logo:` names a PNG, JPEG or SVG file (relative to the YAML file)
+    that becomes the library's logo, as `PUT /api/tenants/<slug>/logo` sets it.
+    """
     try:
         with open(path, encoding="utf-8") as f:
             document = yaml.safe_load(f) or {}
@@ -176,6 +181,7 @@ def load(path):
             entry = dict(entry)
             members = entry.pop("members", {}) or {}
             workflow = entry.pop("workflow", None)
+            logo = entry.pop("logo", None)  # a file, relative to the YAML file
             try:
                 service.read(system_identity, entry.get("slug", ""))
                 run(service.update, entry["slug"], entry)
@@ -183,6 +189,11 @@ def load(path):
                 run(service.create, entry)
             if workflow is not None:
                 run(current_workflows_service.update, entry["slug"], workflow)
+            if logo is not None:
+                logo_path = Path(path).parent / logo
+                if not logo_path.is_file():
+                    fail(f"{entry['slug']}: logo {logo_path} not found")
+                run(service.set_logo, entry["slug"], logo_path.read_bytes())
             for role, emails in members.items():
                 for email in emails:
                     run(service.add_member, entry["slug"], {"email": email, "role": role})

@@ -57,7 +57,9 @@ def resolve_tenant():
         return None
     tenant = current_tenants_service.by_host(host)
     if tenant is None:
-        return _bad_host(f"Unknown host '{host}'.")
+        from .pages import unknown_host_page, wants_html  # browsers get a page, not JSON
+
+        return unknown_host_page(host) if wants_html() else _bad_host(f"Unknown host '{host}'.")
     g.tenant = tenant
     if request.blueprint and request.blueprint.startswith("consortium_tenants"):
         return None

@@ -137,9 +137,12 @@ def create_ui_blueprint(app):
     blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path,
                            methods=["GET", "POST"])  # OAI-PMH 2.0 §3.1.1: both
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
+    from . import pages, preferences
     from .workflows import views as workflow_views
 
     workflow_views.register(blueprint)
+    pages.register(blueprint)  # front page, footers, library names
+    preferences.register(blueprint)  # the profile page's preferences form
 
     @blueprint.app_context_processor
     def tenant_context():

@@ -26,10 +26,13 @@ from ..storage.audit import audit as storage_audit
 from ..workflows import checks as workflow_checks
 from ..workflows.rules import community_access
 from .errors import TenantConflict, TenantNotFound
-from .logo import validate_logo
+from .logo import JPEG, PNG, validate_logo
 from .models import TenantHostModel, TenantModel
 from .permissions import MANAGER_EDITABLE, TenantPermissionPolicy, admin_permission, role_name
 from .schema import MemberSchema, NewTenantSchema, TenantSchema
+from .theme import community_theme
+
+LOGO_TYPES = ((PNG, "image/png"), (JPEG, "image/jpeg"))
 
 SORTS = {
     "slug": TenantModel.slug.asc(),
@@ -166,16 +169,8 @@ class TenantService:
 
     @staticmethod
     def _community_theme(tenant):
-        """The library's colours as an InvenioRDM community theme."""
-        branding = tenant.branding or {}
-        style = {
-            key: branding[field]
-            for key, field in (("primaryColor", "primary_color"),
-                               ("secondaryColor", "secondary_color"),
-                               ("mainHeaderBackgroundColor", "primary_color"))
-            if branding.get(field)
-        }
-        return {"brand": tenant.slug, "enabled": bool(style), "style": style}
+        """The library's colours as an InvenioRDM community theme (complete: see .theme)."""
+        return community_theme(tenant)
 
     # --- operations ----------------------------------------------------------
     def create(self, identity, data):
@@ -288,8 +283,18 @@ class TenantService:
         current_communities.service.update_logo(
             system_identity, tenant.community_id, io.BytesIO(content), len(content)
         )
+        self._set_logo_type(tenant, content)
         db.session.commit()
         return self.dump(tenant)
+
+    @staticmethod
+    def _set_logo_type(tenant, content):
+        """Store the logo's MIME type. Its file key ("logo") has no extension, and a
+        file without one is sent as application/octet-stream, which browsers do not
+        show as an image (SVG is sent so anyway: invenio-files-rest's whitelist)."""
+        record = current_communities.service.record_cls.pid.resolve(tenant.community_id)
+        kind = next((t for magic, t in LOGO_TYPES if content.startswith(magic)), "image/svg+xml")
+        record.files["logo"].object_version.mimetype = kind
 
     def set_status(self, identity, slug, status):
         """Suspend or resume a library (consortium administrators)."""

@@ -6,6 +6,7 @@
 import React from "react";
 import { Icon, Label } from "semantic-ui-react";
 import TimelineActionEvent from "@js/invenio_requests/components/TimelineActionEvent";
+import { searchFacetOverrides } from "./searchFacets";
 
 const czech = () => document.documentElement.lang === "cs";
 const changesRequested = () => (czech() ? "Vráceno k úpravám" : "Changes requested");
@@ -43,6 +44,7 @@ const ResubmittedEvent = ({ event }) => (
 );
 
 export const overriddenComponents = {
+  ...searchFacetOverrides, // the date range's help text, translated
   "RequestStatus.layout.changes_requested": ChangesRequestedStatus,
   "RequestStatusLabel.layout.changes_requested": ChangesRequestedLabel,
   "TimelineEvent.layout.changes_requested": ChangesRequestedEvent,

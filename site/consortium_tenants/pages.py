@@ -1,0 +1,124 @@
+"""What the consortium's and the libraries' pages show of the member libraries.
+
+The front page lists the libraries (logo, name in the page's language, number
+of works, link to the library's own site); the footers name the library of the
+host or the consortium; a library community's header shows the library's name
+in the page's language; a host no library answers on gets a page saying so.
+"""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, g, render_template, request
+from invenio_access.permissions import system_identity
+from invenio_communities.errors import LogoNotFoundError
+from invenio_communities.proxies import current_communities
+from invenio_rdm_records.proxies import current_rdm_records_service
+from invenio_search.engine import dsl
+
+from .i18n import language
+from .tenants.models import TenantModel
+
+
+def library_name(tenant):
+    """The library's name in the page's language."""
+    return tenant.names.get(language()) or tenant.names["en"]
+
+
+def _site_url():
+    """SITE_UI_URL as configured: the consortium's site. (On a library's host the
+    config answers with the library's own origin: consortium_tenants.origin.)"""
+    return dict.get(current_app.config, "SITE_UI_URL")
+
+
+def consortium_url():
+    """The consortium's own site, with a trailing slash."""
+    return _site_url().rstrip("/") + "/"
+
+
+def library_url(tenant):
+    """The library's own site: `<slug>.<CONSORTIUM_TENANT_HOST_SUFFIX>`, with the
+    scheme and port of the consortium's (the host every library answers on)."""
+    site = urlsplit(_site_url())
+    port = f":{site.port}" if site.port else ""
+    suffix = current_app.config["CONSORTIUM_TENANT_HOST_SUFFIX"]
+    return f"{site.scheme}://{tenant.slug}.{suffix}{port}/"
+
+
+def works_per_community(community_ids):
+    """Community id → published works the current visitor may see (one search)."""
+    if not community_ids:
+        return {}
+    identity = getattr(g, "identity", None) or system_identity
+    service = current_rdm_records_service
+    search = service._search(
+        "search", identity, {}, None,
+        extra_filter=dsl.Q("terms", **{"parent.communities.ids": community_ids}),
+    )
+    search = search.extra(size=0)
+    search.aggs.bucket("libraries", "terms", field="parent.communities.ids",
+                       size=len(community_ids))
+    buckets = search.execute().aggregations.libraries.buckets
+    return {bucket.key: bucket.doc_count for bucket in buckets}
+
+
+def _has_logo(community_id):
+    try:
+        current_communities.service.read_logo(system_identity, community_id)
+    except LogoNotFoundError:
+        return False
+    return True
+
+
+def member_libraries(with_works=False):
+    """The member libraries, by name in the page's language, for the pages to list."""
+    tenants = [t for t in TenantModel.query if t.community_id is not None]
+    works = works_per_community([str(t.community_id) for t in tenants]) if with_works else {}
+    libraries = [
+        {
+            "slug": tenant.slug,
+            "name": library_name(tenant),
+            "short_name": tenant.short_name,
+            "url": library_url(tenant),
+            "logo": (f"/api/communities/{tenant.community_id}/logo"
+                     if with_works and _has_logo(tenant.community_id) else None),
+            "works": works.get(str(tenant.community_id), 0),
+            "suspended": tenant.status == "suspended",
+        }
+        for tenant in tenants
+    ]
+    return sorted(libraries, key=lambda library: library["name"].casefold())
+
+
+def localized_community(community_ui):
+    """A library community's UI dump with the library's name in the page's language."""
+    tenant = TenantModel.of_community(community_ui.get("id"))
+    if tenant is None:
+        return community_ui
+    metadata = {**community_ui.get("metadata", {}), "title": library_name(tenant)}
+    return {**community_ui, "metadata": metadata}
+
+
+def wants_html():
+    """Whether the request is a browser's page request (not the API's, not JSON's)."""
+    if request.path.startswith("/api/") or request.script_root == "/api":
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def unknown_host_page(host):
+    """The page a browser gets on a host no member library answers on (400)."""
+    body = render_template("consortium_tenants/unknown_host.html", host=host,
+                           consortium=consortium_url())
+    return body, 400, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def register(blueprint):
+    """Template helpers of the pages, on the UI blueprint."""
+
+    @blueprint.app_context_processor
+    def page_helpers():
+        return {"library_name": library_name, "library_url": library_url,
+                "consortium_url": consortium_url, "member_libraries": member_libraries}
+
+    blueprint.add_app_template_filter(localized_community, "localized_community")
