@@ -173,8 +173,12 @@ def tenant_objects(s3, bucket, slug):
 
 
 # --- browsing and depositing as a person --------------------------------------
-def browser_of(app, user, password="Heslo-123456"):
-    """A test client logged in (session cookie) as USER, for HTML pages."""
+def browser_of(app, user, password="Heslo-123456", base_url=None):
+    """A test client logged in (session cookie) as USER, for HTML pages.
+
+    BASE_URL (e.g. `http://<slug>.localhost`): log in on that host; its cookie
+    goes only to it, so pass the same base_url to the browser's requests.
+    """
     from flask_security.utils import hash_password
     from invenio_accounts.models import User
     from invenio_db import db
@@ -184,7 +188,8 @@ def browser_of(app, user, password="Heslo-123456"):
     account.password = hash_password(password)
     db.session.commit()
     browser = app.test_client()
-    res = browser.post("/login/", data={"email": account.email, "password": password})
+    res = browser.post("/login/", data={"email": account.email, "password": password},
+                       base_url=base_url)
     assert res.status_code == 302, res.get_data(as_text=True)[:500]
     return browser
 

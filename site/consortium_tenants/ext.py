@@ -1,6 +1,6 @@
 """Flask extension wiring the consortium tenants module."""
 
-from . import config
+from . import config, origin
 from .tenants.resource import TenantResource, TenantResourceConfig
 from .tenants.service import TenantService
 from .workflows.resource import WorkflowResource, WorkflowResourceConfig
@@ -23,6 +23,7 @@ class ConsortiumTenants:
         self.workflows_service = WorkflowService(self.tenants_service)
         self.workflows_resource = WorkflowResource(WorkflowResourceConfig, self.workflows_service)
         app.extensions["consortium-tenants"] = self
+        origin.init_app(app)  # a library's site is one origin
         self._connect_signals(app)
         self._init_notifications_and_errors(app)
 
