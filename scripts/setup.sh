@@ -41,6 +41,10 @@ assets_hash() {
 }
 assets() {
   local marker="$INVENIO_INSTANCE_PATH/.assets-hash" want
+  # One build at a time per instance folder (two at once break each other's npm ci).
+  mkdir -p "$INVENIO_INSTANCE_PATH"
+  exec 9>"$INVENIO_INSTANCE_PATH/.assets.lock"
+  flock 9
   want=$(assets_hash)
   if [[ -f "$marker" && "$(cat "$marker")" == "$want" \
         && -f "$INVENIO_INSTANCE_PATH/static/dist/manifest.json" ]]; then
