@@ -75,5 +75,16 @@ stop_pid() {  # stop_pid NAME: TERM, wait up to 30 s, then KILL.
 # services (other ports) never shares a data folder or pid file with the first.
 service_name() { if [[ "$2" == "$3" ]]; then echo "$1"; else echo "$1-$2"; fi; }
 
+ensure_apt() {  # ensure_apt CHECK_PATH PACKAGE...: install Debian packages when missing.
+  local check="$1"; shift
+  compgen -G "$check" >/dev/null && return 0
+  log "installing Debian packages: $*"
+  command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq >"$LOG_DIR/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >>"$LOG_DIR/apt.log" 2>&1 \
+    || die "apt-get install $* failed, see $LOG_DIR/apt.log"
+}
+
 # invenio ARGS...: the instance's CLI inside the project virtualenv.
 invenio() { "$VENV/bin/invenio" "$@"; }

@@ -26,17 +26,6 @@ pg_bin() {
   echo "$d"
 }
 
-ensure_apt() {  # ensure_apt CHECK_PATH PACKAGE...: install Debian packages when missing.
-  local check="$1"; shift
-  compgen -G "$check" >/dev/null && return 0
-  log "installing Debian packages: $*"
-  command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
-  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  $sudo apt-get update -qq >"$LOG_DIR/apt.log" 2>&1
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >>"$LOG_DIR/apt.log" 2>&1 \
-    || die "apt-get install $* failed, see $LOG_DIR/apt.log"
-}
-
 maven_classpath() {  # maven_classpath PROFILE: resolve (cached) and print the classpath file.
   local profile="$1" out="$LOCAL_DIR/$1.classpath"
   if [[ ! -s "$out" || "$ROOT/pom.xml" -nt "$out" ]]; then

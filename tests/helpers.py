@@ -37,6 +37,22 @@ TEST_CONFIG = {
 }
 
 
+def instance_env(**config):
+    """Environment of an `invenio` process on the test instance: TEST_CONFIG, then CONFIG."""
+    env = {**os.environ, "INVENIO_INSTANCE_PATH": str(TEST_INSTANCE),
+           "INVENIO_STATIC_FOLDER": str(LOCAL / "instance" / "static")}
+    env.update({f"INVENIO_{key}": repr(value) if not isinstance(value, str) else value
+                for key, value in {**TEST_CONFIG, **config}.items()})
+    return env
+
+
+def invenio_command(*args):
+    """`invenio ARGS…` of the project's virtualenv, as a process argument list."""
+    import sys
+
+    return [str(Path(sys.executable).with_name("invenio")), *args]
+
+
 def run_cli(*args, timeout=900):
     """Run `invenio ARGS…` in a process of its own on the test instance, as a shell would.
 
@@ -44,15 +60,23 @@ def run_cli(*args, timeout=900):
     so this is how a command behaves when an operator runs it.
     """
     import subprocess
-    import sys
 
-    env = {**os.environ, "INVENIO_INSTANCE_PATH": str(TEST_INSTANCE),
-           "INVENIO_STATIC_FOLDER": str(LOCAL / "instance" / "static")}
-    env.update({f"INVENIO_{key}": repr(value) if not isinstance(value, str) else value
-                for key, value in TEST_CONFIG.items()})
-    invenio = Path(sys.executable).with_name("invenio")
-    return subprocess.run([str(invenio), *args], env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(invenio_command(*args), env=instance_env(), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def start_server(port, log, **config):
+    """The test instance served as `make run` serves it (scripts/app.sh), on 127.0.0.1:PORT.
+
+    A process of its own with the test config, CONFIG on top; its output goes to the
+    open file LOG. Returns the process; the caller waits for it to answer and stops it.
+    """
+    import subprocess
+
+    command = invenio_command("run", "--host", "127.0.0.1", "--port", str(port),
+                              "--no-reload", "--with-threads")
+    env = {**instance_env(**config), "FLASK_DEBUG": "0"}
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def s3_client():

@@ -1,0 +1,56 @@
+"""axe-core on the pages people use most: no critical and no serious violations."""
+
+import pytest
+
+from browsing import MEDIATED_RULES, axe, log_in
+from helpers import deposit, submit_review
+
+
+@pytest.fixture(scope="module")
+def collection(app, make_library):
+    """A mediated library with a published record and a submission waiting for review."""
+    library = make_library("mediated", MEDIATED_RULES, prefix="a11y")
+    client = app.test_client()
+    changes = {"metadata": {"description": "Popis.", "subjects": [{"subject": "mapy"}],
+                            "rights": [{"id": "cc-by-4.0"}]},
+               "custom_fields": {"consortium:deposit_agreement": True}}
+    published = deposit(client, library.curator.headers, library.community_id,
+                        "Staré mapy Moravy", changes=changes)
+    res = submit_review(client, library.curator.headers, published["id"])
+    assert res.status_code == 202 and res.json["status"] == "accepted", res.json
+    waiting = deposit(client, library.depositor.headers, library.community_id,
+                      "Mapy čeká na posouzení", changes=changes)
+    res = submit_review(client, library.depositor.headers, waiting["id"])
+    assert res.status_code == 202 and res.json["status"] == "submitted", res.json
+    library.record_id = published["id"]
+    return library
+
+
+PAGES = {
+    # name: (host, path, who is logged in)
+    "consortium home": ("consortium", "/", None),
+    "library home": ("library", "/", None),
+    "search": ("consortium", "/search", None),
+    "record page": ("library", "/records/{record_id}", None),
+    "deposit form": ("library", "/uploads/new", "depositor"),
+    "submission queue": ("library", "/libraries/{slug}/submissions", "curator"),
+    "storage page": ("library", "/libraries/{slug}/storage", "manager"),
+    "workflow page": ("library", "/libraries/{slug}/workflow", "manager"),
+    "administration list": ("consortium", "/administration/tenants", "admin"),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_critical_or_serious_accessibility_violations(site, open_page, collection,
+                                                                  consortium_admin, name):
+    host, path, who = PAGES[name]
+    base = site.consortium() if host == "consortium" else site.library(collection.slug)
+    page = open_page("en", name.replace(" ", "-"))
+    if who:
+        log_in(page, base, consortium_admin if who == "admin" else collection.people[who])
+    page.goto(base + path.format(slug=collection.slug,
+                                             record_id=collection.record_id))
+    violations = axe(page)
+    assert violations == [], "\n".join(
+        f"{v['impact']}: {v['id']} ×{v['nodes']} ({v['help']}) e.g. {v['targets']}"
+        for v in violations)
