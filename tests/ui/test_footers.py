@@ -27,6 +27,9 @@ def test_a_library_host_has_the_librarys_footer_only(client, library):
         assert "consortium-footer" not in html
         assert not [text for text in STOCK_FOOTER if text in html]
         assert html.count('class="footer-top') == 1
+        # the usual bottom bar, not InvenioRDM's placeholder one of themed communities
+        assert "Verified community" not in html and "Privacy policy" not in html
+        assert 'name="lang_code" class="ui selection dropdown"' in html
 
 
 def test_a_librarys_community_header_names_it_in_the_pages_language(client, library):
