@@ -4,10 +4,15 @@ Run as a process of its own, as `make run` runs it: no request context, a
 fresh instance (the demo libraries do not exist yet).
 """
 
-from helpers import run_cli
+import html
+import json
+import re
+
+from helpers import browser_of, run_cli
 
 
 def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_headers):
+    from invenio_accounts.proxies import current_datastore
     from invenio_rdm_records.proxies import current_rdm_records_service
 
     assert client.get("/api/tenants/mzk").status_code == 404  # an empty instance
@@ -30,6 +35,19 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
         res = client.get(f"/oai2d/{slug}?verb=ListIdentifiers&metadataPrefix=oai_dc")
         assert res.status_code == 200
         assert res.get_data(as_text=True).count("<header>") == 2
+    # The curators' request page names the depositor (not "Anonymous user").
+    from invenio_users_resources.proxies import current_users_service
+
+    current_users_service.indexer.refresh()
+    pending = client.get("/api/tenants/mzk/submissions", headers=admin_headers).json
+    request_id = pending["hits"]["hits"][0]["id"]
+    curator = browser_of(app, current_datastore.find_user(email="curator@mzk.example"),
+                         password="demo-Heslo-2026")
+    page = curator.get(f"/communities/mzk/requests/{request_id}").get_data(as_text=True)
+    shown = json.loads(html.unescape(re.search(r"data-record='([^']*)'", page).group(1)))
+    depositor = shown["expanded"]["created_by"]
+    assert (depositor["username"], depositor["profile"]["full_name"]) == \
+        ("researcher-mzk", "Researcher MZK")
     # idempotent: a second run adds nothing
     again = run_cli("platform", "demo")
     assert again.returncode == 0, again.stdout + again.stderr

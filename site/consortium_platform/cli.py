@@ -281,6 +281,28 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug, revi
         requests.execute_action(curator, request.id, "accept")
 
 
+def _demo_name(user):
+    """Give a demo account a username and a full name, unless it has them.
+
+    Request pages, timelines and member lists name people by these (their
+    e-mail is private); an account made by `invenio users create` has neither
+    and shows as "Anonymous user". researcher@mzk.example: researcher-mzk,
+    "Researcher MZK".
+    """
+    from invenio_users_resources.proxies import current_users_service
+    from invenio_users_resources.records.api import UserAggregate
+
+    if user.username and (user.user_profile or {}).get("full_name"):
+        return
+    local, domain = user.email.split("@")
+    library = domain.split(".")[0]
+    user.username = user.username or f"{local}-{library}"
+    user.user_profile = {**(user.user_profile or {}),
+                         "full_name": f"{local.capitalize()} {library.upper()}"}
+    db.session.commit()
+    current_users_service.indexer.index(UserAggregate.get_record(user.id))
+
+
 @platform.command("demo")
 @with_appcontext
 def demo():
@@ -302,6 +324,7 @@ def demo():
     for email in sorted(emails):
         if current_datastore.find_user(email=email) is None:
             run_cli(f"users create {email} --password {DEMO_PASSWORD} --active --confirm")
+        _demo_name(current_datastore.find_user(email=email))
     run_cli(f"tenants load {path}")
 
     with click.progressbar(document["tenants"], label="Demo records") as bar:

@@ -47,15 +47,14 @@ def deposit_storage_warning():
 
 def deposit_rules():
     """On the deposit form: the library and its workflow, for the rules panel."""
-    from .i18n import text
     from .proxies import current_workflows_service
-    from .workflows.rules import REQUIRED_FIELDS
+    from .workflows.form import rule_labels
 
     tenant = _deposit_form_library()
     if tenant is None:
         return None
-    labels = {key: text(cs, en) for key, (_, cs, en) in REQUIRED_FIELDS.items()}
-    return {"tenant": tenant, "field_labels": labels, **current_workflows_service.dump(tenant)}
+    workflow = current_workflows_service.dump(tenant)
+    return {"tenant": tenant, "field_labels": rule_labels(workflow["rules"]), **workflow}
 
 
 def _oai_response(tenant, base_url):

@@ -111,4 +111,35 @@ def test_panel_refuses_another_librarys_host_and_reserved_slugs(admin_browser, c
 
     res = admin_browser.post("/administration/tenants", data=form("login"))
     assert res.status_code == 400
-    assert "slug: " in res.get_data(as_text=True)
+    assert 'data-field="slug"' in res.get_data(as_text=True)  # the message under the slug
+
+
+def test_panel_shows_errors_next_to_their_fields_with_labels(admin_browser, client):
+    import re
+
+    slug = f"panel-{secrets.token_hex(3)}"
+    res = admin_browser.post("/administration/tenants", data=form(
+        slug, primary_color="red", contact_email="x", hosts="ok.example\nbad host"))
+    assert res.status_code == 400
+    html = res.get_data(as_text=True)
+    for name, label, path in (("primary_color", "Primary colour", "branding.primary_color"),
+                              ("contact_email", "Contact e-mail", "contact_email"),
+                              ("hosts", "Host names (one per line)", "hosts")):
+        field = re.search(rf'<div class="field error[^"]*">\s*<label for="new-{name}">{re.escape(label)}'
+                          rf'</label>.*?data-field="{path}">([^<]+)</div>', html, re.S)
+        assert field, name  # the message under the field it is about
+        assert f'id="new-{name}" name="{name}"' in html and 'aria-invalid="true"' in html
+    summary = html[html.index("error-message"):html.index("</ul>")]
+    assert 'href="#new-primary_color">Primary colour</a>: ' in summary
+    assert "branding.primary_color" not in summary  # labels, not field paths
+    assert 'value="red"' in html  # what was typed stays
+
+    assert admin_browser.post("/administration/tenants", data=form(slug)).status_code == 302
+    res = admin_browser.post("/administration/tenants",
+                             data={**form(slug), "action": "update", "primary_color": "blue"})
+    assert res.status_code == 400
+    html = res.get_data(as_text=True)
+    edit = html[html.index('id="edit-tenant"'):html.index('id="new-tenant"')]
+    assert 'data-field="branding.primary_color"' in edit and 'value="blue"' in edit
+    assert "field error" not in html[html.index('id="new-tenant"'):]
+    assert client.get(f"/api/tenants/{slug}").json["branding"]["primary_color"] == "#224466"

@@ -11,9 +11,11 @@ from invenio_administration.views.base import AdminView
 from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
 
+from ..i18n import text
 from ..proxies import current_tenants_service as service
 from ..storage.units import form_size, format_size
 from ..tenants.errors import TenantError
+from ..workflows.views import flat_errors
 
 
 def form_to_tenant(form):
@@ -47,13 +49,46 @@ def _whole_number(text):
     return int(text) if text.strip().isdigit() else text
 
 
-def flatten(messages, prefix=""):
-    """'field: message' lines of a marshmallow error dict."""
-    if isinstance(messages, dict):
-        return [m for k, v in messages.items() for m in flatten(v, f"{prefix}{k}.")]
-    if isinstance(messages, list) and messages and isinstance(messages[0], str):
-        return [f"{prefix.rstrip('.')}: {m}" for m in messages]
-    return [f"{prefix.rstrip('.')}: {messages}"]
+FIELDS = {
+    # form input: (path in the tenant JSON, Czech label, English label)
+    "slug": ("slug", "Zkratka v adrese (slug)", "Slug (address name)"),
+    "name_cs": ("names.cs", "Název česky", "Name (Czech)"),
+    "name_en": ("names.en", "Název anglicky", "Name (English)"),
+    "short_name": ("short_name", "Krátký název", "Short name"),
+    "contact_email": ("contact_email", "Kontaktní e-mail", "Contact e-mail"),
+    "ror": ("ror", "ROR", "ROR"),
+    "hosts": ("hosts", "Adresy webu (jedna na řádek)", "Host names (one per line)"),
+    "email_domains": ("email_domains", "E-mailové domény (jedna na řádek)",
+                      "E-mail domains (one per line)"),
+    "primary_color": ("branding.primary_color", "Hlavní barva", "Primary colour"),
+    "secondary_color": ("branding.secondary_color", "Doplňková barva", "Secondary colour"),
+    "footer_text": ("branding.footer_text", "Text patičky", "Footer text"),
+    "quota": ("storage.quota", "Kvóta úložiště", "Storage quota"),
+    "max_file_size": ("storage.max_file_size", "Největší soubor", "Largest file"),
+    "max_files": ("storage.max_files", "Souborů na záznam", "Files per record"),
+}
+"""The panel's form fields: where their values go, and their labels."""
+
+
+def form_fields():
+    """Form input → its path in the tenant JSON and its label in the current language."""
+    return {name: {"path": path, "label": text(cs, en)}
+            for name, (path, cs, en) in FIELDS.items()}
+
+
+def field_errors(messages):
+    """Marshmallow's MESSAGES as {form input: [message]}; "" holds the rest.
+
+    A message about an item of a list (`hosts.1`) belongs to the list's field.
+    """
+    inputs = {path: name for name, (path, _, _) in FIELDS.items()}
+    errors = {}
+    for path, message in flat_errors(messages):
+        parts = path.split(".")
+        while parts and parts[-1].isdigit():
+            parts.pop()
+        errors.setdefault(inputs.get(".".join(parts), ""), []).append(message)
+    return errors
 
 
 class TenantsAdminView(AdminView):
@@ -71,26 +106,25 @@ class TenantsAdminView(AdminView):
         """Every form of the panel carries a CSRF token; rows show storage use."""
         usage = {t["slug"]: service.storage_usage(g.identity, t["slug"])
                  for t in kwargs.get("tenants", [])}
-        return super().render(csrf_token=generate_csrf(), usage=usage,
+        return super().render(csrf_token=generate_csrf(), usage=usage, fields=form_fields(),
                               form_size=form_size, format_size=format_size, **kwargs)
 
     def get(self):
         """The list, plus the edit form of `?edit=<slug>`."""
-        result = service.search(g.identity, q=request.args.get("q"), size=100)
         editing = None
         if request.args.get("edit"):
             editing = service.read(g.identity, request.args["edit"])
-        return self.render(tenants=result["hits"]["hits"], total=result["hits"]["total"],
-                           editing=editing, errors=[])
+        return self._page(editing=editing, q=request.args.get("q"))
 
     def post(self):
-        """Create, update, suspend or resume; errors are shown on the page."""
+        """Create, update, suspend or resume; errors are shown next to their fields."""
         action, slug = request.form.get("action"), request.form.get("slug")
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             try:
                 validate_csrf(request.form.get("csrf_token"))
             except (CSRFError, WTFormsValidationError) as e:
-                return self._error([f"The form expired or is invalid ({e}); reload the page."], 400)
+                expired = f"The form expired or is invalid ({e}); reload the page."
+                return self._error({"": [expired]}, 400)
         try:
             if action == "create":
                 service.create(g.identity, form_to_tenant(request.form))
@@ -98,19 +132,30 @@ class TenantsAdminView(AdminView):
                 data = form_to_tenant(request.form)
                 service.update(g.identity, slug, data)
             elif action in ("suspend", "resume"):
-                service.set_status(g.identity, slug, "suspended" if action == "suspend" else "active")
+                status = "suspended" if action == "suspend" else "active"
+                service.set_status(g.identity, slug, status)
             else:
-                return self._error(["Unknown action."], 400)
+                return self._error({"": ["Unknown action."]}, 400)
         except ValidationError as e:
-            return self._error(flatten(e.messages), 400)
+            return self._error(field_errors(e.messages), 400)
         except TenantError as e:
-            return self._error([e.message], 409)
+            return self._error({"": [e.message]}, 409)
         except PermissionDeniedError:
-            return self._error(["You are not allowed to do this."], 403)
+            return self._error({"": ["You are not allowed to do this."]}, 403)
         flash(f"{slug}: {action} done.", "success")
         return redirect(request.path)
 
-    def _error(self, errors, status):
-        result = service.search(g.identity, size=100)
+    def _page(self, editing=None, q=None, errors=None, submitted=None):
+        result = service.search(g.identity, q=q, size=100)
         return self.render(tenants=result["hits"]["hits"], total=result["hits"]["total"],
-                           editing=None, errors=errors, form=request.form), status
+                           editing=editing, errors=errors or {}, submitted=submitted)
+
+    def _error(self, errors, status):
+        """The page again: ERRORS ({form input or "": [message]}) on the submitted form."""
+        editing = None
+        if request.form.get("action") == "update":
+            try:
+                editing = service.read(g.identity, request.form.get("slug"))
+            except TenantError:
+                editing = None
+        return self._page(editing=editing, errors=errors, submitted=request.form), status

@@ -72,21 +72,64 @@ def libraries_without_check():
     return TenantModel.query.filter(TenantModel.community_id.notin_(configured)).all()
 
 
+def is_stale(run, community_ids):
+    """Whether RUN is of the rules of a library outside COMMUNITY_IDS (the draft's destinations)."""
+    return run.config.check_id == DepositRulesCheck.id and \
+        str(run.config.community_id) not in community_ids
+
+
+def drop_stale_runs(draft, community_ids, uow):
+    """Drop DRAFT's rules runs of libraries it no longer goes to (its depositor chose another)."""
+    community_ids = {str(c) for c in community_ids}
+    for run in ChecksAPI.get_runs(draft):
+        if is_stale(run, community_ids):
+            uow.register(ModelDeleteOp(run))
+
+
 def rerun(draft, community_ids, uow):
-    """Run the rules of the libraries among COMMUNITY_IDS on DRAFT now.
+    """Run the rules of the libraries among COMMUNITY_IDS on DRAFT now; the runs.
 
     Rules may have changed since the draft was last saved; the stored run is
     what invenio-checks enforces, so it is brought up to date first. Runs of
-    libraries the draft no longer goes to (its depositor chose another) are
-    dropped, so their rules do not block it.
+    libraries the draft no longer goes to are dropped, so their rules do not
+    block it.
     """
     community_ids = {str(c) for c in community_ids}
+    drop_stale_runs(draft, community_ids, uow)
+    if not community_ids:
+        return []
     configs = CheckConfig.query.filter(CheckConfig.check_id == DepositRulesCheck.id,
-                                       CheckConfig.enabled.is_(True))
-    for run in ChecksAPI.get_runs(draft):
-        if run.config.check_id == DepositRulesCheck.id and \
-                str(run.config.community_id) not in community_ids:
-            uow.register(ModelDeleteOp(run))
-    if community_ids:
-        for config in configs.filter(CheckConfig.community_id.in_(list(community_ids))):
-            ChecksAPI.run_check(config, draft, uow)
+                                       CheckConfig.enabled.is_(True),
+                                       CheckConfig.community_id.in_(list(community_ids)))
+    runs = [ChecksAPI.run_check(config, draft, uow) for config in configs]
+    return [run for run in runs if run is not None]
+
+
+def current_errors(draft, runs):
+    """The errors of DRAFT's check RUNS; the library rules' as they judge it now.
+
+    A stored run speaks the language of the request that ran it; the rules,
+    run again, speak the reader's.
+    """
+    errors = []
+    for run in runs:
+        if run.config.check_id == DepositRulesCheck.id:
+            found = DepositRulesCheck().run(draft, run.config).errors
+        else:
+            found = (run.result or {}).get("errors") or []
+        errors.extend(found)
+    return errors
+
+
+def form_errors(errors):
+    """Check errors as the deposit form shows them: `{"field", "messages"}`.
+
+    RDM's deposit form turns an error carrying a `severity` into an object
+    `{message, severity, description}`, which several of its widgets render
+    as text (React error #31: a blank form). Plain field messages are shown
+    by every widget, and the form warns about them when a draft is saved.
+    Errors of a lower severity (invenio-checks' "info") keep their shape.
+    """
+    return [{"field": error["field"], "messages": error["messages"]}
+            if error.get("severity", "error") == "error" else error
+            for error in errors]

@@ -8,10 +8,13 @@
   field errors). Runs before `DefaultRecordsComponents`.
 """
 
+from contextlib import contextmanager
+
 from flask import current_app
 from invenio_checks.api import ChecksAPI
 from invenio_checks.components import ChecksComponent as BaseChecksComponent
 from invenio_drafts_resources.services.records.components import ServiceComponent
+from invenio_records_resources.services.errors import ValidationErrorGroup
 from invenio_rest.errors import RESTException
 from marshmallow import ValidationError
 
@@ -63,16 +66,77 @@ class VersionReviewPolicy:
                 and not curator_permission(tenant.slug).allows(identity))
 
 
-class ChecksComponent(BaseChecksComponent):
-    """invenio-checks' component, reporting check errors when a draft is read.
+def _destinations(draft):
+    """Ids of the communities DRAFT goes to: its review's receiver and its communities."""
+    community_ids = {str(c) for c in (draft.parent.communities.ids or [])}
+    receiver = _receiver_community(draft)
+    if receiver is not None:
+        community_ids.add(str(receiver))
+    return community_ids
 
-    Its `read_draft` replaces the service's empty error list by a new one
-    (`errors = errors or []`), so the deposit form never saw the results.
+
+def _deposit_tenant(identity, record, data):
+    """The library a new deposit goes to, or None (also for a member of several)."""
+    try:
+        return tenant_for_deposit(identity, record, data)
+    except ValidationError:  # several libraries: the storage component explains
+        return None
+
+
+def _checks_enabled():
+    return current_app.config.get("CHECKS_ENABLED", False)
+
+
+class ChecksComponent(BaseChecksComponent):
+    """invenio-checks' component, as the deposit form needs it.
+
+    - A new draft is checked at once against the rules of its library: the
+      form saves a new draft before it creates the review request (which
+      starts upstream's checks), and warns only about the save's own errors.
+    - Runs of libraries the draft no longer goes to do not count; a read
+      judges the draft by the rules afresh, in the reader's language.
+    - Errors leave in the form's shape (`checks.form_errors`). Upstream's
+      `read_draft` also replaced the service's error list by a new one, so the
+      form never saw them.
     """
 
+    def create(self, identity, data=None, record=None, errors=None, **kwargs):
+        tenant = _deposit_tenant(identity, record, data) if _checks_enabled() else None
+        if tenant is not None and errors is not None:
+            runs = checks.rerun(record, {tenant.community_id}, self.uow)
+            errors.extend(checks.form_errors(self._extract_run_errors(runs)))
+
     def read_draft(self, identity, draft=None, errors=None, **kwargs):
-        if current_app.config.get("CHECKS_ENABLED", False) and errors is not None:
-            errors.extend(self._extract_run_errors(ChecksAPI.get_runs(draft)))
+        if _checks_enabled() and errors is not None:
+            destinations = _destinations(draft)
+            runs = [run for run in ChecksAPI.get_runs(draft)
+                    if not (destinations and checks.is_stale(run, destinations))]
+            errors.extend(checks.form_errors(checks.current_errors(draft, runs)))
+
+    def update_draft(self, identity, data=None, record=None, errors=None, **kwargs):
+        destinations = _destinations(record)
+        if destinations and _checks_enabled():
+            checks.drop_stale_runs(record, destinations, self.uow)
+        found = []
+        super().update_draft(identity, data=data, record=record, errors=found, **kwargs)
+        errors.extend(checks.form_errors(found))
+
+    def submit_record(self, identity, **kwargs):
+        with _form_shaped_errors():
+            super().submit_record(identity, **kwargs)
+
+    def publish(self, identity, **kwargs):
+        with _form_shaped_errors():
+            super().publish(identity, **kwargs)
+
+
+@contextmanager
+def _form_shaped_errors():
+    """Re-raise invenio-checks' refusal with its errors in the form's shape."""
+    try:
+        yield
+    except ValidationErrorGroup as error:
+        raise ValidationErrorGroup(errors=checks.form_errors(error.errors)) from error
 
 
 def records_components(defaults):
@@ -84,10 +148,7 @@ class WorkflowComponent(ServiceComponent):
     """Enforce the preset and keep the rules check current."""
 
     def create(self, identity, data=None, record=None, **kwargs):
-        try:
-            tenant = tenant_for_deposit(identity, record, data)
-        except ValidationError:  # several libraries: the storage component explains
-            return
+        tenant = _deposit_tenant(identity, record, data)
         if tenant is None:
             return
         if not may_deposit(identity, tenant):
@@ -105,8 +166,4 @@ class WorkflowComponent(ServiceComponent):
         checks.rerun(record, {community_id} if community_id is not None else set(), self.uow)
 
     def publish(self, identity, draft=None, record=None, **kwargs):
-        community_ids = {str(c) for c in (draft.parent.communities.ids or [])}
-        receiver = _receiver_community(draft)
-        if receiver is not None:
-            community_ids.add(str(receiver))
-        checks.rerun(draft, community_ids, self.uow)
+        checks.rerun(draft, _destinations(draft), self.uow)

@@ -1,30 +1,41 @@
 """The deposit form and the library's workflow: defaults, agreement field, rules panel."""
 
-from flask import g, request
+from flask import g, has_request_context, request
+from flask_babel import LazyString
+from invenio_access.permissions import system_identity
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_records_resources.services.custom_fields import BooleanCF
 from sqlalchemy.orm.exc import NoResultFound
 
-from ..i18n import lazy_text
-from .rules import AGREEMENT_FIELD, DEFAULT_RULES, rules_of
+from ..i18n import language, lazy_text, text
+from .rules import AGREEMENT_FIELD, DEFAULT_RULES, REQUIRED_FIELDS, rules_of
 
 NAMESPACES = {"consortium": "https://repository.consortium.example/terms/"}
 
 CUSTOM_FIELDS = [BooleanCF(name=AGREEMENT_FIELD)]
 
+
+def agreement_text():
+    """The deposit agreement of the form's library in the current language, or ""."""
+    tenant = deposit_library() if has_request_context() else None
+    agreement = rules_of(tenant)["agreement"] if tenant is not None else None
+    return (agreement or {}).get(language(), "")
+
+
 CUSTOM_FIELDS_UI = {
     "section": lazy_text("Podmínky vkladu", "Deposit agreement"),
     "fields": [{
         "field": AGREEMENT_FIELD,
-        "ui_widget": "BooleanCheckbox",
+        # a checkbox under the agreement's text, first in the form, where the
+        # library has an agreement (assets/templates/custom_fields, mapping.js)
+        "ui_widget": "AgreementCheckbox",
         "props": {
-            "label": lazy_text("Podmínky vkladu knihovny", "Library's deposit agreement"),
+            "label": lazy_text("Souhlasím s podmínkami vkladu knihovny",
+                               "I accept the library's deposit agreement"),
             "description": lazy_text(
-                "Jen pokud knihovna podmínky má; jejich znění je uvedeno nad formulářem.",
-                "Only where your library has an agreement; its text is shown above the form."),
-            "trueLabel": lazy_text("Souhlasím s podmínkami vkladu", "I accept the agreement"),
-            "falseLabel": lazy_text("Nesouhlasím", "I do not accept"),
-            "icon": "handshake",
+                "Knihovna přijme vklad ke zveřejnění jen s tímto souhlasem.",
+                "The library accepts a deposit for publication only with this consent."),
+            "agreement": LazyString(agreement_text),
         },
     }],
 }
@@ -71,10 +82,42 @@ def _rules():
     return rules_of(tenant) if tenant is not None else DEFAULT_RULES
 
 
+def terms(vocabulary, ids):
+    """The terms IDS of VOCABULARY: id, title, description, link, in the current language.
+
+    English where the vocabulary has no other language; an id the vocabulary
+    lacks stands for itself.
+    """
+    from invenio_vocabularies.proxies import current_service as vocabularies
+
+    found = {hit["id"]: hit for hit in vocabularies.read_many(
+        system_identity, vocabulary, list(ids)).hits} if ids else {}
+    lang = language()
+
+    def localised(value):
+        return (value or {}).get(lang) or (value or {}).get("en") or ""
+
+    return [{"id": id_, "title": localised(found.get(id_, {}).get("title")) or id_,
+             "description": localised(found.get(id_, {}).get("description")),
+             "link": (found.get(id_, {}).get("props") or {}).get("url", "")}
+            for id_ in ids]
+
+
+def rule_labels(rules):
+    """What the rules panel shows for the keys and ids in RULES: field labels, term titles."""
+    labels = {key: text(cs, en) for key, (_, cs, en) in REQUIRED_FIELDS.items()}
+    for vocabulary, ids in (("licenses", rules["licenses"]),
+                            ("resourcetypes", rules["resource_types"])):
+        labels.update((term["id"], term["title"]) for term in terms(vocabulary, ids))
+    return labels
+
+
 def default_rights():
-    """The library's default licence (APP_RDM_DEPOSIT_FORM_DEFAULTS["rights"])."""
-    license_id = _rules()["default_license"] or "cc-by-4.0"
-    return [{"id": license_id}]
+    """The library's default licence (APP_RDM_DEPOSIT_FORM_DEFAULTS["rights"]).
+
+    With its title and description, which the form shows for a new draft.
+    """
+    return terms("licenses", [_rules()["default_license"] or "cc-by-4.0"])
 
 
 def default_access(part):

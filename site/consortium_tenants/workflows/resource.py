@@ -46,6 +46,11 @@ class WorkflowResourceConfig(ResourceConfig):
               "request_changes": "/requests/<uuid:id>/actions/request_changes"}
     request_body_parsers = TenantResourceConfig.request_body_parsers
     default_content_type = "application/json"
+    # the request page's JavaScript asks for InvenioRDM's UI JSON (request_changes)
+    response_handlers = {
+        **ResourceConfig.response_handlers,
+        "application/vnd.inveniordm.v1+json": ResourceConfig.response_handlers["application/json"],
+    }
     error_handlers = {**request_error_handlers, **ERROR_HANDLERS}
 
 

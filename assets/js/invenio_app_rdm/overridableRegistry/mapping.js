@@ -7,6 +7,8 @@ import React from "react";
 import { Icon, Label } from "semantic-ui-react";
 import TimelineActionEvent from "@js/invenio_requests/components/TimelineActionEvent";
 import { searchFacetOverrides } from "./searchFacets";
+import { depositFormOverrides } from "./depositForm";
+import { requestActionOverrides } from "./requestActions";
 
 const czech = () => document.documentElement.lang === "cs";
 const changesRequested = () => (czech() ? "Vráceno k úpravám" : "Changes requested");
@@ -45,6 +47,8 @@ const ResubmittedEvent = ({ event }) => (
 
 export const overriddenComponents = {
   ...searchFacetOverrides, // the date range's help text, translated
+  ...depositFormOverrides, // the library's agreement first; description editors
+  ...requestActionOverrides, // curators ask for changes, with a comment
   "RequestStatus.layout.changes_requested": ChangesRequestedStatus,
   "RequestStatusLabel.layout.changes_requested": ChangesRequestedLabel,
   "TimelineEvent.layout.changes_requested": ChangesRequestedEvent,

@@ -1,0 +1,230 @@
+// Actions on the request page. A library's curators may ask the depositor for
+// changes (action `request_changes`, consortium_tenants.workflows.requests):
+// its button, modal title and confirmation are labelled, and the modal asks
+// for the comment, which the action requires. Every action's comment editor
+// holds its text as a string: upstream's gives TinyMCE a function as value,
+// which throws "e.replace is not a function" while one types (./richEditor).
+// A depositor's `submit` of a submission sent back is labelled as such.
+import React, { Component } from "react";
+import PropTypes from "prop-types";
+import { Button, Dropdown, Form, Message, Modal } from "semantic-ui-react";
+import { RichEditor } from "react-invenio-forms";
+import { AppMedia } from "@js/invenio_theme/Media";
+import { RequestSubmitButton } from "@js/invenio_requests/components/Buttons";
+import { RequestSubmitModalTrigger } from "@js/invenio_requests/components/ModalTriggers";
+import { RequestActionContext } from "@js/invenio_requests/request/actions/context";
+import { i18next } from "@translations/invenio_requests/i18next";
+
+const REQUEST_CHANGES = "request_changes";
+const czech = () => document.documentElement.lang === "cs";
+const label = () => (czech() ? "Vrátit k úpravám" : "Ask for changes");
+const { MediaContextProvider, Media } = AppMedia;
+
+const hasText = (html) => {
+  const element = document.createElement("div");
+  element.innerHTML = html;
+  return element.textContent.trim() !== "";
+};
+
+const RequestChangesTrigger = ({ onClick, loading, ariaAttributes, size }) => (
+  <MediaContextProvider>
+    <Media greaterThanOrEqual="tablet">
+      <Button
+        icon="edit outline"
+        labelPosition="left"
+        content={label()}
+        onClick={onClick}
+        loading={loading}
+        disabled={loading}
+        size={size}
+        className="ml-5"
+        {...ariaAttributes}
+      />
+    </Media>
+    <Media at="mobile">
+      <Dropdown.Item icon="edit outline" onClick={onClick} content={label()} />
+    </Media>
+  </MediaContextProvider>
+);
+
+RequestChangesTrigger.propTypes = {
+  onClick: PropTypes.func.isRequired,
+  loading: PropTypes.bool,
+  ariaAttributes: PropTypes.object,
+  size: PropTypes.string,
+};
+
+RequestChangesTrigger.defaultProps = { loading: false, ariaAttributes: {}, size: "mini" };
+
+const RequestChangesButton = ({ onClick, loading, size }) => (
+  <Button
+    icon="edit outline"
+    labelPosition="left"
+    content={label()}
+    onClick={onClick}
+    loading={loading}
+    disabled={loading}
+    size={size}
+    primary
+  />
+);
+
+RequestChangesButton.propTypes = {
+  onClick: PropTypes.func.isRequired,
+  loading: PropTypes.bool,
+  size: PropTypes.string,
+};
+
+RequestChangesButton.defaultProps = { loading: false, size: "mini" };
+
+// A depositor sends a submission back after changes with `submit`, which
+// invenio-requests labels "Request access" (its label for access requests).
+const SUBMISSION = "community-submission";
+const resubmitLabel = () => (czech() ? "Odeslat znovu ke schválení" : "Submit for review again");
+
+const ResubmitTrigger = (props) => {
+  const { requestType, onClick, loading, ariaAttributes, size } = props;
+  if (requestType !== SUBMISSION) return <RequestSubmitModalTrigger {...props} />;
+  return (
+    <MediaContextProvider>
+      <Media greaterThanOrEqual="tablet">
+        <Button
+          icon="paper plane outline"
+          labelPosition="left"
+          content={resubmitLabel()}
+          onClick={onClick}
+          loading={loading}
+          disabled={loading}
+          size={size}
+          className="ml-5"
+          positive
+          {...ariaAttributes}
+        />
+      </Media>
+      <Media at="mobile">
+        <Dropdown.Item icon="paper plane outline" onClick={onClick} content={resubmitLabel()} />
+      </Media>
+    </MediaContextProvider>
+  );
+};
+
+ResubmitTrigger.propTypes = {
+  requestType: PropTypes.string.isRequired,
+  onClick: PropTypes.func.isRequired,
+  loading: PropTypes.bool,
+  ariaAttributes: PropTypes.object,
+  size: PropTypes.string,
+};
+
+ResubmitTrigger.defaultProps = { loading: false, ariaAttributes: {}, size: "mini" };
+
+const ResubmitButton = (props) => {
+  const { requestType, onClick, loading, size } = props;
+  if (requestType !== SUBMISSION) return <RequestSubmitButton {...props} />;
+  return (
+    <Button
+      icon="paper plane outline"
+      labelPosition="left"
+      content={resubmitLabel()}
+      onClick={onClick}
+      loading={loading}
+      disabled={loading}
+      size={size}
+      positive
+    />
+  );
+};
+
+ResubmitButton.propTypes = {
+  requestType: PropTypes.string,
+  onClick: PropTypes.func.isRequired,
+  loading: PropTypes.bool,
+  size: PropTypes.string,
+};
+
+ResubmitButton.defaultProps = { requestType: undefined, loading: false, size: "mini" };
+
+/**
+ * An action's trigger and modal as invenio-requests lays them out (CHILDREN),
+ * the modal holding a comment editor of ours: required to ask for changes.
+ */
+class RequestActionWithComment extends Component {
+  static contextType = RequestActionContext;
+
+  constructor(props) {
+    super(props);
+    this.state = { comment: "", missing: false };
+  }
+
+  perform = () => {
+    const { action } = this.props;
+    const { performAction } = this.context;
+    const { comment } = this.state;
+    if (action === REQUEST_CHANGES && !hasText(comment)) {
+      this.setState({ missing: true });
+      return;
+    }
+    performAction(action, comment);
+  };
+
+  render() {
+    const { action, children } = this.props;
+    const { error } = this.context;
+    const { comment, missing } = this.state;
+    const [trigger, modal] = React.Children.toArray(children);
+    const required = action === REQUEST_CHANGES;
+    const editorId = `request-action-comment-${action}`;
+    let commentLabel = i18next.t("Add comment (optional)");
+    if (required) {
+      commentLabel = czech()
+        ? "Napište vkladateli, co má upravit (povinné)"
+        : "Tell the depositor what to change (required)";
+    }
+    return (
+      <>
+        {trigger}
+        {React.cloneElement(
+          modal,
+          { handleActionClick: this.perform },
+          <Modal.Content>
+            {error && (
+              <Message negative>
+                <p>{error}</p>
+              </Message>
+            )}
+            <div className="ui form">
+              <Form.Field required={required} error={missing}>
+                <label htmlFor={editorId}>{commentLabel}</label>
+                <RichEditor
+                  id={editorId}
+                  inputValue={comment}
+                  onEditorChange={(content) => this.setState({ comment: content, missing: false })}
+                />
+                {missing && (
+                  <Message negative size="small" role="alert">
+                    {czech() ? "Napište, co je třeba upravit." : "Say what needs changing."}
+                  </Message>
+                )}
+              </Form.Field>
+            </div>
+          </Modal.Content>
+        )}
+      </>
+    );
+  }
+}
+
+RequestActionWithComment.propTypes = {
+  action: PropTypes.string.isRequired,
+  children: PropTypes.node.isRequired,
+};
+
+export const requestActionOverrides = {
+  "InvenioRequests.RequestAction.layout": RequestActionWithComment,
+  [`RequestActionModalTrigger.${REQUEST_CHANGES}`]: RequestChangesTrigger,
+  [`RequestActionButton.${REQUEST_CHANGES}`]: RequestChangesButton,
+  "RequestActionModalTrigger.submit": ResubmitTrigger,
+  "RequestActionButton.submit": ResubmitButton,
+  [`RequestActionModal.title.${REQUEST_CHANGES}`]: () =>
+    czech() ? "Vrátit vkladateli k úpravám" : "Ask the depositor for changes",
+};
