@@ -140,6 +140,12 @@ s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$S3_ACCESS_KEY
 s3proxy.credential=$S3_SECRET_KEY
 s3proxy.ignore-unknown-headers=true
+# Browsers follow file downloads' redirects to presigned URLs here from the
+# consortium's and every library's site (any *.localhost): allow GET/HEAD/PUT.
+s3proxy.cors-allow-origins=http://127[.]0[.]0[.]1(:[0-9]+)? http://localhost(:[0-9]+)? http://[a-z0-9.-]+[.]localhost(:[0-9]+)?
+s3proxy.cors-allow-methods=GET HEAD PUT
+s3proxy.cors-allow-headers=*
+s3proxy.cors-exposed-headers=ETag Content-Length Content-Type
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$LOCAL_DIR/$S3
 PROPS
