@@ -164,3 +164,18 @@ def test_the_workflow_page_labels_its_errors(app, library):
         shown = page[start:page.index("</ul>", start)]
         assert re.search(rf'data-field="{field}"><strong>{label}</strong>: ', shown), shown
         assert "<code>rules." not in page  # not the field's path
+
+
+def test_the_request_page_can_ask_for_changes_as_its_javascript_asks(client, library):
+    tenant, people = library("mediated")
+    draft = deposit(client, people["depositors"], tenant["community_id"], "Z modálního okna")
+    request_id = submit_review(client, people["depositors"], draft["id"]).json["id"]
+    # invenio-requests' JavaScript posts the action for InvenioRDM's UI JSON
+    ui_json = {**people["curators"], "Accept": "application/vnd.inveniordm.v1+json"}
+    res = client.post(f"/api/requests/{request_id}/actions/request_changes?expand=1",
+                      headers=ui_json,
+                      json={"payload": {"content": "<p>Doplňte abstrakt.</p>", "format": "html",
+                                        "files": []}})
+    assert res.status_code == 200, res.get_data(as_text=True)
+    assert res.json["status"] == "changes_requested"
+    assert res.json["expanded"]["created_by"]["id"] == str(people["depositors_user"].id)
