@@ -20,11 +20,9 @@ const czech = () => document.documentElement.lang === "cs";
 const label = () => (czech() ? "Vrátit k úpravám" : "Ask for changes");
 const { MediaContextProvider, Media } = AppMedia;
 
-const hasText = (html) => {
-  const element = document.createElement("div");
-  element.innerHTML = html;
-  return element.textContent.trim() !== "";
-};
+// parsed in an inert document: nothing in the comment loads or runs
+const hasText = (html) =>
+  new DOMParser().parseFromString(html, "text/html").body.textContent.trim() !== "";
 
 const RequestChangesTrigger = ({ onClick, loading, ariaAttributes, size }) => (
   <MediaContextProvider>
