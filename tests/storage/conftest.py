@@ -27,8 +27,14 @@ def storage_tenant(make_tenant, client, admin_headers):
     return _make
 
 
+def _forget_s3_settings(*apps):
+    """Drop invenio-s3's cached connection settings, so S3_ENDPOINT_URL is read anew."""
+    for flask_app in apps:
+        vars(flask_app.extensions["invenio-s3"]).pop("init_s3fs_info", None)
+
+
 @pytest.fixture()
-def own_s3(configure):
+def own_s3(app, api_app, configure):
     """An S3 server of this test's own, used by the app for the test; yields `control`.
 
     `control("stop")` / `control("start")` stop and restart it, so an outage never
@@ -52,7 +58,9 @@ def own_s3(configure):
                  aws_secret_access_key="consortium-secret",
                  region_name="us-east-1").create_bucket(Bucket=TEST_BUCKET)
     configure(S3_ENDPOINT_URL=endpoint)
+    _forget_s3_settings(app, api_app)
     try:
         yield control
     finally:
         control("stop")
+        _forget_s3_settings(app, api_app)  # after `configure` restores the endpoint

@@ -133,3 +133,15 @@ def test_content_over_http_never_stores_more_than_declared(
     assert b" 200 " in status, status
     assert list(tenant_objects(s3, TEST_BUCKET, slug).values()) == [1000]
     assert storage_usage(client, mgr, slug)["bytes"] == 1000
+
+
+def test_files_initialised_without_a_size_take_their_content_length(
+        client, storage_tenant, s3):
+    """The deposit form declares no size at init (stored as 0): the upload declares it."""
+    tenant, people = storage_tenant(quota=10_000)
+    dep = people["depositors"]
+    draft = new_draft(client, dep)
+    res = upload(client, dep, draft["id"], "clanek.pdf", b"%PDF" + b"x" * 44, declare=False)
+    assert res.status_code == 200, res.json
+    assert storage_usage(client, people["managers"], tenant["slug"])["bytes"] == 48
+    assert sorted(tenant_objects(s3, TEST_BUCKET, tenant["slug"]).values()) == [48]

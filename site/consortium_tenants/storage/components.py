@@ -55,9 +55,13 @@ def placed_account(identity, record, data=None):
 
 
 def declared_size(record, file_key):
-    """The size a file was declared with when initialised (None: not declared)."""
+    """The size a file was declared with when initialised (None: not declared).
+
+    The deposit form initialises files without a size (stored as 0); a content
+    upload then declares its size by Content-Length.
+    """
     file_record = record.files.get(file_key)
-    return file_record.get("size") if file_record is not None else None
+    return (file_record.get("size") or None) if file_record is not None else None
 
 
 def remove_after_commit(uow, file_ids):
@@ -195,8 +199,8 @@ class UsageChargeComponent(FileServiceComponent):
         if not enabled():
             return
         stored = ObjectVersion.get(record.bucket, file_key).file
-        declared = declared_size(record, file_key)
-        if declared is not None and stored.size != declared:  # a body without Content-Length
+        declared = content_length or declared_size(record, file_key)
+        if declared is not None and stored.size != declared:  # more or less than declared
             accounts.remove_stored(stored.id)
             raise SizeMismatchError(file_key, declared, stored.size)
         self._settle(record)  # the content it replaces, if any
