@@ -141,8 +141,9 @@ s3proxy.identity=$S3_ACCESS_KEY
 s3proxy.credential=$S3_SECRET_KEY
 s3proxy.ignore-unknown-headers=true
 # Browsers follow file downloads' redirects to presigned URLs here from the
-# consortium's and every library's site (any *.localhost): allow GET/HEAD/PUT.
-s3proxy.cors-allow-origins=http://127[.]0[.]0[.]1(:[0-9]+)? http://localhost(:[0-9]+)? http://[a-z0-9.-]+[.]localhost(:[0-9]+)?
+# consortium's and every library's site (any *.localhost): allow GET/HEAD/PUT. An XHR
+# that followed a redirect to another origin sends "Origin: null" (Fetch standard).
+s3proxy.cors-allow-origins=null http://127[.]0[.]0[.]1(:[0-9]+)? http://localhost(:[0-9]+)? http://[a-z0-9.-]+[.]localhost(:[0-9]+)?
 s3proxy.cors-allow-methods=GET HEAD PUT
 s3proxy.cors-allow-headers=*
 s3proxy.cors-exposed-headers=ETag Content-Length Content-Type
