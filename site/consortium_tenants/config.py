@@ -74,7 +74,17 @@ CONSORTIUM_OAI_PAGE_SIZE = 100
 """Records per OAI-PMH list response."""
 
 CONSORTIUM_OAI_TOKEN_TTL = 24 * 3600
-"""Seconds a resumption token stays valid (stateless: nothing expires server-side)."""
+"""Seconds a resumption token stays valid: the `max_age` its signature is read with
+(stateless: nothing expires server-side; shortening it also ends older tokens sooner)."""
+
+CONSORTIUM_OAI_REPLACED_VIEWS = [
+    "invenio_oaiserver.*",  # invenio-oaiserver's /oai2d (and its static files)
+    "administration.OAI-PMH",  # InvenioRDM's OAI-PMH sets pages: list, create, edit, details
+    "administration.oaipmh_*",
+    "administration.OAI-PMH details",
+]
+"""Endpoints (fnmatch patterns) that consortium_tenants.oai replaces: removed from the
+UI application once it is loaded, with their administration menu entries (oai.unplug)."""
 
 
 CONSORTIUM_WORKFLOW_DEFAULT_PRESET = "mediated"

@@ -57,43 +57,6 @@ def deposit_rules():
     return {"tenant": tenant, "field_labels": rule_labels(workflow["rules"]), **workflow}
 
 
-def _oai_response(tenant, base_url):
-    from flask import Response, request
-
-    from .oai.provider import Endpoint, Request
-
-    body = Request(Endpoint(tenant, base_url), request.values).respond()
-    return Response(body, content_type="text/xml; charset=utf-8")
-
-
-def serve_oai():
-    """`/oai2d`: the consortium endpoint, or a library's on its own host.
-
-    Answered before routing, so it takes the place of invenio-oaiserver's view.
-    """
-    from flask import g, request
-
-    if request.path.rstrip("/") != "/oai2d":
-        return None
-    return _oai_response(getattr(g, "tenant", None), request.base_url.rstrip("/"))
-
-
-def oai_tenant_path(slug):
-    """`/oai2d/<slug>`: a library's endpoint for harvesters that cannot use its host.
-
-    GET or POST (a form-encoded body; harvesters send no CSRF token, and none is
-    asked for: no form of the UI app is involved).
-    """
-    from flask import abort, request
-
-    from .tenants.models import TenantModel
-
-    tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
-    if tenant is None:
-        abort(404)
-    return _oai_response(tenant, request.base_url.rstrip("/"))
-
-
 def or_abort(call, *args, **kwargs):
     """CALL's result; 404 for an unknown library, 403 when not allowed."""
     from .tenants.errors import TenantNotFound
@@ -132,9 +95,6 @@ def create_ui_blueprint(app):
         "consortium_tenants_ui", __name__, template_folder="templates"
     )
     blueprint.before_app_request(resolve_tenant)
-    blueprint.before_app_request(serve_oai)  # after resolve_tenant: needs g.tenant
-    blueprint.add_url_rule("/oai2d/<slug>", "oai_tenant", oai_tenant_path,
-                           methods=["GET", "POST"])  # OAI-PMH 2.0 §3.1.1: both
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
     from . import pages, preferences
     from .workflows import views as workflow_views

@@ -1,6 +1,7 @@
 """OAI-PMH harvested over HTTP with Sickle: consortium and per-library endpoints."""
 
 import re
+import secrets
 import time
 from pathlib import Path
 from datetime import datetime, timezone
@@ -386,8 +387,11 @@ def test_both_endpoint_forms_answer_post_without_a_csrf_token(
         assert strip_date.sub(b"", post.data) == strip_date.sub(b"", get.data)
 
 
-def test_post_to_an_unknown_library_is_404(client, csrf_enforced):
-    res = client.post("/oai2d/no-such-library", data={"verb": "Identify"})
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_unknown_library_is_no_repository_404(client, csrf_enforced, method):
+    """Not an OAI error: the slug is part of the base URL, not an argument (§3.1.1)."""
+    res = client.open("/oai2d/no-such-library", method=method,
+                      **{"query_string" if method == "GET" else "data": {"verb": "Identify"}})
     assert res.status_code == 404
 
 
@@ -549,3 +553,151 @@ def test_library_with_its_own_identifier_prefix(http_server, harvest_world, clie
     finally:
         client.put(f"/api/tenants/{a['slug']}", headers=admin_headers,
                    json={"oai_identifier_prefix": None})
+
+
+# --- the blueprint that replaced invenio-oaiserver's view -----------------------------
+
+def _identify(client, method, path, headers):
+    params = {"verb": "Identify"}
+    if method == "GET":
+        return client.get(path, query_string=params, headers=headers)
+    return client.post(path, data=params, headers=headers)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("form", ["consortium", "library path", "library host"])
+def test_every_endpoint_form_answers_get_and_post(app, client, harvest_world, method, form):
+    a = harvest_world["a"]
+    path, headers, name, base = {
+        "consortium": ("/oai2d", {}, str(app.config["THEME_SITENAME"]),
+                       "http://localhost/oai2d"),
+        "library path": (f"/oai2d/{a['slug']}", {}, f"{a['names']['cs']} / {a['names']['en']}",
+                         f"http://localhost/oai2d/{a['slug']}"),
+        "library host": ("/oai2d", {"Host": f"{a['slug']}.localhost"},
+                         f"{a['names']['cs']} / {a['names']['en']}",
+                         f"http://{a['slug']}.localhost/oai2d"),
+    }[form]
+    res = _identify(client, method, path, headers)
+    assert res.status_code == 200
+    assert res.content_type == "text/xml; charset=utf-8"
+    document = etree.fromstring(res.data)
+    assert document.findtext("oai:Identify/oai:repositoryName", namespaces=NS) == name
+    assert document.findtext("oai:Identify/oai:baseURL", namespaces=NS) == base
+    assert document.findtext("oai:request", namespaces=NS) == base
+
+
+def test_oai2d_is_this_modules_blueprint_and_invenio_oaiserver_view_is_gone(app):
+    adapter = app.url_map.bind("localhost")
+    for method in ("GET", "POST"):
+        assert adapter.match("/oai2d", method=method) == ("consortium_tenants_oai.consortium", {})
+        assert adapter.match("/oai2d/mzk", method=method) == (
+            "consortium_tenants_oai.library", {"slug": "mzk"})
+    assert [r.rule for r in app.url_map.iter_rules()
+            if r.endpoint.startswith("invenio_oaiserver.")] == []
+    assert "invenio_oaiserver" not in app.blueprints
+    assert not [e for e in app.view_functions if e.startswith("invenio_oaiserver.")]
+
+
+@pytest.fixture(scope="module")
+def administrator(app):
+    """A logged-in browser session of a user with the administration panel."""
+    from flask_security.utils import hash_password
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    email = f"oai-admin-{secrets.token_hex(3)}@consortium.example"
+    user = current_datastore.create_user(email=email, password=hash_password("Heslo-123456"),
+                                         active=True)
+    for role in ("administration", "admin"):
+        current_datastore.add_role_to_user(user, role)
+    db.session.commit()
+    browser = app.test_client()
+    assert browser.post("/login/", data={"email": email, "password": "Heslo-123456"}
+                        ).status_code == 302
+    return browser
+
+
+def test_oai_sets_administration_pages_are_gone(administrator):
+    for path in ("/administration/oai-pmh", "/administration/oai-pmh/create",
+                 "/administration/oai-pmh/some-id/edit", "/administration/oai-pmh/some-id"):
+        assert administrator.get(path).status_code == 404, path
+    panel = administrator.get("/administration/tenants")
+    assert panel.status_code == 200
+    html = panel.get_data(as_text=True)
+    assert 'href="/administration/tenants"' in html  # the panel's menu is there
+    assert "/administration/oai-pmh" not in html  # without the OAI-PMH sets entry
+
+
+def test_oaiserver_percolator_receivers_are_not_connected(app, make_tenant):
+    """A library's community still gets InvenioRDM's OAISet row; no percolator is written."""
+    from invenio_oaiserver import receivers
+    from invenio_oaiserver.models import OAISet
+    from invenio_search import current_search_client
+    from sqlalchemy import event
+
+    for name, receiver in (("after_insert", receivers.after_insert_oai_set),
+                           ("after_update", receivers.after_update_oai_set),
+                           ("after_delete", receivers.after_delete_oai_set)):
+        assert not event.contains(OAISet, name, receiver), name
+    tenant, _ = make_tenant("oai-perc")
+    oai_set = OAISet.query.filter(OAISet.search_pattern.contains(tenant["community_id"])).one()
+    percolators = f"{app.config['SEARCH_INDEX_PREFIX']}*-percolators"
+    options = {"ignore_unavailable": "true", "allow_no_indices": "true"}
+    current_search_client.indices.refresh(index=percolators, params=options)
+    found = current_search_client.search(
+        index=percolators, params=options,
+        body={"query": {"ids": {"values": [f"oaiset-{oai_set.spec}"]}}})
+    assert found["hits"]["total"]["value"] == 0
+
+
+def _first_token(client, slug):
+    res = client.get(f"/oai2d/{slug}",
+                     query_string={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    return etree.fromstring(res.data).find(".//oai:resumptionToken", NS).text
+
+
+def _resume(client, slug, token):
+    res = client.get(f"/oai2d/{slug}",
+                     query_string={"verb": "ListIdentifiers", "resumptionToken": token})
+    assert res.status_code == 200
+    return etree.fromstring(res.data)
+
+
+def test_resumption_token_is_signed_by_itsdangerous_with_the_secret_key(app, client,
+                                                                       harvest_world,
+                                                                       small_pages):
+    from itsdangerous import URLSafeTimedSerializer
+
+    slug = harvest_world["a"]["slug"]
+    token = _first_token(client, slug)
+    state = URLSafeTimedSerializer(app.config["SECRET_KEY"],
+                                   salt="consortium-oai-resumption-token").loads(token)
+    assert state["scope"] == slug and state["cursor"] == 2
+
+
+def test_tampered_resumption_token_is_bad(app, client, harvest_world, small_pages):
+    from itsdangerous import URLSafeTimedSerializer
+
+    slug = harvest_world["a"]["slug"]
+    token = _first_token(client, slug)
+    assert _resume(client, slug, token).find("oai:error", NS) is None
+    middle = len(token) // 2
+    altered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
+    forged = URLSafeTimedSerializer("not the secret key",
+                                    salt="consortium-oai-resumption-token").dumps(
+        {"scope": slug, "prefix": "oai_dc", "set": None, "from": None, "until": None,
+         "after": None, "cursor": 0})
+    for bad in (altered, forged, token[:-1]):
+        error = _resume(client, slug, bad).find("oai:error", NS)
+        assert error.get("code") == "badResumptionToken", bad
+        assert "not one this repository issued" in error.text
+
+
+def test_token_older_than_the_configured_ttl_is_bad(client, harvest_world, small_pages,
+                                                     configure):
+    slug = harvest_world["a"]["slug"]
+    token = _first_token(client, slug)  # issued while tokens live a day
+    configure(CONSORTIUM_OAI_TOKEN_TTL=1)
+    time.sleep(2.1)
+    error = _resume(client, slug, token).find("oai:error", NS)
+    assert error.get("code") == "badResumptionToken" and "expired" in error.text

@@ -5,7 +5,7 @@ or one library (its records, its set and its collections as sub-sets
 `slug:collection`). Sets are read live from the tenant registry and the
 communities, so they follow creation, renaming and deletion of libraries.
 Records are paged with `search_after` on (updated, id) and stateless tokens
-(tokens.py); deleted records answer with status="deleted" (persistent);
+(tokens.py, itsdangerous); deleted records answer with status="deleted" (persistent);
 restricted records are never shown.
 """
 
@@ -338,7 +338,8 @@ class Request:
         """The list request as a state: from the arguments or from the token."""
         if "resumptionToken" in self.args:
             try:
-                return tokens.decode(self.args["resumptionToken"], self.endpoint.scope)
+                return tokens.current_tokens().loads(self.args["resumptionToken"],
+                                                     self.endpoint.scope)
             except tokens.BadToken as e:
                 raise OAIError("badResumptionToken", str(e))
         state = {"scope": self.endpoint.scope, "prefix": self.args["metadataPrefix"],
@@ -381,10 +382,9 @@ class Request:
             return  # complete in one response: no token
         attrs = {"completeListSize": str(total), "cursor": str(state["cursor"])}
         if cursor < total and hits:
-            token, expiry = tokens.encode({**state, "after": hits[-1]["sort"],
-                                           "cursor": cursor})
-            attrs["expirationDate"] = datetime.fromtimestamp(expiry, timezone.utc).strftime(
-                "%Y-%m-%dT%H:%M:%SZ")
+            token, expires = tokens.current_tokens().dumps(
+                {**state, "after": hits[-1]["sort"], "cursor": cursor})
+            attrs["expirationDate"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
             _sub(element, "resumptionToken", token, **attrs)
         else:
             _sub(element, "resumptionToken", None, **attrs)
