@@ -130,3 +130,24 @@ def test_the_queue_page_refuses_an_empty_comment_with_a_message(app, client, sub
     assert _status(client, people, request_id) == "changes_requested"
     [mail] = _changes_mails(outbox, people, title)
     assert "Doplňte klíčová slova." in mail.body and "Text odeslání" not in mail.body
+
+
+def test_after_changes_are_asked_the_draft_can_be_submitted_again_from_the_form(client,
+                                                                                submission):
+    """The deposit form reads the draft's status: 'in_review' would keep Submit disabled."""
+    tenant, people, request_id, title = submission()
+    dep, cur = people["depositors"], people["curators"]
+    draft_id = client.get(f"/api/requests/{request_id}", headers=cur).json["topic"]["record"]
+    assert request_action(client, cur, request_id, "request_changes",
+                          "Doplňte datace.").status_code == 200
+    draft = client.get(f"/api/records/{draft_id}/draft?expand=1", headers=dep)
+    assert draft.status_code == 200, draft.json
+    assert draft.json["status"] == "draft_with_review"
+    assert draft.json["parent"]["review"]["status"] == "changes_requested"
+    res = client.put(f"/api/records/{draft_id}/draft", headers=dep,
+                     json={**draft.json, "metadata": {**draft.json["metadata"],
+                                                      "description": "Datace 1470–1500."}})
+    assert res.status_code == 200, res.json
+    assert submit_review(client, dep, draft_id, "Opraveno.").status_code == 202
+    assert client.get(f"/api/records/{draft_id}/draft",
+                      headers=dep).json["status"] == "in_review"

@@ -7,7 +7,11 @@ comment, edits the draft and submits it again through the usual
 `submit-review`. Curators may still accept or decline; the depositor may cancel.
 """
 
+from invenio_drafts_resources.services.records.uow import ParentRecordCommitOp
 from invenio_notifications.services.uow import NotificationOp
+from invenio_rdm_records.proxies import current_rdm_records_service
+from invenio_rdm_records.services.schemas import RDMRecordSchema
+from invenio_records_resources.services.uow import RecordCommitOp, RecordIndexOp
 from invenio_rdm_records.checks import requests as checks_requests
 from invenio_rdm_records.notifications.builders import (
     CommunityInclusionActionNotificationBuilder,
@@ -18,7 +22,7 @@ from invenio_requests.proxies import current_events_service, current_requests_se
 from invenio_records_permissions.generators import SystemProcess
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
 from markupsafe import Markup
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
 from ..i18n import text
 
@@ -61,11 +65,25 @@ class RequestChangesAction(actions.RequestAction):
     def execute(self, identity, uow, comment=None, **kwargs):
         require_comment(comment)
         super().execute(identity, uow)
+        _cache_review_status(self.request, uow)
         event = current_events_service.create(
             identity, self.request.id, {"payload": comment}, CommentEventType, uow=uow)
         uow.register(NotificationOp(ChangesRequestedNotificationBuilder.build(
             identity=identity, request=self.request,
             message=event.data["payload"]["content"])))
+
+
+def _cache_review_status(request, uow):
+    """Store REQUEST's new status in its draft's cached review (as RDM's decline does)."""
+    draft = request.topic.resolve()
+    service = current_rdm_records_service
+    if draft.parent.review is not None:
+        draft.parent.review = request
+        uow.register(ParentRecordCommitOp(draft.parent, indexer_context={"service": service}))
+        uow.register(RecordIndexOp(draft, indexer=service.draft_indexer))
+    elif draft.review is not None:
+        draft.review = request
+        uow.register(RecordCommitOp(draft, indexer=service.draft_indexer))
 
 
 def ask_for_changes(identity, request_id, comment, expand=False):
@@ -106,3 +124,22 @@ class RequestsPermissionPolicy(RDMRequestsPermissionPolicy):
     can_update = RDMRequestsPermissionPolicy.can_update + [
         Status([CHANGES_REQUESTED], [Creator(), Receiver()])]
     can_action_request_changes = [Receiver(), SystemProcess()]
+
+
+class LibraryRecordSchema(RDMRecordSchema):
+    """RDM's record schema; a draft whose review awaits changes reads as editable.
+
+    RDM knows no "changes requested" review: its draft status would fail. The
+    deposit form enables "Submit for review" again for a draft with a review
+    that is not yet (re)submitted.
+    """
+
+    status = fields.Method("dump_status", dump_only=True)
+
+    def dump_status(self, obj):
+        """The draft status, "…draft_with_review" while changes are requested."""
+        first_version = obj.versions.index == 1
+        review = obj.parent.review if first_version else getattr(obj, "review", None)
+        if review is not None and review.status == CHANGES_REQUESTED and not obj.is_published:
+            return "draft_with_review" if first_version else "new_version_draft_with_review"
+        return obj.status
