@@ -11,8 +11,9 @@ from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
-from .proxies import current_workflows_service
-from .storage.units import format_size
+from .proxies import current_storage_service, current_workflows_service
+from .storage.audit import unresolved
+from .units import format_size
 from .tenants.errors import TenantError, TenantNotFound
 
 
@@ -254,16 +255,14 @@ def usage(slugs, recompute, check_s3, as_json):
     oversized multipart uploads. With --recompute --check-s3 the first are
     removed (unknown ones once older than CONSORTIUM_STORAGE_ORPHAN_GRACE).
     """
-    from .storage.audit import unresolved
-
     slugs = slugs or all_slugs()
     reports, findings = [], 0
     with click.progressbar(slugs, label="Checking storage", file=sys.stderr) as bar:
         for slug in bar:
-            report = {"usage": run(service.storage_usage, slug)}
+            report = {"usage": run(current_storage_service.usage, slug)}
             if recompute or check_s3:
-                report.update(run(service.audit_storage, slug, recompute, check_s3))
-                report["usage"] = run(service.storage_usage, slug)
+                report.update(run(current_storage_service.audit, slug, recompute, check_s3))
+                report["usage"] = run(current_storage_service.usage, slug)
                 findings += unresolved(report)
             report["tenant"] = slug
             reports.append(report)

@@ -1,5 +1,8 @@
 """Default configuration of the consortium tenants module (CONSORTIUM_* keys)."""
 
+from .storage.provisioning import StorageTenantComponent
+from .workflows.provisioning import WorkflowTenantComponent
+
 CONSORTIUM_HOSTS = ["127.0.0.1", "localhost"]
 """Host names of the consortium's own site. Any other Host must belong to a
 tenant (its host names, or `<slug>.<CONSORTIUM_TENANT_HOST_SUFFIX>`), else 400."""
@@ -32,6 +35,15 @@ library's community (settings, members); a community needs one owner."""
 
 CONSORTIUM_TENANTS_SEARCH_SIZE_MAX = 100
 """Largest page of the tenant list."""
+
+CONSORTIUM_TENANT_SERVICE_COMPONENTS = [StorageTenantComponent, WorkflowTenantComponent]
+"""Features plugged into the tenant service (consortium_tenants.tenants.components:
+TenantServiceComponent): they provision a new library, add to its JSON and usage, and
+name the library a deposit is assigned to. A new feature appends its own."""
+
+CONSORTIUM_TENANTS_PERMISSION_POLICY = (
+    "consortium_tenants.tenants.permissions:TenantPermissionPolicy")
+"""Who may do what with a tenant (an invenio-records-permissions policy)."""
 
 CONSORTIUM_LOGO_MAX_SIZE = 512 * 1024
 """Largest accepted logo, in bytes."""

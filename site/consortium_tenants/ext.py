@@ -1,8 +1,17 @@
 """Flask extension wiring the consortium tenants module."""
 
+from botocore.exceptions import ConnectionError as S3ConnectionError
+from flask_login import user_logged_in
+from flask_security.signals import user_registered
+
 from . import config, origin
+from .storage.errors import StorageUnavailableError
+from .storage.provisioning import StorageService
+from .storage.warnings import StorageWarningBuilder
+from .tenants.config import TenantServiceConfig
 from .tenants.resource import TenantResource, TenantResourceConfig
 from .tenants.service import TenantService
+from .workflows.requests import ChangesRequestedNotificationBuilder
 from .workflows.resource import WorkflowResource, WorkflowResourceConfig
 from .workflows.service import WorkflowService
 
@@ -18,10 +27,11 @@ class ConsortiumTenants:
         for key in dir(config):
             if key.startswith("CONSORTIUM_"):
                 app.config.setdefault(key, getattr(config, key))
-        self.tenants_service = TenantService()
+        self.tenants_service = TenantService(TenantServiceConfig.build(app))
         self.tenants_resource = TenantResource(TenantResourceConfig, self.tenants_service)
         self.workflows_service = WorkflowService(self.tenants_service)
         self.workflows_resource = WorkflowResource(WorkflowResourceConfig, self.workflows_service)
+        self.storage_service = StorageService(self.tenants_service)
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
         self._connect_signals(app)
@@ -30,12 +40,6 @@ class ConsortiumTenants:
     @staticmethod
     def _init_notifications_and_errors(app):
         """Storage warnings and change requests as RDM notifications; S3 outages as 503."""
-        from botocore.exceptions import ConnectionError as S3ConnectionError
-
-        from .storage.errors import StorageUnavailableError
-        from .storage.warnings import StorageWarningBuilder
-        from .workflows.requests import ChangesRequestedNotificationBuilder
-
         builders = dict(app.config.get("NOTIFICATIONS_BUILDERS", {}))
         for builder in (StorageWarningBuilder, ChangesRequestedNotificationBuilder):
             builders[builder.type] = builder
@@ -49,8 +53,6 @@ class ConsortiumTenants:
 
     def _connect_signals(self, app):
         """Users whose e-mail domain is a library's join it on sign-up and login."""
-        from flask_login import user_logged_in
-        from flask_security.signals import user_registered
 
         def join(sender, user=None, **kwargs):
             if user is not None and user.email:

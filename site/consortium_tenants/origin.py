@@ -41,6 +41,10 @@ from urllib.parse import urlsplit
 from flask import Config, current_app, g, has_app_context, has_request_context, request
 from invenio_base.signals import app_loaded
 from invenio_notifications.manager import NotificationManager
+from invenio_requests.records.api import Request
+
+from .tenants.library import library_of_request
+from .tenants.models import TenantModel
 
 SITE_URL_KEYS = frozenset({"SITE_UI_URL", "SITE_API_URL"})
 
@@ -106,17 +110,12 @@ def notified_library(context):
     else the community its request goes to (submissions, changes requested,
     comments), read from the request's reference before the context is resolved.
     """
-    from invenio_requests.records.api import Request
-
-    from .tenants.models import TenantModel
-
     if isinstance(context.get("tenant"), str):
         return TenantModel.query.filter_by(slug=context["tenant"]).one_or_none()
     request_id = (context.get("request") or {}).get("request")
     if request_id is None:
         return None
-    receiver = Request.get_record(request_id).receiver.reference_dict
-    return TenantModel.of_community(receiver.get("community"))
+    return library_of_request(Request.get_record(request_id))
 
 
 class LibraryNotificationManager(NotificationManager):

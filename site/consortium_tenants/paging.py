@@ -1,6 +1,16 @@
-"""Pages of the module's list endpoints: argument checks and links."""
+"""Pages and links of the module's services: argument checks, link templates."""
 
+from invenio_records_resources.services.base.links import ExternalLink
 from marshmallow import ValidationError
+
+
+class SiteLink(ExternalLink):
+    """A link into this site: a URI template over `{+api}` and `{+ui}`.
+
+    LinksTemplate fills them from SITE_API_URL and SITE_UI_URL, which follow
+    the library being served (`consortium_tenants.origin`); query arguments
+    (`{?args*}`) are escaped by the template.
+    """
 
 
 def check_page(page, size, max_size, errors=None):
@@ -14,11 +24,32 @@ def check_page(page, size, max_size, errors=None):
         raise ValidationError(errors)
 
 
-def page_links(base, page, size, total):
-    """self/prev/next links; BASE is the URL with its query string, without the page."""
-    links = {"self": f"{base}&page={page}"}
-    if page > 1:
-        links["prev"] = f"{base}&page={page - 1}"
-    if page * size < total:
-        links["next"] = f"{base}&page={page + 1}"
-    return links
+class Page:
+    """One page of a list: its number, size and the total number of hits."""
+
+    def __init__(self, page, size, total):
+        self.page, self.size, self.total = page, size, total
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page * self.size < self.total
+
+
+def _at(offset):
+    """Vars function: the args of the page OFFSET pages away (the context's stay as they are)."""
+    def vars_(page, variables):
+        variables["args"] = {**variables["args"], "page": page.page + offset}
+    return vars_
+
+
+def pagination_links(template):
+    """self/prev/next links of a `Page`; TEMPLATE ends in `{?args*}`."""
+    return {
+        "self": SiteLink(template, vars=_at(0)),
+        "prev": SiteLink(template, when=lambda page, ctx: page.has_prev, vars=_at(-1)),
+        "next": SiteLink(template, when=lambda page, ctx: page.has_next, vars=_at(1)),
+    }

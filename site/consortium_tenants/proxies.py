@@ -6,3 +6,4 @@ from werkzeug.local import LocalProxy
 current_consortium = LocalProxy(lambda: current_app.extensions["consortium-tenants"])
 current_tenants_service = LocalProxy(lambda: current_consortium.tenants_service)
 current_workflows_service = LocalProxy(lambda: current_consortium.workflows_service)
+current_storage_service = LocalProxy(lambda: current_consortium.storage_service)

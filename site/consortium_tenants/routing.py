@@ -12,6 +12,7 @@ import re
 
 from flask import current_app, g, jsonify, redirect, request
 
+from .pages import unknown_host_page, wants_html
 from .proxies import current_tenants_service
 
 DNS_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
@@ -57,8 +58,7 @@ def resolve_tenant():
         return None
     tenant = current_tenants_service.by_host(host)
     if tenant is None:
-        from .pages import unknown_host_page, wants_html  # browsers get a page, not JSON
-
+        # browsers get a page, not JSON
         return unknown_host_page(host) if wants_html() else _bad_host(f"Unknown host '{host}'.")
     g.tenant = tenant
     if request.blueprint and request.blueprint.startswith("consortium_tenants"):

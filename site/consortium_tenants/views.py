@@ -1,10 +1,16 @@
 """Blueprints: the REST API and the UI side (host routing, branding)."""
 
-from flask import Blueprint, abort, current_app, g, render_template
-from flask_login import login_required
-from invenio_records_resources.services.errors import PermissionDeniedError
+from flask import Blueprint, current_app, g, render_template, request
+from flask_login import current_user, login_required
 
+from . import pages, preferences
+from .page_helpers import or_abort
+from .proxies import current_storage_service, current_tenants_service, current_workflows_service
 from .routing import resolve_tenant
+from .storage.warnings import banner_for
+from .units import format_size
+from .workflows import views as workflow_views
+from .workflows.form import deposit_library, rule_labels
 
 
 def create_api_blueprint(app):
@@ -28,11 +34,6 @@ DEPOSIT_ENDPOINTS = {
 
 def _deposit_form_library():
     """On a deposit form page: the library deposited into, else None."""
-    from flask import request
-    from flask_login import current_user
-
-    from .workflows.form import deposit_library
-
     if request.endpoint not in DEPOSIT_ENDPOINTS or not current_user.is_authenticated:
         return None
     return deposit_library()
@@ -40,16 +41,11 @@ def _deposit_form_library():
 
 def deposit_storage_warning():
     """On the deposit form: usage of the library it deposits to, when nearly full."""
-    from .storage.warnings import banner_for
-
     return banner_for(_deposit_form_library())
 
 
 def deposit_rules():
     """On the deposit form: the library and its workflow, for the rules panel."""
-    from .proxies import current_workflows_service
-    from .workflows.form import rule_labels
-
     tenant = _deposit_form_library()
     if tenant is None:
         return None
@@ -57,26 +53,11 @@ def deposit_rules():
     return {"tenant": tenant, "field_labels": rule_labels(workflow["rules"]), **workflow}
 
 
-def or_abort(call, *args, **kwargs):
-    """CALL's result; 404 for an unknown library, 403 when not allowed."""
-    from .tenants.errors import TenantNotFound
-
-    try:
-        return call(*args, **kwargs)
-    except TenantNotFound:
-        abort(404)
-    except PermissionDeniedError:
-        abort(403)
-
-
 @login_required
 def library_storage(slug):
     """A library's storage use and limits, for its managers and consortium staff."""
-    from .proxies import current_tenants_service as service
-    from .storage.units import format_size
-
-    usage = or_abort(service.storage_usage, g.identity, slug)
-    tenant = service.get(slug)
+    usage = or_abort(current_storage_service.usage, g.identity, slug)
+    tenant = current_tenants_service.get(slug)
     return render_template(
         "consortium_tenants/storage.html", tenant=tenant, usage=usage,
         format_size=format_size,
@@ -96,17 +77,12 @@ def create_ui_blueprint(app):
     )
     blueprint.before_app_request(resolve_tenant)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
-    from . import pages, preferences
-    from .workflows import views as workflow_views
-
     workflow_views.register(blueprint)
     pages.register(blueprint)  # front page, footers, library names
     preferences.register(blueprint)  # the profile page's preferences form
 
     @blueprint.app_context_processor
     def tenant_context():
-        from flask import g
-
         return {"current_tenant": getattr(g, "tenant", None),
                 "deposit_storage_warning": deposit_storage_warning,
                 "deposit_rules": deposit_rules}

@@ -12,10 +12,11 @@ from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
 
 from ..i18n import text
+from ..proxies import current_storage_service
 from ..proxies import current_tenants_service as service
-from ..storage.units import form_size, format_size
+from ..units import form_size, format_size
 from ..tenants.errors import TenantError
-from ..workflows.views import flat_errors
+from ..page_helpers import flat_errors
 
 
 def form_to_tenant(form):
@@ -104,7 +105,7 @@ class TenantsAdminView(AdminView):
 
     def render(self, **kwargs):
         """Every form of the panel carries a CSRF token; rows show storage use."""
-        usage = {t["slug"]: service.storage_usage(g.identity, t["slug"])
+        usage = {t["slug"]: current_storage_service.usage(g.identity, t["slug"])
                  for t in kwargs.get("tenants", [])}
         return super().render(csrf_token=generate_csrf(), usage=usage, fields=form_fields(),
                               form_size=form_size, format_size=format_size, **kwargs)

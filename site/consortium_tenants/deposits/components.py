@@ -1,6 +1,6 @@
 """Service components refusing new deposits and uploads of suspended libraries.
 
-Only the libraries the deposit goes to count (`library.deposit_libraries`):
+Only the libraries the deposit goes to count (`tenants.library.libraries_of_deposit`):
 a member of a suspended library still deposits into their other libraries.
 """
 
@@ -8,7 +8,7 @@ from invenio_drafts_resources.services.records.components import ServiceComponen
 from invenio_records_resources.services.files.components import FileServiceComponent
 from invenio_rest.errors import RESTException
 
-from .library import deposit_libraries
+from ..tenants.library import libraries_of_deposit
 
 
 class TenantSuspendedError(RESTException):
@@ -36,20 +36,20 @@ class TenantStatusComponent(ServiceComponent):
     """No new drafts, versions or publications for suspended libraries."""
 
     def create(self, identity, data=None, record=None, **kwargs):
-        refuse_if_suspended(deposit_libraries(identity, record, data))
+        refuse_if_suspended(libraries_of_deposit(identity, record, data))
 
     def new_version(self, identity, draft=None, record=None, **kwargs):
-        refuse_if_suspended(deposit_libraries(identity, record))
+        refuse_if_suspended(libraries_of_deposit(identity, record))
 
     def publish(self, identity, draft=None, record=None, **kwargs):
-        refuse_if_suspended(deposit_libraries(identity, draft))
+        refuse_if_suspended(libraries_of_deposit(identity, draft))
 
 
 class TenantStatusFilesComponent(FileServiceComponent):
     """No uploads into drafts of suspended libraries."""
 
     def init_files(self, identity, id_, record, data):
-        refuse_if_suspended(deposit_libraries(identity, record))
+        refuse_if_suspended(libraries_of_deposit(identity, record))
 
     def set_file_content(self, identity, id_, file_key, stream, content_length, record):
-        refuse_if_suspended(deposit_libraries(identity, record))
+        refuse_if_suspended(libraries_of_deposit(identity, record))

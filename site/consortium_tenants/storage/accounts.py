@@ -289,7 +289,6 @@ def reconcile(account, repair=False):
                 file_id=file_id, tenant_id=account.tenant_id, size=actual[file_id]))
         account.bytes = report["actual"]["bytes"]
         account.files = report["actual"]["files"]
-        db.session.commit()
         report["repaired"] = True
     return report
 

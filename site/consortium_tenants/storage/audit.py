@@ -123,7 +123,6 @@ def audit(tenant, repair=False, check_s3=False):
         report["s3"] = compare_with_s3(account)
         if removed is not None:
             report["s3"]["removed"] = removed
-    db.session.commit()
     return report
 
 

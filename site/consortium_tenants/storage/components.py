@@ -24,7 +24,7 @@ from invenio_files_rest.models import ObjectVersion
 from invenio_records_resources.services.files.components import FileServiceComponent
 from invenio_records_resources.services.uow import TaskOp
 
-from ..deposits.library import tenant_for_deposit
+from ..tenants.library import library_of_deposit
 from . import accounts
 from .errors import (
     FileTooLargeError,
@@ -47,7 +47,7 @@ def placed_account(identity, record, data=None):
     """The account of the record's bucket, placing the bucket first if needed."""
     account = accounts.account_of_bucket(record.bucket)
     if account is None and record.bucket is not None:
-        tenant = tenant_for_deposit(identity, record, data)
+        tenant = library_of_deposit(identity, record, data, strict=True)
         if tenant is not None:
             account = accounts.account_of(tenant)
             accounts.place(record.bucket, account)

@@ -4,7 +4,7 @@ import json
 
 from flask_resources import HTTPJSONException
 
-from .units import format_size
+from ..units import format_size
 
 
 class StorageError(HTTPJSONException):

@@ -4,9 +4,11 @@ from uuid import UUID
 
 from celery import shared_task
 from flask import current_app
+from invenio_access.permissions import system_identity
 
+from ..proxies import current_storage_service
 from ..tenants.models import TenantModel
-from .audit import audit, unresolved
+from .audit import unresolved
 from .cleanup import remove_unused
 
 
@@ -21,7 +23,8 @@ def check_storage():
     """Daily: repair usage counters of every library, clean and compare its S3 prefix."""
     findings = 0
     for tenant in TenantModel.query.order_by(TenantModel.slug):
-        report = audit(tenant, repair=True, check_s3=True)
+        report = current_storage_service.audit(system_identity, tenant.slug, repair=True,
+                                               check_s3=True)
         s3 = report.get("s3", {})
         removed = s3.get("removed")
         if removed and (removed["objects"] or removed["uploads"]):

@@ -1,15 +1,17 @@
-"""Who may do what with a tenant.
+"""Who may do what with a tenant: a permission policy of needs generators.
 
-Consortium administrators (role CONSORTIUM_ADMIN_ROLE, or superusers) manage
-every tenant. A tenant's managers edit their own tenant's names, branding,
-contact and members (and, through the workflow service, their workflow); never hosts, domains, status, quotas, and never
-another tenant.
+Consortium administrators (role CONSORTIUM_ADMIN_ROLE, the `consortium-admin`
+action, or superusers) manage every tenant. A tenant's managers edit their own
+tenant's names, branding, contact and members (and, through the workflow
+service, their workflow); never hosts, domains, status, quotas, and never
+another tenant. Its curators (and managers) read its submissions.
 """
 
 from flask import current_app
 from flask_principal import RoleNeed
-from invenio_access import Permission, action_factory
-from invenio_access.permissions import any_user, system_process
+from invenio_access import action_factory
+from invenio_records_permissions.generators import AnyUser, Generator, SystemProcess
+from invenio_records_permissions.policies.base import BasePermissionPolicy
 
 consortium_admin_action = action_factory("consortium-admin")
 
@@ -32,45 +34,43 @@ def slug_of_role(name):
     return None
 
 
-def admin_permission():
-    """Consortium administrators (superusers are always allowed by Permission)."""
-    return Permission(
-        consortium_admin_action,
-        RoleNeed(current_app.config["CONSORTIUM_ADMIN_ROLE"]),
-        system_process,
-    )
+class ConsortiumAdmins(Generator):
+    """Consortium administrators: the `consortium-admin` action or CONSORTIUM_ADMIN_ROLE."""
+
+    def needs(self, **kwargs):
+        return [consortium_admin_action, RoleNeed(current_app.config["CONSORTIUM_ADMIN_ROLE"])]
 
 
-def manager_permission(slug):
-    """Consortium administrators or the tenant's managers."""
-    return Permission(
-        consortium_admin_action,
-        RoleNeed(current_app.config["CONSORTIUM_ADMIN_ROLE"]),
-        RoleNeed(role_name(slug, "managers")),
-        system_process,
-    )
+class TenantMembers(Generator):
+    """Holders of some of the tenant's member roles (the tenant is the policy's `record`)."""
+
+    def __init__(self, *groups):
+        super().__init__()
+        self.groups = groups
+
+    def needs(self, record=None, **kwargs):
+        if record is None:
+            return []
+        return [RoleNeed(role_name(record.slug, group)) for group in self.groups]
 
 
-def curator_permission(slug):
-    """Consortium administrators or the tenant's managers and curators."""
-    return Permission(
-        consortium_admin_action,
-        RoleNeed(current_app.config["CONSORTIUM_ADMIN_ROLE"]),
-        RoleNeed(role_name(slug, "managers")),
-        RoleNeed(role_name(slug, "curators")),
-        system_process,
-    )
+class TenantPermissionPolicy(BasePermissionPolicy):
+    """Permission per action over a tenant (`record`, a TenantModel)."""
 
+    admins = [ConsortiumAdmins(), SystemProcess()]
+    managers = [*admins, TenantMembers("managers")]
+    curators = [*admins, TenantMembers("managers", "curators")]
 
-class TenantPermissionPolicy:
-    """Permission per action; `tenant` is the TenantModel or None."""
-
-    def __call__(self, action, tenant=None):
-        if action in ("read", "search"):
-            return Permission(any_user, system_process)
-        if action in ("update", "manage_members", "read_usage", "update_workflow"):
-            return manager_permission(tenant.slug)
-        if action == "read_submissions":
-            return curator_permission(tenant.slug)
-        # create, delete, suspend, resume, update_restricted, audit_storage
-        return admin_permission()
+    can_search = [AnyUser(), SystemProcess()]
+    can_read = [AnyUser(), SystemProcess()]
+    can_create = admins
+    can_delete = admins
+    can_suspend = admins
+    can_resume = admins
+    can_update = managers
+    can_update_restricted = admins  # hosts, e-mail domains, storage limits, OAI prefix
+    can_manage_members = managers
+    can_read_usage = managers
+    can_update_workflow = managers
+    can_read_submissions = curators
+    can_audit_storage = admins

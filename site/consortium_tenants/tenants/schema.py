@@ -16,7 +16,7 @@ from marshmallow import (
 )
 from marshmallow_utils.fields import SanitizedUnicode
 
-from ..storage.units import parse_size
+from ..units import parse_size
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 HOST_RE = re.compile(

@@ -1,8 +1,10 @@
 """The tenant service: registry operations and provisioning of a library.
 
-Creating a tenant provisions, in one transaction, the library's community and
-its member roles (managers, curators, depositors) mapped to community roles.
-Anything failing rolls the whole creation back.
+Creating a tenant provisions, in one unit of work, the library's community,
+its member roles (managers, curators, depositors) mapped to community roles,
+and whatever the features registered as components provision
+(CONSORTIUM_TENANT_SERVICE_COMPONENTS). Every operation is one transaction:
+anything failing rolls the whole operation back.
 """
 
 import io
@@ -14,47 +16,34 @@ from invenio_accounts.proxies import current_datastore
 from invenio_communities.members.records.models import MemberModel
 from invenio_communities.proxies import current_communities
 from invenio_db import db
-from invenio_db.uow import UnitOfWork
 from invenio_rdm_records.proxies import current_rdm_records_service
-from invenio_records_resources.services.errors import PermissionDeniedError
+from invenio_records_resources.services import Service
+from invenio_records_resources.services.base.links import LinksTemplate
+from invenio_records_resources.services.uow import unit_of_work
 from marshmallow import ValidationError
 from sqlalchemy import func, or_
 
-from ..paging import check_page, page_links
-from ..storage import accounts as storage_accounts
-from ..storage.audit import audit as storage_audit
-from ..workflows import checks as workflow_checks
-from ..workflows.rules import community_access
+from ..paging import Page, check_page
 from .errors import TenantConflict, TenantNotFound
 from .logo import JPEG, PNG, validate_logo
 from .models import TenantHostModel, TenantModel
-from .permissions import MANAGER_EDITABLE, TenantPermissionPolicy, admin_permission, role_name
-from .schema import MemberSchema, NewTenantSchema, TenantSchema
+from .permissions import MANAGER_EDITABLE, role_name
 from .theme import community_theme
 
 LOGO_TYPES = ((PNG, "image/png"), (JPEG, "image/jpeg"))
 
-SORTS = {
-    "slug": TenantModel.slug.asc(),
-    "-slug": TenantModel.slug.desc(),
-    "newest": TenantModel.created.desc(),
-    "oldest": TenantModel.created.asc(),
-}
 
-
-class TenantService:
+class TenantService(Service):
     """Create, read, search, update, suspend and delete member libraries."""
 
-    schema = TenantSchema()
-    new_schema = NewTenantSchema()
-    member_schema = MemberSchema()
-    permission_policy = TenantPermissionPolicy()
+    @property
+    def schema(self):
+        return self.config.schema()
 
     # --- helpers -------------------------------------------------------------
     def require(self, identity, action, tenant=None):
-        """Raise PermissionDeniedError unless IDENTITY may do ACTION."""
-        if not self.permission_policy(action, tenant).allows(identity):
-            raise PermissionDeniedError(action)
+        """Raise PermissionDeniedError unless IDENTITY may do ACTION (with TENANT)."""
+        self.require_permission(identity, action, record=tenant)
 
     def get(self, slug):
         """The tenant model with SLUG, or TenantNotFound."""
@@ -105,21 +94,19 @@ class TenantService:
         """The tenant whose e-mail domains include EMAIL's domain, or None."""
         return self.with_email_domain(email.rsplit("@", 1)[-1].lower())
 
-    def dump(self, tenant):
-        """JSON of a tenant, with links."""
+    def links(self, identity, tenant, templates=None):
+        """TENANT's links expanded from TEMPLATES (default: the config's `links_item`)."""
+        context = {"slug": tenant.slug, "community_id": str(tenant.community_id)}
+        return LinksTemplate(templates or self.config.links_item, context).expand(
+            identity, tenant)
+
+    def dump(self, tenant, identity=system_identity):
+        """JSON of a tenant, with links; the components add theirs."""
         data = self.schema.dump(tenant)
         data["hosts"] = sorted(h.host for h in tenant.hosts)
-        data["storage"] = storage_accounts.limits(tenant)
-        api, ui = current_app.config["SITE_API_URL"], current_app.config["SITE_UI_URL"]
-        data["links"] = {
-            "self": f"{api}/tenants/{tenant.slug}",
-            "members": f"{api}/tenants/{tenant.slug}/members",
-            "workflow": f"{api}/tenants/{tenant.slug}/workflow",
-            "submissions": f"{api}/tenants/{tenant.slug}/submissions",
-            "community": f"{api}/communities/{tenant.community_id}",
-            "html": f"{ui}/communities/{tenant.slug}",
-            "logo": f"{api}/communities/{tenant.community_id}/logo",
-        }
+        data["links"] = self.links(identity, tenant)
+        for component in self.components:
+            component.dump(tenant, data)
         return data
 
     def _check_unique(self, data, tenant=None):
@@ -147,20 +134,22 @@ class TenantService:
                     f"E-mail domain {domain} belongs to member library '{other.slug}'."
                 )
 
-    @staticmethod
-    def _community_data(tenant):
-        return {
+    def _community_data(self, tenant):
+        """The new community of TENANT, with the components' settings."""
+        data = {
             "slug": tenant.slug,
             "access": {
                 "visibility": "public",
                 "member_policy": "closed",
                 "members_visibility": "public",
-                **community_access(tenant.workflow["preset"]),
             },
-            "metadata": {**TenantService._community_names(tenant), "type": {"id": "organization"}},
-            "theme": TenantService._community_theme(tenant),
+            "metadata": {**self._community_names(tenant), "type": {"id": "organization"}},
+            "theme": self._community_theme(tenant),
             "children": {"allow": True},  # the library's collections (OAI sub-sets)
         }
+        for component in self.components:
+            component.community(tenant, data)
+        return data
 
     @staticmethod
     def _community_names(tenant):
@@ -173,45 +162,43 @@ class TenantService:
         return community_theme(tenant)
 
     # --- operations ----------------------------------------------------------
-    def create(self, identity, data):
-        """Register a member library and provision its community and roles."""
+    @unit_of_work()
+    def create(self, identity, data, uow=None):
+        """Register a member library and provision its community, roles and features."""
         self.require(identity, "create")
-        data = self.new_schema.load(data)
+        data = self.config.new_schema().load(data)
         self._check_unique(data)
-        with UnitOfWork(db.session) as uow:
-            hosts = data.pop("hosts")
-            preset = current_app.config["CONSORTIUM_WORKFLOW_DEFAULT_PRESET"]
-            tenant = TenantModel(**data, status="active", workflow={"preset": preset})
-            tenant.hosts = [TenantHostModel(host=h) for h in hosts]
-            db.session.add(tenant)
-            db.session.flush()
-            storage_accounts.account_of(tenant)
-            community = current_communities.service.create(
-                system_identity, self._community_data(tenant), uow=uow
-            )
-            tenant.community_id = community.id
-            workflow_checks.enable(tenant)
-            for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
-                name = role_name(tenant.slug, group)
-                if Role.query.filter_by(name=name).one_or_none() is None:
-                    current_datastore.create_role(
-                        id=name, name=name,
-                        description=f"{group.capitalize()} of {tenant.names['en']}",
-                    )
-            uow.commit()
-        return self.dump(tenant)
+        hosts = data.pop("hosts")
+        tenant = TenantModel(**data, status="active")
+        tenant.hosts = [TenantHostModel(host=h) for h in hosts]
+        db.session.add(tenant)
+        db.session.flush()
+        community = current_communities.service.create(
+            system_identity, self._community_data(tenant), uow=uow
+        )
+        tenant.community_id = community.id
+        for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
+            name = role_name(tenant.slug, group)
+            if Role.query.filter_by(name=name).one_or_none() is None:
+                current_datastore.create_role(
+                    id=name, name=name,
+                    description=f"{group.capitalize()} of {tenant.names['en']}",
+                )
+        self.run_components("create", identity, data=data, tenant=tenant, uow=uow)
+        return self.dump(tenant, identity)
 
     def read(self, identity, slug):
         """One tenant."""
         tenant = self.get(slug)
         self.require(identity, "read", tenant)
-        return self.dump(tenant)
+        return self.dump(tenant, identity)
 
     def search(self, identity, q=None, sort="slug", page=1, size=25):
         """Page through tenants, optionally matching Q in slug or names."""
         self.require(identity, "search")
-        errors = {} if sort in SORTS else {"sort": [f"Must be one of: {', '.join(SORTS)}."]}
-        check_page(page, size, current_app.config["CONSORTIUM_TENANTS_SEARCH_SIZE_MAX"], errors)
+        sorts = self.config.sorts
+        errors = {} if sort in sorts else {"sort": [f"Must be one of: {', '.join(sorts)}."]}
+        check_page(page, size, self.config.max_page_size, errors)
         query = TenantModel.query
         if q:
             like = f"%{q.lower()}%"
@@ -224,17 +211,18 @@ class TenantService:
                 )
             )
         total = query.count()
-        items = query.order_by(SORTS[sort]).offset((page - 1) * size).limit(size).all()
-        api = current_app.config["SITE_API_URL"]
-        base = f"{api}/tenants?sort={sort}&size={size}" + (f"&q={q}" if q else "")
-        links = page_links(base, page, size, total)
+        items = query.order_by(sorts[sort]).offset((page - 1) * size).limit(size).all()
+        args = {"sort": sort, "size": size, **({"q": q} if q else {})}
+        links = LinksTemplate(self.config.links_search, {"args": args}).expand(
+            identity, Page(page, size, total))
         return {
-            "hits": {"hits": [self.dump(t) for t in items], "total": total},
+            "hits": {"hits": [self.dump(t, identity) for t in items], "total": total},
             "sortBy": sort,
             "links": links,
         }
 
-    def update(self, identity, slug, data):
+    @unit_of_work()
+    def update(self, identity, slug, data, uow=None):
         """Change a tenant; its community follows names and branding."""
         tenant = self.get(slug)
         self.require(identity, "update", tenant)
@@ -252,40 +240,39 @@ class TenantService:
         changed = {k for k, v in loaded.items() if v != current.get(k)}
         if loaded["storage"] == (tenant.storage or {}):
             changed.discard("storage")
-        if changed - MANAGER_EDITABLE and not admin_permission().allows(identity):
-            raise PermissionDeniedError("update_restricted")
+        if changed - MANAGER_EDITABLE:
+            self.require(identity, "update_restricted", tenant)
         self._check_unique(loaded, tenant)
-        with UnitOfWork(db.session) as uow:
-            hosts = loaded.pop("hosts")
-            loaded.pop("slug")
-            for key, value in loaded.items():
-                setattr(tenant, key, value)
-            if set(hosts) != {h.host for h in tenant.hosts}:
-                tenant.hosts = [TenantHostModel(host=h) for h in hosts]
-            if changed & {"names", "branding"}:
-                community = current_communities.service.read(system_identity, tenant.community_id)
-                community_data = {**community.data}
-                community_data["metadata"] = {
-                    **community_data["metadata"], **self._community_names(tenant)
-                }
-                community_data["theme"] = self._community_theme(tenant)
-                current_communities.service.update(
-                    system_identity, tenant.community_id, community_data, uow=uow
-                )
-            uow.commit()
-        return self.dump(tenant)
+        hosts = loaded.pop("hosts")
+        loaded.pop("slug")
+        for key, value in loaded.items():
+            setattr(tenant, key, value)
+        if set(hosts) != {h.host for h in tenant.hosts}:
+            tenant.hosts = [TenantHostModel(host=h) for h in hosts]
+        if changed & {"names", "branding"}:
+            community = current_communities.service.read(system_identity, tenant.community_id)
+            community_data = {**community.data}
+            community_data["metadata"] = {
+                **community_data["metadata"], **self._community_names(tenant)
+            }
+            community_data["theme"] = self._community_theme(tenant)
+            current_communities.service.update(
+                system_identity, tenant.community_id, community_data, uow=uow
+            )
+        self.run_components("update", identity, data=data, tenant=tenant, uow=uow)
+        return self.dump(tenant, identity)
 
-    def set_logo(self, identity, slug, data):
+    @unit_of_work()
+    def set_logo(self, identity, slug, data, uow=None):
         """Validate (and for SVG sanitise) a logo; it becomes the community logo."""
         tenant = self.get(slug)
         self.require(identity, "update", tenant)
         content = validate_logo(data)
         current_communities.service.update_logo(
-            system_identity, tenant.community_id, io.BytesIO(content), len(content)
+            system_identity, tenant.community_id, io.BytesIO(content), len(content), uow=uow
         )
         self._set_logo_type(tenant, content)
-        db.session.commit()
-        return self.dump(tenant)
+        return self.dump(tenant, identity)
 
     @staticmethod
     def _set_logo_type(tenant, content):
@@ -296,13 +283,13 @@ class TenantService:
         kind = next((t for magic, t in LOGO_TYPES if content.startswith(magic)), "image/svg+xml")
         record.files["logo"].object_version.mimetype = kind
 
-    def set_status(self, identity, slug, status):
+    @unit_of_work()
+    def set_status(self, identity, slug, status, uow=None):
         """Suspend or resume a library (consortium administrators)."""
         tenant = self.get(slug)
         self.require(identity, "suspend" if status == "suspended" else "resume", tenant)
         tenant.status = status
-        db.session.commit()
-        return self.dump(tenant)
+        return self.dump(tenant, identity)
 
     @staticmethod
     def _record_counts(tenant):
@@ -322,27 +309,19 @@ class TenantService:
         return sum(self._record_counts(tenant))
 
     def usage(self, identity, slug):
-        """What the library uses: records, drafts, members and storage (O(1) counters)."""
+        """What the library uses: records, drafts, members, and what its features count
+        (storage: O(1) counters)."""
         tenant = self.get(slug)
         self.require(identity, "read_usage", tenant)
         published, drafts = self._record_counts(tenant)
         members = {group: len(emails) for group, emails in self._members(tenant).items()}
-        return {"records": published, "drafts": drafts, "members": members,
-                "storage": storage_accounts.usage(tenant)}
+        data = {"records": published, "drafts": drafts, "members": members}
+        for component in self.components:
+            component.usage(tenant, data)
+        return data
 
-    def storage_usage(self, identity, slug):
-        """The library's stored bytes and files against its limits (O(1) counters)."""
-        tenant = self.get(slug)
-        self.require(identity, "read_usage", tenant)
-        return storage_accounts.usage(tenant)
-
-    def audit_storage(self, identity, slug, repair=False, check_s3=False):
-        """Recount the library's usage (REPAIR fixes counters); compare with S3."""
-        tenant = self.get(slug)
-        self.require(identity, "audit_storage", tenant)
-        return storage_audit(tenant, repair=repair, check_s3=check_s3)
-
-    def delete(self, identity, slug):
+    @unit_of_work()
+    def delete(self, identity, slug, uow=None):
         """Delete a library without records, with its community and roles."""
         tenant = self.get(slug)
         self.require(identity, "delete", tenant)
@@ -351,16 +330,13 @@ class TenantService:
             raise TenantConflict(
                 f"Member library '{slug}' still has {count} records; it cannot be deleted."
             )
-        with UnitOfWork(db.session) as uow:
-            workflow_checks.disable(tenant)
-            current_communities.service.delete(system_identity, tenant.community_id, uow=uow)
-            for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
-                role = Role.query.filter_by(name=role_name(slug, group)).one_or_none()
-                if role is not None:
-                    db.session.delete(role)
-            storage_accounts.close(tenant)
-            db.session.delete(tenant)
-            uow.commit()
+        self.run_components("delete", identity, tenant=tenant, uow=uow)
+        current_communities.service.delete(system_identity, tenant.community_id, uow=uow)
+        for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
+            role = Role.query.filter_by(name=role_name(slug, group)).one_or_none()
+            if role is not None:
+                db.session.delete(role)
+        db.session.delete(tenant)
 
     # --- members -------------------------------------------------------------
     def members(self, identity, slug):
@@ -377,10 +353,11 @@ class TenantService:
             result[group] = sorted(u.email for u in (role.users if role else []))
         return result
 
-    def _member_change(self, identity, slug, data, add):
+    def _member_change(self, identity, slug, data, add, uow):
+        """Give or take a role; the community membership follows in the same transaction."""
         tenant = self.get(slug)
         self.require(identity, "manage_members", tenant)
-        data = self.member_schema.load(data)
+        data = self.config.member_schema().load(data)
         user = current_datastore.find_user(email=data["email"])
         if user is None:
             raise ValidationError({"email": [f"No user with e-mail {data['email']}."]})
@@ -389,12 +366,12 @@ class TenantService:
             current_datastore.add_role_to_user(user, role)
         else:
             current_datastore.remove_role_from_user(user, role)
-        db.session.commit()
-        self._sync_community_member(tenant, user)
+        db.session.flush()
+        self._sync_community_member(tenant, user, uow)
         return self.members(identity, slug)
 
     @staticmethod
-    def _sync_community_member(tenant, user):
+    def _sync_community_member(tenant, user, uow):
         """Mirror the user's highest tenant role as a user member of the community.
 
         InvenioRDM v14 only honours community *group* memberships for groups
@@ -415,11 +392,12 @@ class TenantService:
         members = current_communities.service.members
         member = {"members": [{"type": "user", "id": str(user.id)}]}
         if wanted is None and existing is not None:
-            members.delete(system_identity, tenant.community_id, member)
+            members.delete(system_identity, tenant.community_id, member, uow=uow)
         elif wanted and existing is None:
-            members.add(system_identity, tenant.community_id, {**member, "role": wanted})
+            members.add(system_identity, tenant.community_id, {**member, "role": wanted}, uow=uow)
         elif wanted and existing.role != wanted:
-            members.update(system_identity, tenant.community_id, {**member, "role": wanted})
+            members.update(system_identity, tenant.community_id, {**member, "role": wanted},
+                           uow=uow)
 
     def join_by_email_domain(self, user):
         """Make USER a depositor of the library owning its e-mail domain, once."""
@@ -432,10 +410,12 @@ class TenantService:
         self.add_member(system_identity, tenant.slug, {"email": user.email, "role": "depositors"})
         return tenant
 
-    def add_member(self, identity, slug, data):
+    @unit_of_work()
+    def add_member(self, identity, slug, data, uow=None):
         """Give a user one of the tenant's roles."""
-        return self._member_change(identity, slug, data, add=True)
+        return self._member_change(identity, slug, data, True, uow)
 
-    def remove_member(self, identity, slug, data):
+    @unit_of_work()
+    def remove_member(self, identity, slug, data, uow=None):
         """Take one of the tenant's roles from a user."""
-        return self._member_change(identity, slug, data, add=False)
+        return self._member_change(identity, slug, data, False, uow)

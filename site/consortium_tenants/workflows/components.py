@@ -16,13 +16,10 @@ from invenio_checks.components import ChecksComponent as BaseChecksComponent
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_records_resources.services.errors import ValidationErrorGroup
 from invenio_rest.errors import RESTException
-from marshmallow import ValidationError
 
-from ..deposits.library import tenant_for_deposit
 from ..i18n import text
-from ..tenants.components import library_of
-from ..tenants.models import TenantModel
-from ..tenants.permissions import curator_permission
+from ..proxies import current_tenants_service
+from ..tenants.library import library_of_community, library_of_deposit
 from . import checks
 from .rules import preset_of, rules_of
 
@@ -41,7 +38,12 @@ class DepositClosedError(RESTException):
 
 def may_deposit(identity, tenant):
     """Whether IDENTITY may deposit into TENANT under its preset."""
-    return preset_of(tenant) != "closed" or curator_permission(tenant.slug).allows(identity)
+    return preset_of(tenant) != "closed" or _is_curator(identity, tenant)
+
+
+def _is_curator(identity, tenant):
+    """Whether IDENTITY curates TENANT's submissions (its curators, managers, staff)."""
+    return current_tenants_service.check_permission(identity, "read_submissions", record=tenant)
 
 
 def _receiver_community(draft):
@@ -61,9 +63,10 @@ class VersionReviewPolicy:
 
     @classmethod
     def requires_review(cls, identity, draft):
-        tenant = library_of(draft.parent.communities.default)
+        community = draft.parent.communities.default
+        tenant = library_of_community(community.id) if community is not None else None
         return (tenant is not None and preset_of(tenant) == "mediated"
-                and not curator_permission(tenant.slug).allows(identity))
+                and not _is_curator(identity, tenant))
 
 
 def _destinations(draft):
@@ -76,11 +79,9 @@ def _destinations(draft):
 
 
 def _deposit_tenant(identity, record, data):
-    """The library a new deposit goes to, or None (also for a member of several)."""
-    try:
-        return tenant_for_deposit(identity, record, data)
-    except ValidationError:  # several libraries: the storage component explains
-        return None
+    """The library a new deposit goes to, or None (also for a member of several, whom
+    the storage component asks to choose)."""
+    return library_of_deposit(identity, record, data)
 
 
 def _checks_enabled():
@@ -160,7 +161,7 @@ class WorkflowComponent(ServiceComponent):
 
     def submit_record(self, identity, data=None, record=None, **kwargs):
         community_id = _receiver_community(record)
-        tenant = TenantModel.of_community(community_id)
+        tenant = library_of_community(community_id)
         if tenant is not None and not may_deposit(identity, tenant):
             raise DepositClosedError(tenant)
         checks.rerun(record, {community_id} if community_id is not None else set(), self.uow)

@@ -4,10 +4,14 @@ from flask import g, has_request_context, request
 from flask_babel import LazyString
 from invenio_access.permissions import system_identity
 from invenio_pidstore.errors import PIDDoesNotExistError
+from invenio_rdm_records.records.api import RDMDraft
 from invenio_records_resources.services.custom_fields import BooleanCF
+from invenio_vocabularies.proxies import current_service as vocabularies
 from sqlalchemy.orm.exc import NoResultFound
 
 from ..i18n import language, lazy_text, text
+from ..tenants.library import library_of_deposit
+from ..tenants.models import TenantModel
 from .rules import AGREEMENT_FIELD, DEFAULT_RULES, REQUIRED_FIELDS, rules_of
 
 NAMESPACES = {"consortium": "https://repository.consortium.example/terms/"}
@@ -44,37 +48,29 @@ CUSTOM_FIELDS_UI = {
 def deposit_library():
     """The library a deposit form deposits into, or None (found once per request).
 
-    The library an edited draft is submitted to; `?community=<slug>`
-    (InvenioRDM's preselection) when it is a library; else the library of the
-    host, else the user's only library.
+    `tenants.library.library_of_deposit` for the edited draft, or for a new one
+    headed to `?community=<slug>` (InvenioRDM's preselection) when that is a
+    library's community.
     """
     if "consortium_deposit_library" not in g:
-        g.consortium_deposit_library = _find_deposit_library()
+        draft = _edited_draft()
+        slug = request.args.get("community") if draft is None else None
+        tenant = TenantModel.query.filter_by(slug=slug).one_or_none() if slug else None
+        data = {"parent": {"review": {"receiver": {"community": str(tenant.community_id)}}}} \
+            if tenant is not None else None
+        g.consortium_deposit_library = library_of_deposit(g.identity, draft, data)
     return g.consortium_deposit_library
 
 
-def _find_deposit_library():
-    from ..deposits.library import home_library, tenants_of_record
-    from ..tenants.models import TenantModel
-
-    pid_value = (request.view_args or {}).get("pid_value") if request else None
-    if pid_value:
-        from invenio_rdm_records.records.api import RDMDraft
-
-        try:
-            draft = RDMDraft.pid.resolve(pid_value, registered_only=False)
-        except (PIDDoesNotExistError, NoResultFound):  # the page itself answers
-            draft = None
-        libraries = tenants_of_record(draft) if draft is not None else []
-        if len(libraries) == 1:
-            return libraries[0]
-
-    slug = request.args.get("community") if request else None
-    if slug:
-        tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
-        if tenant is not None:
-            return tenant
-    return home_library(g.identity)
+def _edited_draft():
+    """The draft the deposit form edits, or None (a new deposit, or no such draft)."""
+    pid_value = (request.view_args or {}).get("pid_value")
+    if not pid_value:
+        return None
+    try:
+        return RDMDraft.pid.resolve(pid_value, registered_only=False)
+    except (PIDDoesNotExistError, NoResultFound):  # the page itself answers
+        return None
 
 
 def _rules():
@@ -88,8 +84,6 @@ def terms(vocabulary, ids):
     English where the vocabulary has no other language; an id the vocabulary
     lacks stands for itself.
     """
-    from invenio_vocabularies.proxies import current_service as vocabularies
-
     found = {hit["id"]: hit for hit in vocabularies.read_many(
         system_identity, vocabulary, list(ids)).hits} if ids else {}
     lang = language()

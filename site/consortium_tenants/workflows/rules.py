@@ -8,6 +8,7 @@ service field errors (`{"field", "messages"}`), in the request's language.
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
+from flask import current_app
 
 from ..i18n import text
 
@@ -50,16 +51,12 @@ def rules_of(tenant):
 
 def preset_of(tenant):
     """The library's workflow preset."""
-    from flask import current_app
-
     return (tenant.workflow or {}).get("preset") or current_app.config[
         "CONSORTIUM_WORKFLOW_DEFAULT_PRESET"]
 
 
 def community_access(preset):
     """The community access settings implementing PRESET."""
-    from flask import current_app
-
     return dict(current_app.config["CONSORTIUM_WORKFLOW_PRESETS"][preset])
 
 

@@ -4,13 +4,12 @@ from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_accounts.models import User
 from invenio_communities.proxies import current_communities
-from invenio_db import db
-from invenio_db.uow import UnitOfWork
 from invenio_requests.proxies import current_requests_service
+from invenio_records_resources.services.base.links import LinksTemplate
+from invenio_records_resources.services.uow import unit_of_work
 from marshmallow import ValidationError
 
-from ..tenants.service import TenantService
-from ..paging import check_page, page_links
+from ..paging import Page, SiteLink, check_page, pagination_links
 from . import checks
 from .requests import CHANGES_REQUESTED
 from .rules import REQUIRED_FIELDS, community_access, preset_of, rules_of
@@ -20,34 +19,38 @@ QUEUE_STATUSES = ("submitted", CHANGES_REQUESTED, "accepted", "declined", "cance
 """Statuses the queue filters by; `submitted` (waiting for a curator) first."""
 
 
+LINKS = {
+    "self": SiteLink("{+api}/tenants/{slug}/workflow"),
+    "submissions": SiteLink("{+api}/tenants/{slug}/submissions"),
+    "settings_html": SiteLink("{+ui}/libraries/{slug}/workflow"),
+    "submissions_html": SiteLink("{+ui}/libraries/{slug}/submissions"),
+}
+QUEUE_LINKS = pagination_links("{+api}/tenants/{slug}/submissions{?args*}")
+
+
 class WorkflowService:
     """Presets, rules and the submission queue of member libraries."""
 
     schema = WorkflowSchema()
 
-    def __init__(self, tenants=None):
-        self.tenants = tenants or TenantService()
+    def __init__(self, tenants):
+        self.tenants = tenants
 
     def dump(self, tenant):
-        api, ui = current_app.config["SITE_API_URL"], current_app.config["SITE_UI_URL"]
         return {
             "preset": preset_of(tenant),
             "rules": rules_of(tenant),
             "presets": list(current_app.config["CONSORTIUM_WORKFLOW_PRESETS"]),
             "required_field_choices": list(REQUIRED_FIELDS),
-            "links": {
-                "self": f"{api}/tenants/{tenant.slug}/workflow",
-                "submissions": f"{api}/tenants/{tenant.slug}/submissions",
-                "settings_html": f"{ui}/libraries/{tenant.slug}/workflow",
-                "submissions_html": f"{ui}/libraries/{tenant.slug}/submissions",
-            },
+            "links": self.tenants.links(None, tenant, LINKS),
         }
 
     def read(self, identity, slug):
         """The library's workflow; public, since depositors read the rules."""
         return self.dump(self.tenants.get(slug))
 
-    def update(self, identity, slug, data):
+    @unit_of_work()
+    def update(self, identity, slug, data, uow=None):
         """Change preset and rules (the library's managers, consortium staff)."""
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "update_workflow", tenant)
@@ -55,21 +58,18 @@ class WorkflowService:
             raise ValidationError("Expected a JSON object.")
         # omitted keys keep their value; `rules`, when given, is the whole rule set
         loaded = self.schema.load({"preset": preset_of(tenant), "rules": rules_of(tenant), **data})
-        with UnitOfWork(db.session) as uow:
-            if loaded["preset"] != preset_of(tenant):
-                self.apply_preset(tenant, loaded["preset"], uow)
-            tenant.workflow = loaded
-            uow.commit()
+        if loaded["preset"] != preset_of(tenant):
+            self.apply_preset(tenant, loaded["preset"], uow)
+        tenant.workflow = loaded
         return self.dump(tenant)
 
-    def adopt(self, tenant):
+    @unit_of_work()
+    def adopt(self, tenant, uow=None):
         """Give a library created before workflows its preset, access and rules check."""
-        with UnitOfWork(db.session) as uow:
-            preset = preset_of(tenant)
-            self.apply_preset(tenant, preset, uow)
-            tenant.workflow = {"preset": preset, "rules": rules_of(tenant)}
-            checks.enable(tenant)
-            uow.commit()
+        preset = preset_of(tenant)
+        self.apply_preset(tenant, preset, uow)
+        tenant.workflow = {"preset": preset, "rules": rules_of(tenant)}
+        checks.enable(tenant)
 
     @staticmethod
     def apply_preset(tenant, preset, uow):
@@ -101,10 +101,10 @@ class WorkflowService:
         ids = {int(h["created_by"]["user"]) for h in hits if "user" in h.get("created_by", {})}
         depositors = {str(u.id): u for u in User.query.filter(User.id.in_(ids))} if ids else {}
         hits = [self._queue_item(tenant, hit, depositors) for hit in hits]
-        api = current_app.config["SITE_API_URL"]
-        base = f"{api}/tenants/{slug}/submissions?status={status}&size={size}"
+        links = LinksTemplate(QUEUE_LINKS, {"slug": slug, "args": {
+            "status": status, "size": size}}).expand(identity, Page(page, size, result.total))
         return {"hits": {"hits": hits, "total": result.total}, "counts": counts,
-                "status": status, "links": page_links(base, page, size, result.total)}
+                "status": status, "links": links}
 
     @staticmethod
     def _queue_item(tenant, hit, depositors):

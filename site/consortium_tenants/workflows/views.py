@@ -2,7 +2,6 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from invenio_access.permissions import system_identity
 from invenio_records_resources.services.errors import PermissionDeniedError
 from invenio_requests.errors import CannotExecuteActionError
@@ -11,27 +10,12 @@ from invenio_vocabularies.proxies import current_service as vocabularies
 from marshmallow import ValidationError
 
 from ..i18n import text
+from ..page_helpers import CsrfForm, flat_errors, or_abort
+from ..proxies import current_tenants_service as tenants
 from ..proxies import current_workflows_service as service
-from ..views import or_abort
 from .requests import CHANGES_REQUESTED, ask_for_changes
 from .rules import REQUIRED_FIELDS
 from .service import QUEUE_STATUSES
-
-
-class CsrfForm(FlaskForm):
-    """A form carrying only the CSRF token."""
-
-
-def flat_errors(messages, prefix=""):
-    """Marshmallow's nested messages as (dotted field, message) pairs."""
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            yield from flat_errors(value, f"{prefix}{key}." if key != "_schema" else prefix)
-    elif isinstance(messages, list):
-        for value in messages:
-            yield from flat_errors(value, prefix)
-    else:
-        yield prefix.rstrip("."), str(messages)
 
 
 def terms(vocabulary):
@@ -64,8 +48,6 @@ def form_to_workflow(form):
 @login_required
 def workflow_settings(slug):
     """Preset and rules of a library, edited by its managers."""
-    from ..proxies import current_tenants_service as tenants
-
     tenant = or_abort(tenants.get, slug)
     or_abort(tenants.require, g.identity, "update_workflow", tenant)
     form, errors, status = CsrfForm(), [], 200
@@ -95,8 +77,6 @@ def workflow_settings(slug):
 @login_required
 def submissions(slug):
     """The library's submissions by status, newest first (curators, managers)."""
-    from ..proxies import current_tenants_service as tenants
-
     status = request.args.get("status", "submitted")
     if status not in QUEUE_STATUSES:
         abort(400)
@@ -113,8 +93,6 @@ def request_changes(slug, request_id):
     form = CsrfForm()
     if not form.validate_on_submit():
         abort(400)
-    from ..proxies import current_tenants_service as tenants
-
     tenant = or_abort(tenants.get, slug)
     or_abort(tenants.require, g.identity, "read_submissions", tenant)  # its curators only
     comment = {"content": request.form.get("comment", "").strip(), "format": "html"}
