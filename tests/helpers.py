@@ -7,6 +7,8 @@ import boto3
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
+# Same defaults as scripts/env.sh; OpenSearch's HTTP port follows OS_BASE_PORT when only that is set.
+os.environ.setdefault("OS_PORT", str(int(os.environ.get("OS_BASE_PORT", 9200)) + 1))
 PORT = {
     name: int(os.environ.get(f"{name}_PORT", default))
     for name, default in (("PG", 5433), ("OS", 9201), ("REDIS", 6380), ("S3", 9000))
