@@ -628,6 +628,17 @@ def test_oai_sets_administration_pages_are_gone(administrator):
     assert "/administration/oai-pmh" not in html  # without the OAI-PMH sets entry
 
 
+def test_invenio_rdm_oai_links_lead_to_this_endpoint(administrator):
+    """The REST OAI sets API still names `/oai2d` in its links; they reach this module."""
+    res = administrator.get("/api/oaipmh/sets")
+    assert res.status_code == 200, res.json
+    link = res.json["links"]["oai-listsets"]
+    assert link.endswith("/oai2d?verb=ListSets")
+    answer = administrator.get("/oai2d" + link.split("/oai2d", 1)[1])
+    assert answer.status_code == 200
+    assert etree.fromstring(answer.data).find("oai:ListSets", NS) is not None
+
+
 def test_oaiserver_percolator_receivers_are_not_connected(app, make_tenant):
     """A library's community still gets InvenioRDM's OAISet row; no percolator is written."""
     from invenio_oaiserver import receivers
@@ -635,10 +646,6 @@ def test_oaiserver_percolator_receivers_are_not_connected(app, make_tenant):
     from invenio_search import current_search_client
     from sqlalchemy import event
 
-    for name, receiver in (("after_insert", receivers.after_insert_oai_set),
-                           ("after_update", receivers.after_update_oai_set),
-                           ("after_delete", receivers.after_delete_oai_set)):
-        assert not event.contains(OAISet, name, receiver), name
     tenant, _ = make_tenant("oai-perc")
     oai_set = OAISet.query.filter(OAISet.search_pattern.contains(tenant["community_id"])).one()
     percolators = f"{app.config['SEARCH_INDEX_PREFIX']}*-percolators"
@@ -648,6 +655,10 @@ def test_oaiserver_percolator_receivers_are_not_connected(app, make_tenant):
         index=percolators, params=options,
         body={"query": {"ids": {"values": [f"oaiset-{oai_set.spec}"]}}})
     assert found["hits"]["total"]["value"] == 0
+    for name, receiver in (("after_insert", receivers.after_insert_oai_set),
+                           ("after_update", receivers.after_update_oai_set),
+                           ("after_delete", receivers.after_delete_oai_set)):
+        assert not event.contains(OAISet, name, receiver), name
 
 
 def _first_token(client, slug):
