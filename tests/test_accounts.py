@@ -13,13 +13,17 @@ def _set_preferences(user_id, **values):
     db.session.commit()
 
 
-def test_a_czech_preference_does_not_change_the_site_language(app, api_app, client, make_user):
+def test_a_users_language_and_timezone_do_not_change_the_sites(app, api_app, client, make_user):
+    site_timezone = app.config["BABEL_DEFAULT_TIMEZONE"]
+    assert site_timezone == api_app.config["BABEL_DEFAULT_TIMEZONE"] != "America/New_York"
     user, _ = make_user()
-    _set_preferences(user.id, locale="cs", timezone="Europe/Prague")
+    _set_preferences(user.id, locale="cs", timezone="America/New_York")
     assert app.config["BABEL_DEFAULT_LOCALE"] == "en"
-    assert app.config["BABEL_DEFAULT_TIMEZONE"] == api_app.config["BABEL_DEFAULT_TIMEZONE"]
+    assert app.config["BABEL_DEFAULT_TIMEZONE"] == site_timezone
+    assert api_app.config["BABEL_DEFAULT_TIMEZONE"] == site_timezone
     newcomer, _ = make_user()
     assert newcomer.preferences["locale"] == "en"
+    assert newcomer.preferences.get("timezone") != "America/New_York"
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="en"' in html
     assert '<html lang="cs"' in client.get("/", headers={"Accept-Language": "cs"}).get_data(

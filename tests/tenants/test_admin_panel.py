@@ -59,7 +59,7 @@ def test_panel_shows_field_errors_and_keeps_nothing(admin_browser, client):
 
 
 def test_panel_is_closed_to_others(app, make_user):
-    assert app.test_client().get("/administration/tenants").status_code in (302, 401, 403)
+    assert app.test_client().get("/administration/tenants").status_code == 403
 
 
 def test_panel_posts_need_a_csrf_token(app, admin_browser, client):
