@@ -80,7 +80,7 @@ daily check) removes an S3 object or multipart upload unknown to the database:
 younger ones may belong to uploads still in flight."""
 
 CONSORTIUM_S3_ACL = "private"
-"""Canned ACL sent with every S3 write (see storage.s3.ExplicitAclS3Storage)."""
+"""Canned ACL sent with every S3 write (see storage.s3.ConsortiumS3Storage)."""
 
 CONSORTIUM_OAI_PAGE_SIZE = 100
 """Records per OAI-PMH list response."""

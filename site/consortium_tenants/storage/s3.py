@@ -7,7 +7,9 @@ import boto3
 import s3fs
 from botocore.exceptions import ClientError
 from flask import current_app
+from invenio_files_rest.errors import StorageError
 from invenio_files_rest.storage import pyfs_storage_factory
+from invenio_s3.helpers import redirect_stream
 from invenio_s3.storage import S3FSFileStorage
 
 
@@ -103,12 +105,17 @@ def remove_object(uri):
             abort_upload(bucket, key, item["UploadId"])
 
 
-class ExplicitAclS3Storage(S3FSFileStorage):
-    """invenio-s3 storage that states the object ACL.
+class ConsortiumS3Storage(S3FSFileStorage):
+    """invenio-s3 storage that states the object ACL and keeps S3 answers out of caches.
 
-    invenio-s3 starts multipart uploads with an empty `x-amz-acl` header,
-    which stricter S3 servers (S3Proxy, Ceph RGW) refuse with 400. Sending
-    the bucket-default `private` canned ACL is what AWS assumes anyway.
+    - invenio-s3 starts multipart uploads with an empty `x-amz-acl` header,
+      which stricter S3 servers (S3Proxy, Ceph RGW) refuse with 400. Sending
+      the bucket-default `private` canned ACL is what AWS assumes anyway.
+    - Downloads redirect to a presigned URL, and the redirect of a public file
+      is cached for `S3_URL_EXPIRATION`: an <img> load would leave S3's answer
+      (without CORS headers, no Origin was sent) in the browser cache, where an
+      XHR for the same URL (the deposit form's logo) finds it and fails. The
+      presigned URL asks S3 for `Cache-Control: no-store`.
     """
 
     def _get_fs(self, *args, **kwargs):
@@ -117,7 +124,23 @@ class ExplicitAclS3Storage(S3FSFileStorage):
             fs.s3_additional_kwargs.setdefault("ACL", current_app.config["CONSORTIUM_S3_ACL"])
         return fs, path
 
+    def send_file(self, filename, mimetype=None, restricted=True, checksum=None,
+                  trusted=False, chunk_size=None, as_attachment=False):
+        """Redirect to a presigned URL whose answer browsers do not store."""
+        try:
+            fs, path = self._get_fs()
+
+            def presigned_url(**params):
+                return fs.url(path, expires=current_app.config["S3_URL_EXPIRATION"],
+                              ResponseCacheControl="no-store", **params)
+
+            return redirect_stream(presigned_url, filename, mimetype=mimetype,
+                                   restricted=restricted, trusted=trusted,
+                                   as_attachment=as_attachment)
+        except Exception as error:
+            raise StorageError(f"Could not send file: {error}") from error
+
 
 def storage_factory(**kwargs):
-    """FILES_REST_STORAGE_FACTORY: invenio-s3 with an explicit ACL."""
-    return pyfs_storage_factory(filestorage_class=ExplicitAclS3Storage, **kwargs)
+    """FILES_REST_STORAGE_FACTORY: invenio-s3 as ConsortiumS3Storage adapts it."""
+    return pyfs_storage_factory(filestorage_class=ConsortiumS3Storage, **kwargs)
