@@ -61,12 +61,13 @@ def works_per_community(community_ids):
     return {bucket.key: bucket.doc_count for bucket in buckets}
 
 
-def _has_logo(community_id):
+def library_logo(tenant):
+    """The URL of TENANT's logo, None while it has none (no request that answers 404)."""
     try:
-        current_communities.service.read_logo(system_identity, community_id)
+        current_communities.service.read_logo(system_identity, tenant.community_id)
     except LogoNotFoundError:
-        return False
-    return True
+        return None
+    return f"/api/communities/{tenant.community_id}/logo"
 
 
 def member_libraries(with_works=False):
@@ -79,8 +80,7 @@ def member_libraries(with_works=False):
             "name": library_name(tenant),
             "short_name": tenant.short_name,
             "url": library_url(tenant),
-            "logo": (f"/api/communities/{tenant.community_id}/logo"
-                     if with_works and _has_logo(tenant.community_id) else None),
+            "logo": library_logo(tenant) if with_works else None,
             "works": works.get(str(tenant.community_id), 0),
             "suspended": tenant.status == "suspended",
         }
@@ -119,6 +119,7 @@ def register(blueprint):
     @blueprint.app_context_processor
     def page_helpers():
         return {"library_name": library_name, "library_url": library_url,
-                "consortium_url": consortium_url, "member_libraries": member_libraries}
+                "consortium_url": consortium_url, "member_libraries": member_libraries,
+                "library_logo": library_logo}
 
     blueprint.add_app_template_filter(localized_community, "localized_community")

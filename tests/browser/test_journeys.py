@@ -312,6 +312,9 @@ def test_consortium_admin_creates_a_library_that_answers_on_its_host(site, open_
     czech = open_page("cs", "visitor-cs")
     czech.goto(site.library(slug))
     expect(czech.get_by_text("Knihovna Nového Města").first).to_be_visible()
+    czech.locator(".tenant-bar a.tenant-name").click()  # the library's home page
+    expect(czech.get_by_role("heading", name="Nejnovější díla")).to_be_visible()
+    same_host(czech, site.library(slug))
 
 
 @pytest.mark.parametrize("language", ["cs", "en"])

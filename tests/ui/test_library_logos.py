@@ -1,5 +1,6 @@
 """Library logos from `invenio tenants load` (the demo's libraries have drawn ones)."""
 
+import re
 import secrets
 import shutil
 from urllib.parse import parse_qs, urlsplit
@@ -8,6 +9,7 @@ import requests
 import yaml
 
 from helpers import ROOT, invoke_cli
+from ui_pages import page
 
 
 def test_tenants_load_uploads_a_listed_logo_that_browsers_can_show(app, client, tmp_path):
@@ -61,3 +63,33 @@ def test_every_demo_library_has_a_logo_file():
         logo = ROOT / "app_data" / entry["logo"]
         assert logo.is_file(), entry["slug"]
         assert logo.read_bytes().startswith(b"\x89PNG"), entry["slug"]
+
+
+def test_a_library_bar_shows_the_logo_only_when_the_library_has_one(app, client, library,
+                                                                    make_tenant):
+    """A library without a logo: no <img> whose request answers 404 (a console error)."""
+    with_logo, _ = library
+    without_logo, _ = make_tenant("nologo")
+    for tenant, has_logo in ((with_logo, True), (without_logo, False)):
+        html = page(client, f"/communities/{tenant['slug']}/records",
+                    host=f"{tenant['slug']}.localhost:5000", follow_redirects=True)
+        bar = re.search(r'<div class="tenant-bar"[^>]*>(.*?)</div>', html, re.S)
+        assert bar, html[:1500]
+        logo = f'src="/api/communities/{tenant["community_id"]}/logo"'
+        assert (logo in bar.group(1)) is has_logo, tenant["slug"]
+        assert (f'/api/communities/{tenant["community_id"]}/logo' in html) is has_logo
+
+
+def test_a_library_home_shows_its_newest_works_and_numbers_in_both_languages(client, library):
+    """/communities/<slug> of a themed community (every library) rendered a missing
+    template: the library bar's name link answered 500."""
+    tenant, _ = library
+    host = f"{tenant['slug']}.localhost:5000"
+    english = page(client, f"/communities/{tenant['slug']}/", "en", host=host)
+    newest = re.search(r'<ul class="ui relaxed divided list library-newest">(.*?)</ul>',
+                       english, re.S)
+    assert newest and "Kronika" in newest.group(1)
+    assert re.search(r"<dt>Works</dt><dd>1</dd>", english)
+    assert f'href="/communities/{tenant["slug"]}/records"' in english
+    czech = page(client, f"/communities/{tenant['slug']}/", "cs", host=host)
+    assert "Nejnovější díla" in czech and "Všechna díla knihovny" in czech
