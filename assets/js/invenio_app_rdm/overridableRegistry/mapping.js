@@ -7,7 +7,9 @@ import React from "react";
 import { Icon, Label } from "semantic-ui-react";
 import TimelineActionEvent from "@js/invenio_requests/components/TimelineActionEvent";
 import { searchFacetOverrides } from "./searchFacets";
+import { searchControlOverrides } from "./searchControls";
 import { depositFormOverrides } from "./depositForm";
+import { depositFormNameOverrides } from "./depositFormNames";
 import { requestActionOverrides } from "./requestActions";
 
 const czech = () => document.documentElement.lang === "cs";
@@ -47,7 +49,9 @@ const ResubmittedEvent = ({ event }) => (
 
 export const overriddenComponents = {
   ...searchFacetOverrides, // the date range's help text, translated
+  ...searchControlOverrides, // sort and results per page as native selects
   ...depositFormOverrides, // the library's agreement first; description editors
+  ...depositFormNameOverrides, // names for the resource type and metadata-only inputs
   ...requestActionOverrides, // curators ask for changes, with a comment
   "RequestStatus.layout.changes_requested": ChangesRequestedStatus,
   "RequestStatusLabel.layout.changes_requested": ChangesRequestedLabel,

@@ -2,10 +2,12 @@
 // language. react-searchkit writes "e.g. 2025 or 2025-03-15" in English (its
 // RangeFacet passes no help text on), so the range's element is rendered as
 // react-searchkit renders it, that one text translated through invenio-search-ui's
-// catalogue (and this instance's corrections of it).
+// catalogue (and this instance's corrections of it). The date range's slider and
+// preset ranges are react-searchkit's too, their inputs given names.
 import React from "react";
 import { List } from "semantic-ui-react";
 import { i18next } from "@translations/invenio_search_ui/i18next";
+import { checkboxName, isUnnamedCheckbox, withProps } from "./accessibleNames";
 
 const HELP_TEXT = "e.g. 2025 or 2025-03-15";
 
@@ -24,8 +26,34 @@ const CustomDateRange = ({ className, children }) => (
   <List.Item className={className}>{React.Children.map(children, translated)}</List.Item>
 );
 
+const czech = () => document.documentElement.lang === "cs";
+
+// The date range's slider: react-searchkit's two range inputs (one, disabled, when
+// all works have the same year) have no name (axe: label).
+const SLIDER_NAMES = {
+  "thumb searchkit-daterange-thumb-left": () => (czech() ? "Od roku" : "From year"),
+  "thumb searchkit-daterange-thumb-right": () => (czech() ? "Do roku" : "To year"),
+};
+const isRangeInput = (node) => node.type === "input" && node.props.type === "range";
+const sliderName = (node) => ({
+  "aria-label": (SLIDER_NAMES[node.props.className] || (() => (czech() ? "Rok" : "Year")))(),
+});
+
+// Overridable "RangeFacet.Slider.element" (it gets the props of react-searchkit's
+// slider container): that container, its inputs named.
+const NamedRangeSlider = ({ className, children }) => (
+  <div className={className}>{withProps(children, isRangeInput, sliderName)}</div>
+);
+
+// The date range's preset ranges ("Last 6 months", …): radio buttons named by
+// their labels. Overridable "RangeFacet.DefaultFilters.element" (it gets the
+// fragment's children).
+const NamedDefaultRanges = ({ children }) => (
+  <>{withProps(children, isUnnamedCheckbox, checkboxName)}</>
+);
+
 // The search apps with a publication date facet (their appName prefixes the id).
-const SEARCH_APPS = [
+export const SEARCH_APPS = [
   "InvenioAppRdm.Search",
   "InvenioCommunities.DetailsSearch",
   "InvenioAppRDM.CollectionsSearch",
@@ -33,5 +61,9 @@ const SEARCH_APPS = [
 ];
 
 export const searchFacetOverrides = Object.fromEntries(
-  SEARCH_APPS.map((app) => [`${app}.RangeFacet.CustomFilter.element`, CustomDateRange])
+  SEARCH_APPS.flatMap((app) => [
+    [`${app}.RangeFacet.CustomFilter.element`, CustomDateRange],
+    [`${app}.RangeFacet.Slider.element`, NamedRangeSlider],
+    [`${app}.RangeFacet.DefaultFilters.element`, NamedDefaultRanges],
+  ])
 );
