@@ -39,3 +39,18 @@ def test_preferences_are_still_validated(app, make_user, values):
     with pytest.raises(ValueError):  # marshmallow's ValidationError is a ValueError
         _set_preferences(user.id, **values)
     db.session.rollback()
+
+
+def test_logged_in_people_see_each_others_name_and_avatar_anonymous_visitors_do_not(
+        client, make_user):
+    """The request page shows the depositor's and the curators' avatars to each other."""
+    depositor, _ = make_user()
+    _, curator_headers = make_user()
+    avatar = f"/api/users/{depositor.id}/avatar.svg"
+    res = client.get(avatar, headers=curator_headers)
+    assert res.status_code == 200
+    assert res.mimetype == "image/svg+xml"
+    profile = client.get(f"/api/users/{depositor.id}", headers=curator_headers)
+    assert profile.status_code == 200
+    assert "email" not in profile.json  # e-mail addresses stay hidden
+    assert client.get(avatar).status_code == 404  # as for a user that does not exist

@@ -32,7 +32,7 @@ TEXT = {  # what a person reads, by language
         "accept_agreement": re.compile(r"^I accept"), "submitted": "Submitted",
         "closed": re.compile(r"accepts deposits from its managers and curators only"),
         "keyword": "digitisation", "languages": "Languages", "workflow_saved": "Workflow saved.",
-        "changes_asked": "The depositor was asked for changes.", "accept": "Accept",
+        "changes_asked": "The depositor was asked for changes.", "accept": "Accept and publish",
         "ask_for_changes": "Ask for changes", "review": "Review",
         "licence": "Creative Commons Attribution 4.0",
     },
