@@ -10,6 +10,7 @@ import { searchFacetOverrides } from "./searchFacets";
 import { searchControlOverrides } from "./searchControls";
 import { depositFormOverrides } from "./depositForm";
 import { depositFormNameOverrides } from "./depositFormNames";
+import { fileDropAreaOverrides } from "./fileDropArea";
 import { requestActionOverrides } from "./requestActions";
 
 const czech = () => document.documentElement.lang === "cs";
@@ -51,7 +52,8 @@ export const overriddenComponents = {
   ...searchFacetOverrides, // the date range's help text, translated
   ...searchControlOverrides, // sort and results per page as native selects
   ...depositFormOverrides, // the library's agreement first; description editors
-  ...depositFormNameOverrides, // names for the resource type and metadata-only inputs
+  ...depositFormNameOverrides, // names for the deposit form's unnamed inputs
+  ...fileDropAreaOverrides, // the file drop area is no button around buttons
   ...requestActionOverrides, // curators ask for changes, with a comment
   "RequestStatus.layout.changes_requested": ChangesRequestedStatus,
   "RequestStatusLabel.layout.changes_requested": ChangesRequestedLabel,
