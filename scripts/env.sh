@@ -35,6 +35,20 @@ export INVENIO_INSTANCE_PATH="$LOCAL_DIR/instance"
 
 mkdir -p "$LOG_DIR" "$RUN_DIR" "$CACHE_DIR"
 
+# Flask SECRET_KEY of the local platform: generated once per machine (per LOCAL_DIR),
+# never a fixed string. The app refuses to start without INVENIO_SECRET_KEY;
+# production sets it in docker/.env.
+if [[ -z "${INVENIO_SECRET_KEY:-}" ]]; then
+  if [[ ! -s "$LOCAL_DIR/secret-key" ]]; then
+    _key_tmp=$(umask 077 && mktemp "$LOCAL_DIR/.secret-key.XXXXXX")
+    head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_' >"$_key_tmp"
+    mv -n "$_key_tmp" "$LOCAL_DIR/secret-key"  # a concurrent first run keeps its key
+    rm -f "$_key_tmp"; unset _key_tmp
+  fi
+  INVENIO_SECRET_KEY=$(cat "$LOCAL_DIR/secret-key")
+  export INVENIO_SECRET_KEY
+fi
+
 log() { printf '\033[1m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 

@@ -12,9 +12,14 @@ NAMESPACE_KEYS = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_PREFIX", "CONSORTIUM_
 
 
 def platform_config():
-    """The keys invenio.cfg gives the platform (upper case, as Flask reads the file)."""
-    return {key: value for key, value in runpy.run_path(str(ROOT / "invenio.cfg")).items()
-            if key.isupper()}
+    """The platform's CONSORTIUM_* defaults with the keys invenio.cfg sets on top (upper
+    case, as Flask reads the file)."""
+    from consortium_tenants import config as module_defaults
+
+    defaults = {key: getattr(module_defaults, key) for key in dir(module_defaults)
+                if key.startswith("CONSORTIUM_")}
+    instance = runpy.run_path(str(ROOT / "invenio.cfg"))
+    return {**defaults, **{key: value for key, value in instance.items() if key.isupper()}}
 
 
 def bench_config():

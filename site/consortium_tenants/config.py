@@ -79,6 +79,10 @@ CONSORTIUM_STORAGE_ORPHAN_GRACE = 3600
 daily check) removes an S3 object or multipart upload unknown to the database:
 younger ones may belong to uploads still in flight."""
 
+CONSORTIUM_S3_BUCKET = "consortium"
+"""S3 bucket of the consortium's default files location (`s3://<bucket>`), created by
+`invenio platform init`; the libraries' locations are prefixes in it."""
+
 CONSORTIUM_S3_ACL = "private"
 """Canned ACL sent with every S3 write (see storage.s3.ConsortiumS3Storage)."""
 

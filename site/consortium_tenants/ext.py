@@ -15,6 +15,24 @@ from .workflows.requests import ChangesRequestedNotificationBuilder
 from .workflows.resource import WorkflowResource, WorkflowResourceConfig
 from .workflows.service import WorkflowService
 
+PLACEHOLDER_SECRET_KEYS = {None, "", "CHANGE_ME", "SECRET_KEY", "local-development-secret-change-me"}
+"""Values SECRET_KEY has when nobody set it: invenio-config's, invenio-app's and
+InvenioRDM's defaults, docker/.env.example's and this project's former fallback."""
+
+
+def require_secret_key(app):
+    """Refuse to start without a secret key of this deployment.
+
+    It signs sessions, CSRF tokens and OAI-PMH resumption tokens; a default one
+    would let anyone forge them.
+    """
+    if app.config.get("SECRET_KEY") in PLACEHOLDER_SECRET_KEYS:
+        raise RuntimeError(
+            "SECRET_KEY is not set: set the environment variable INVENIO_SECRET_KEY to a "
+            "long random string (e.g. python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'). The local platform's scripts "
+            "(scripts/env.sh) generate one in $LOCAL_DIR/secret-key.")
+
 
 class ConsortiumTenants:
     """Consortium tenants extension: services, resources, host routing."""
@@ -24,6 +42,7 @@ class ConsortiumTenants:
             self.init_app(app)
 
     def init_app(self, app):
+        require_secret_key(app)
         for key in dir(config):
             if key.startswith("CONSORTIUM_"):
                 app.config.setdefault(key, getattr(config, key))
