@@ -240,6 +240,12 @@ def test_researcher_of_an_open_library_publishes_at_once(site, open_page, make_l
     expect(page.get_by_text("clanek.pdf").first).to_be_visible()
     # The record page names its library (not "not included in any communities").
     expect(page.get_by_text(f"Library {library.slug}").first).to_be_visible()
+    # Its citation in another style: a native form, the page reloads with ?style=.
+    page.get_by_label("Citation style").select_option("ieee")
+    page.get_by_role("button", name="Show citation").click()
+    page.wait_for_url(re.compile(r"\?style=ieee#citation$"))
+    expect(page.locator("#record-citation-text")).to_contain_text("[1]")
+    expect(page.locator("#record-citation-text")).to_contain_text(title)
 
 
 @pytest.mark.parametrize("language", ["cs", "en"])
