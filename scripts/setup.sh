@@ -31,6 +31,20 @@ instance() {
   done
 }
 
+# --- Message catalogues: translations/<lang>/LC_MESSAGES/messages.po -> .mo ---
+# The .po files are kept in git, the compiled .mo are not; compiled again when
+# a .po is newer than its .mo (extraction: see translations/babel.ini).
+catalogues() {
+  local po
+  for po in "$ROOT"/translations/*/LC_MESSAGES/messages.po; do
+    [[ -f "$po" ]] || continue
+    [[ -f "${po%.po}.mo" && "${po%.po}.mo" -nt "$po" ]] && continue
+    log "compiling the message catalogue ${po#"$ROOT"/}"
+    "$VENV/bin/pybabel" compile -i "$po" -o "${po%.po}.mo" >/dev/null \
+      || die "pybabel compile of $po failed"
+  done
+}
+
 # --- Front-end assets (rspack) ---------------------------------------------
 assets_hash() {
   (cd "$ROOT" && find assets static package.json package-lock.json Pipfile.lock \
@@ -91,9 +105,9 @@ init() {
 case "${1:-all}" in
   deps) deps ;;
   instance) instance ;;
-  assets) deps; instance; assets ;;
+  assets) deps; instance; catalogues; assets ;;
   assets-lock) deps; instance; assets_lock ;;
-  init) deps; instance; init ;;
-  all) deps; instance; assets; init ;;
+  init) deps; instance; catalogues; init ;;
+  all) deps; instance; catalogues; assets; init ;;
   *) die "usage: $0 [deps|instance|assets|assets-lock|init|all]" ;;
 esac

@@ -266,3 +266,13 @@ def publish_in_library(client, people, community_id, draft_id):
     res = request_action(client, people["curators"], res.json["id"], "accept")
     assert res.status_code == 200, res.json
     return client.get(f"/api/records/{draft_id}", headers=dep).json
+
+
+def prefer_language(app, user, locale):
+    """USER chooses LOCALE ("cs", "en") as their language on the preferences form."""
+    res = browser_of(app, user).post("/account/settings/preferences", data={
+        "preferences-visibility": "restricted",
+        "preferences-email_visibility": "restricted",
+        "preferences-locale": locale,
+    })
+    assert res.status_code == 303, res.get_data(as_text=True)[:500]

@@ -1,6 +1,5 @@
-"""Czech/English texts chosen by the current locale (no message catalogue needed)."""
+"""The language of the current request, and data kept in both languages."""
 
-from flask_babel import LazyString
 from invenio_i18n import get_locale
 
 
@@ -10,11 +9,7 @@ def language():
     return "cs" if locale is not None and locale.language == "cs" else "en"
 
 
-def text(cs, en):
-    """The Czech or the English text, as the current request reads."""
-    return cs if language() == "cs" else en
-
-
-def lazy_text(cs, en):
-    """Like `text`, chosen when rendered (for configuration values)."""
-    return LazyString(text, cs, en)
+def localized(texts):
+    """The value of TEXTS ({"cs": …, "en": …}, e.g. a library's names) in the current
+    language, else the English one."""
+    return texts.get(language()) or texts["en"]

@@ -15,13 +15,13 @@ from invenio_communities.proxies import current_communities
 from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_search.engine import dsl
 
-from .i18n import language
+from .i18n import localized
 from .tenants.models import TenantModel
 
 
 def library_name(tenant):
     """The library's name in the page's language."""
-    return tenant.names.get(language()) or tenant.names["en"]
+    return localized(tenant.names)
 
 
 def _site_url():

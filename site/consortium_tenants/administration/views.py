@@ -11,7 +11,9 @@ from invenio_administration.views.base import AdminView
 from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
 
-from ..i18n import text
+from invenio_i18n import gettext as _
+from invenio_i18n import lazy_gettext as _l
+
 from ..proxies import current_storage_service
 from ..proxies import current_tenants_service as service
 from ..units import form_size, format_size
@@ -51,30 +53,28 @@ def _whole_number(text):
 
 
 FIELDS = {
-    # form input: (path in the tenant JSON, Czech label, English label)
-    "slug": ("slug", "Zkratka v adrese (slug)", "Slug (address name)"),
-    "name_cs": ("names.cs", "Název česky", "Name (Czech)"),
-    "name_en": ("names.en", "Název anglicky", "Name (English)"),
-    "short_name": ("short_name", "Krátký název", "Short name"),
-    "contact_email": ("contact_email", "Kontaktní e-mail", "Contact e-mail"),
-    "ror": ("ror", "ROR", "ROR"),
-    "hosts": ("hosts", "Adresy webu (jedna na řádek)", "Host names (one per line)"),
-    "email_domains": ("email_domains", "E-mailové domény (jedna na řádek)",
-                      "E-mail domains (one per line)"),
-    "primary_color": ("branding.primary_color", "Hlavní barva", "Primary colour"),
-    "secondary_color": ("branding.secondary_color", "Doplňková barva", "Secondary colour"),
-    "footer_text": ("branding.footer_text", "Text patičky", "Footer text"),
-    "quota": ("storage.quota", "Kvóta úložiště", "Storage quota"),
-    "max_file_size": ("storage.max_file_size", "Největší soubor", "Largest file"),
-    "max_files": ("storage.max_files", "Souborů na záznam", "Files per record"),
+    # form input: (path in the tenant JSON, label)
+    "slug": ("slug", _l("Slug (address name)")),
+    "name_cs": ("names.cs", _l("Name (Czech)")),
+    "name_en": ("names.en", _l("Name (English)")),
+    "short_name": ("short_name", _l("Short name")),
+    "contact_email": ("contact_email", _l("Contact e-mail")),
+    "ror": ("ror", _l("ROR")),
+    "hosts": ("hosts", _l("Host names (one per line)")),
+    "email_domains": ("email_domains", _l("E-mail domains (one per line)")),
+    "primary_color": ("branding.primary_color", _l("Primary colour")),
+    "secondary_color": ("branding.secondary_color", _l("Secondary colour")),
+    "footer_text": ("branding.footer_text", _l("Footer text")),
+    "quota": ("storage.quota", _l("Storage quota")),
+    "max_file_size": ("storage.max_file_size", _l("Largest file")),
+    "max_files": ("storage.max_files", _l("Files per record")),
 }
 """The panel's form fields: where their values go, and their labels."""
 
 
 def form_fields():
     """Form input → its path in the tenant JSON and its label in the current language."""
-    return {name: {"path": path, "label": text(cs, en)}
-            for name, (path, cs, en) in FIELDS.items()}
+    return {name: {"path": path, "label": str(label)} for name, (path, label) in FIELDS.items()}
 
 
 def field_errors(messages):
@@ -82,7 +82,7 @@ def field_errors(messages):
 
     A message about an item of a list (`hosts.1`) belongs to the list's field.
     """
-    inputs = {path: name for name, (path, _, _) in FIELDS.items()}
+    inputs = {path: name for name, (path, _label) in FIELDS.items()}
     errors = {}
     for path, message in flat_errors(messages):
         parts = path.split(".")
@@ -96,8 +96,8 @@ class TenantsAdminView(AdminView):
     """List of member libraries with create, edit and status actions."""
 
     name = "tenants"
-    category = "Consortium"
-    menu_label = "Member libraries"
+    category = _l("Consortium")
+    menu_label = _l("Member libraries")
     url = "/tenants"
     icon = "university"
     order = 1
@@ -124,7 +124,8 @@ class TenantsAdminView(AdminView):
             try:
                 validate_csrf(request.form.get("csrf_token"))
             except (CSRFError, WTFormsValidationError) as e:
-                expired = f"The form expired or is invalid ({e}); reload the page."
+                expired = _("The form expired or is invalid (%(error)s); reload the page.",
+                            error=e)
                 return self._error({"": [expired]}, 400)
         try:
             if action == "create":
@@ -136,14 +137,14 @@ class TenantsAdminView(AdminView):
                 status = "suspended" if action == "suspend" else "active"
                 service.set_status(g.identity, slug, status)
             else:
-                return self._error({"": ["Unknown action."]}, 400)
+                return self._error({"": [_("Unknown action.")]}, 400)
         except ValidationError as e:
             return self._error(field_errors(e.messages), 400)
         except TenantError as e:
             return self._error({"": [e.message]}, 409)
         except PermissionDeniedError:
-            return self._error({"": ["You are not allowed to do this."]}, 403)
-        flash(f"{slug}: {action} done.", "success")
+            return self._error({"": [_("You are not allowed to do this.")]}, 403)
+        flash(_("%(slug)s: %(action)s done.", slug=slug, action=action), "success")
         return redirect(request.path)
 
     def _page(self, editing=None, q=None, errors=None, submitted=None):

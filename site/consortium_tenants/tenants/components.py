@@ -16,9 +16,9 @@
 from invenio_access.permissions import system_process
 from invenio_records_resources.services.base.components import BaseServiceComponent
 from invenio_records_resources.services.records.components import ServiceComponent
+from invenio_i18n import gettext as _
 from marshmallow import ValidationError
 
-from ..i18n import text
 from ..proxies import current_tenants_service
 from .library import library_of_community
 
@@ -71,13 +71,11 @@ class LibraryCommunityComponent(ServiceComponent):
 
     def rename(self, identity, data=None, record=None, **kwargs):
         if self._library(record) is not None and self._by_user(identity):
-            raise ValidationError({"slug": [text(
-                "Adresa komunity je zkratkou členské knihovny a nemění se.",
+            raise ValidationError({"slug": [_(
                 "The community's slug is the member library's slug and does not change.")]})
 
     def delete(self, identity, data=None, record=None, **kwargs):
         if self._library(record) is not None and self._by_user(identity):
-            raise ValidationError({"community": [text(
-                "Komunitu členské knihovny ruší pracovníci konsorcia spolu s knihovnou.",
+            raise ValidationError({"community": [_(
                 "A member library's community is deleted with the library, by the "
                 "consortium staff.")]})

@@ -12,8 +12,9 @@ from invenio_checks.contrib.metadata.check import CheckResult
 from invenio_checks.models import CheckConfig, CheckRun, Severity
 from invenio_db import db
 from invenio_db.uow import ModelDeleteOp
+from invenio_i18n import lazy_gettext as _
 
-from ..i18n import lazy_text, text
+from ..i18n import localized
 from ..tenants.models import TenantModel
 from .rules import problems, rules_of
 
@@ -22,10 +23,8 @@ class DepositRulesCheck(Check):
     """The deposit rules of the member library owning the configuration's community."""
 
     id = "consortium-deposit-rules"
-    title = lazy_text("Pravidla vkladu knihovny", "Deposit rules of the library")
-    description = lazy_text(
-        "Povinná metadata, typy, licence, přístup, embargo, podmínky vkladu.",
-        "Required metadata, resource types, licences, access, embargo, agreement.")
+    title = _("Deposit rules of the library")
+    description = _("Required metadata, resource types, licences, access, embargo, agreement.")
     sort_order = 5
 
     def validate_config(self, config):
@@ -37,8 +36,7 @@ class DepositRulesCheck(Check):
         result = CheckResult(self.id)
         tenant = TenantModel.of_community(config.community_id)
         if tenant is not None:
-            name = text(tenant.names["cs"], tenant.names["en"])
-            result.add_errors(problems(record, rules_of(tenant), name))
+            result.add_errors(problems(record, rules_of(tenant), localized(tenant.names)))
             result.success = not result.errors
         return result
 

@@ -15,9 +15,10 @@ from invenio_checks.api import ChecksAPI
 from invenio_checks.components import ChecksComponent as BaseChecksComponent
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_records_resources.services.errors import ValidationErrorGroup
+from invenio_i18n import gettext as _
 from invenio_rest.errors import RESTException
 
-from ..i18n import text
+from ..i18n import localized
 from ..proxies import current_tenants_service
 from ..tenants.library import library_of_community, library_of_deposit
 from . import checks
@@ -30,10 +31,9 @@ class DepositClosedError(RESTException):
     code = 403
 
     def __init__(self, tenant):
-        name = text(tenant.names["cs"], tenant.names["en"])
-        super().__init__(description=text(
-            f"Do knihovny {name} vkládají jen její správci a kurátoři.",
-            f"{name} accepts deposits from its managers and curators only."))
+        super().__init__(description=_(
+            "%(library)s accepts deposits from its managers and curators only.",
+            library=localized(tenant.names)))
 
 
 def may_deposit(identity, tenant):

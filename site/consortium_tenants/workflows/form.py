@@ -3,16 +3,17 @@
 from flask import g, has_request_context, request
 from flask_babel import LazyString
 from invenio_access.permissions import system_identity
+from invenio_i18n import lazy_gettext as _
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_rdm_records.records.api import RDMDraft
 from invenio_records_resources.services.custom_fields import BooleanCF
 from invenio_vocabularies.proxies import current_service as vocabularies
 from sqlalchemy.orm.exc import NoResultFound
 
-from ..i18n import language, lazy_text, text
+from ..i18n import language
 from ..tenants.library import library_of_deposit
 from ..tenants.models import TenantModel
-from .rules import AGREEMENT_FIELD, DEFAULT_RULES, REQUIRED_FIELDS, rules_of
+from .rules import AGREEMENT_FIELD, DEFAULT_RULES, required_field_labels, rules_of
 
 NAMESPACES = {"consortium": "https://repository.consortium.example/terms/"}
 
@@ -27,17 +28,15 @@ def agreement_text():
 
 
 CUSTOM_FIELDS_UI = {
-    "section": lazy_text("Podmínky vkladu", "Deposit agreement"),
+    "section": _("Deposit agreement"),
     "fields": [{
         "field": AGREEMENT_FIELD,
         # a checkbox under the agreement's text, first in the form, where the
         # library has an agreement (assets/templates/custom_fields, mapping.js)
         "ui_widget": "AgreementCheckbox",
         "props": {
-            "label": lazy_text("Souhlasím s podmínkami vkladu knihovny",
-                               "I accept the library's deposit agreement"),
-            "description": lazy_text(
-                "Knihovna přijme vklad ke zveřejnění jen s tímto souhlasem.",
+            "label": _("I accept the library's deposit agreement"),
+            "description": _(
                 "The library accepts a deposit for publication only with this consent."),
             "agreement": LazyString(agreement_text),
         },
@@ -99,7 +98,7 @@ def terms(vocabulary, ids):
 
 def rule_labels(rules):
     """What the rules panel shows for the keys and ids in RULES: field labels, term titles."""
-    labels = {key: text(cs, en) for key, (_, cs, en) in REQUIRED_FIELDS.items()}
+    labels = required_field_labels()
     for vocabulary, ids in (("licenses", rules["licenses"]),
                             ("resourcetypes", rules["resource_types"])):
         labels.update((term["id"], term["title"]) for term in terms(vocabulary, ids))

@@ -7,9 +7,9 @@ curators' queue, and its community's owners may not change what the preset
 sets there.
 """
 
+from invenio_i18n import gettext as _
 from marshmallow import ValidationError
 
-from ..i18n import text
 from ..paging import SiteLink
 from ..tenants.components import TenantServiceComponent
 from . import checks
@@ -42,7 +42,6 @@ class WorkflowTenantComponent(TenantServiceComponent):
         access = data.get("access") or {}
         changed = [key for key, value in wanted.items() if key in access and access[key] != value]
         if changed:
-            raise ValidationError({f"access.{key}": [text(
-                f"Nastavuje se v pracovním postupu knihovny: /libraries/{tenant.slug}/workflow.",
-                f"Set by the library's deposit workflow: /libraries/{tenant.slug}/workflow.",
-            )] for key in changed})
+            raise ValidationError({f"access.{key}": [_(
+                "Set by the library's deposit workflow: %(page)s.",
+                page=f"/libraries/{tenant.slug}/workflow")] for key in changed})

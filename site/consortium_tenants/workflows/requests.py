@@ -21,17 +21,17 @@ from invenio_requests.customizations import CommentEventType, RequestState, acti
 from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_records_permissions.generators import SystemProcess
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
+from invenio_i18n import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError, fields
 
-from ..i18n import text
 
 CHANGES_REQUESTED = "changes_requested"
 BaseSubmission = checks_requests.CommunitySubmission
 
 
 class ChangesRequestedNotificationBuilder(CommunityInclusionActionNotificationBuilder):
-    """E-mail to the depositor: the curators ask for changes (cs/en templates)."""
+    """E-mail to the depositor: the curators ask for changes (in their language)."""
 
     type = "community-submission.changes-requested"
 
@@ -48,7 +48,7 @@ def require_comment(comment):
     content = comment.get("content") if isinstance(comment, dict) else None
     if not isinstance(content, str) or not Markup(content).striptags().strip():
         raise ValidationError({"payload": {"content": [
-            text("Napište, co je třeba upravit.", "Say what needs changing.")]}})
+            _("Say what needs changing.")]}})
 
 
 class RequestChangesAction(actions.RequestAction):

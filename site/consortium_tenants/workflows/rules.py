@@ -9,24 +9,31 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-
-from ..i18n import text
+from flask_babel import lazy_pgettext
+from invenio_i18n import gettext as _
+from invenio_i18n import lazy_gettext as _l
 
 REQUIRED_FIELDS = {
-    # key: (path in the draft, Czech label, English label)
-    "description": ("metadata.description", "Popis", "Description"),
-    "subjects": ("metadata.subjects", "Klíčová slova", "Keywords"),
-    "languages": ("metadata.languages", "Jazyky", "Languages"),
-    "funding": ("metadata.funding", "Financování", "Funding"),
-    "related_identifiers": ("metadata.related_identifiers", "Související díla",
-                            "Related works"),
-    "contributors": ("metadata.contributors", "Přispěvatelé", "Contributors"),
-    "dates": ("metadata.dates", "Data", "Dates"),
-    "references": ("metadata.references", "Reference", "References"),
-    "version": ("metadata.version", "Verze", "Version"),
-    "files": ("files.entries", "Soubory", "Files"),
+    # key: (path in the draft, label); labels that upstream catalogues translate
+    # otherwise carry the message context "consortium"
+    "description": ("metadata.description", _l("Description")),
+    "subjects": ("metadata.subjects", _l("Keywords")),
+    "languages": ("metadata.languages", _l("Languages")),
+    "funding": ("metadata.funding", _l("Funding")),
+    "related_identifiers": ("metadata.related_identifiers",
+                            lazy_pgettext("consortium", "Related works")),
+    "contributors": ("metadata.contributors", _l("Contributors")),
+    "dates": ("metadata.dates", lazy_pgettext("consortium", "Dates")),
+    "references": ("metadata.references", lazy_pgettext("consortium", "References")),
+    "version": ("metadata.version", _l("Version")),
+    "files": ("files.entries", _l("Files")),
 }
 """Metadata a library may require beyond InvenioRDM's own."""
+
+
+def required_field_labels():
+    """Key → label of the metadata a library may require, in the current language."""
+    return {key: str(label) for key, (_path, label) in REQUIRED_FIELDS.items()}
 
 AGREEMENT_FIELD = "consortium:deposit_agreement"
 """Custom field in which the depositor accepts the library's deposit agreement."""
@@ -75,8 +82,8 @@ def _filled(draft, key):
     return bool(value.strip() if isinstance(value, str) else value)
 
 
-def _error(field, cs, en):
-    return {"field": field, "messages": [text(cs, en)], "severity": "error"}
+def _error(field, message):
+    return {"field": field, "messages": [message], "severity": "error"}
 
 
 def problems(draft, rules, library):
@@ -85,35 +92,33 @@ def problems(draft, rules, library):
     metadata = draft.get("metadata") or {}
     for key in rules["required_fields"]:
         if key == "files" and draft.files.enabled is False:
-            errors.append(_error("files.enabled",
-                                 f"{library} nepřijímá záznamy bez souborů.",
-                                 f"{library} does not accept metadata-only records."))
+            errors.append(_error("files.enabled", _(
+                "%(library)s does not accept metadata-only records.", library=library)))
         elif not _filled(draft, key):
-            path, cs, en = REQUIRED_FIELDS[key]
-            errors.append(_error(path, f"{library} vyžaduje vyplnit: {cs}.",
-                                 f"{library} requires this field: {en}."))
+            path, label = REQUIRED_FIELDS[key]
+            errors.append(_error(path, _("%(library)s requires this field: %(field)s.",
+                                         library=library, field=label)))
 
     type_id = (metadata.get("resource_type") or {}).get("id")
     if type_id and not type_allowed(type_id, rules["resource_types"]):
         allowed = ", ".join(rules["resource_types"])
-        errors.append(_error("metadata.resource_type",
-                             f"{library} přijímá jen tyto typy: {allowed}.",
-                             f"{library} accepts only these resource types: {allowed}."))
+        errors.append(_error("metadata.resource_type", _(
+            "%(library)s accepts only these resource types: %(allowed)s.",
+            library=library, allowed=allowed)))
 
     if rules["licenses"]:
         allowed = ", ".join(rules["licenses"])
         rights = metadata.get("rights") or []
         if not rights or any(r.get("id") not in rules["licenses"] for r in rights):
-            errors.append(_error("metadata.rights",
-                                 f"{library} vyžaduje jednu z licencí: {allowed}.",
-                                 f"{library} requires one of these licences: {allowed}."))
+            errors.append(_error("metadata.rights", _(
+                "%(library)s requires one of these licences: %(allowed)s.",
+                library=library, allowed=allowed)))
 
     errors.extend(_access_problems(draft, rules, library))
 
     if rules["agreement"] and (draft.get("custom_fields") or {}).get(AGREEMENT_FIELD) is not True:
-        errors.append(_error(f"custom_fields.{AGREEMENT_FIELD}",
-                             f"Před odesláním je třeba přijmout podmínky vkladu: {library}.",
-                             f"Accept the deposit agreement of {library} first."))
+        errors.append(_error(f"custom_fields.{AGREEMENT_FIELD}", _(
+            "Accept the deposit agreement of %(library)s first.", library=library)))
     return errors
 
 
@@ -124,20 +129,18 @@ def _access_problems(draft, rules, library):
     errors = []
     if restricted and not embargo.active and not rules["allow_restricted"]:
         field = "access.record" if access.protection.record == "restricted" else "access.files"
-        errors.append(_error(field,
-                             f"{library} zveřejňuje jen otevřeně; omezený přístup je možný "
-                             "jen s embargem.",
-                             f"{library} publishes open access only; restricted access is "
-                             "allowed only under an embargo."))
+        errors.append(_error(field, _(
+            "%(library)s publishes open access only; restricted access is allowed only "
+            "under an embargo.", library=library)))
     months = rules["max_embargo_months"]
     if embargo.active and months is not None:
         until = embargo.until
         until = until.date() if isinstance(until, datetime) else until
         if months == 0:
-            errors.append(_error("access.embargo", f"{library} nepovoluje embargo.",
-                                 f"{library} does not allow embargoes."))
+            errors.append(_error("access.embargo", _(
+                "%(library)s does not allow embargoes.", library=library)))
         elif until > date.today() + relativedelta(months=months):
-            errors.append(_error("access.embargo.until",
-                                 f"{library} povoluje embargo nejvýše na {months} měsíců.",
-                                 f"{library} allows embargoes of at most {months} months."))
+            errors.append(_error("access.embargo.until", _(
+                "%(library)s allows embargoes of at most %(months)s months.",
+                library=library, months=months)))
     return errors

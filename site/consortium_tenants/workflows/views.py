@@ -7,14 +7,14 @@ from invenio_records_resources.services.errors import PermissionDeniedError
 from invenio_requests.errors import CannotExecuteActionError
 from sqlalchemy.orm.exc import NoResultFound
 from invenio_vocabularies.proxies import current_service as vocabularies
+from invenio_i18n import gettext as _
 from marshmallow import ValidationError
 
-from ..i18n import text
 from ..page_helpers import CsrfForm, flat_errors, or_abort
 from ..proxies import current_tenants_service as tenants
 from ..proxies import current_workflows_service as service
 from .requests import CHANGES_REQUESTED, ask_for_changes
-from .rules import REQUIRED_FIELDS
+from .rules import required_field_labels
 from .service import QUEUE_STATUSES
 
 
@@ -58,7 +58,7 @@ def workflow_settings(slug):
         submitted = form_to_workflow(request.form)
         try:
             workflow = service.update(g.identity, slug, submitted)
-            flash(text("Pracovní postup uložen.", "Workflow saved."), "success")
+            flash(_("Workflow saved."), "success")
             return redirect(url_for(".workflow", slug=slug))
         except ValidationError as error:
             errors, status = list(flat_errors(error.messages)), 400
@@ -66,7 +66,7 @@ def workflow_settings(slug):
                                                            **submitted["rules"]}}
     return render_template(
         "consortium_tenants/workflow.html", tenant=tenant, workflow=workflow, form=form,
-        errors=errors, required_fields=REQUIRED_FIELDS,
+        errors=errors, required_fields=required_field_labels(),
         # top-level types, and any subtype the rules name (set through the API)
         resource_types=[t for t in terms("resourcetypes")
                         if "-" not in t[0] or t[0] in workflow["rules"]["resource_types"]],
@@ -103,15 +103,13 @@ def request_changes(slug, request_id):
     except NoResultFound:
         abort(404)
     except ValidationError as error:
-        for _, message in flat_errors(error.messages):
+        for _field, message in flat_errors(error.messages):
             flash(message, "error")
         return redirect(url_for(".submissions", slug=slug))
     except CannotExecuteActionError:
-        flash(text("Tento vklad už na posouzení nečeká.", "This submission no longer waits "
-                   "for review."), "error")
+        flash(_("This submission no longer waits for review."), "error")
         return redirect(url_for(".submissions", slug=slug))
-    flash(text("Vkladatel byl požádán o úpravy.", "The depositor was asked for changes."),
-          "success")
+    flash(_("The depositor was asked for changes."), "success")
     return redirect(url_for(".submissions", slug=slug, status=CHANGES_REQUESTED))
 
 
