@@ -80,3 +80,12 @@ def test_two_host_headers_over_http_are_refused(http_server, library):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 400"), answer[:300]
     assert b"Malformed Host header" in answer
+
+
+@pytest.mark.parametrize("on", ["consortium", "library"])
+def test_every_known_host_answers_the_favicon_browsers_ask_for(client, library, on):
+    """An XML page (OAI-PMH) links no icon: the browser asks /favicon.ico (404 before)."""
+    host = "127.0.0.1:5000" if on == "consortium" else f"{library['slug']}.localhost:5000"
+    res = client.get("/favicon.ico", headers={"Host": host})
+    assert res.status_code == 200
+    assert res.mimetype in ("image/x-icon", "image/vnd.microsoft.icon")

@@ -123,3 +123,6 @@ def register(blueprint):
                 "library_logo": library_logo}
 
     blueprint.add_app_template_filter(localized_community, "localized_community")
+    # Browsers ask every host for /favicon.ico itself (an XML page, e.g. OAI-PMH, links none).
+    blueprint.add_url_rule("/favicon.ico", "favicon",
+                           lambda: current_app.send_static_file("favicon.ico"))
