@@ -12,9 +12,9 @@ import { depositFormOverrides } from "./depositForm";
 import { depositFormNameOverrides } from "./depositFormNames";
 import { fileDropAreaOverrides } from "./fileDropArea";
 import { requestActionOverrides } from "./requestActions";
+import { i18next } from "../../../translations/consortium/i18next";
 
-const czech = () => document.documentElement.lang === "cs";
-const changesRequested = () => (czech() ? "Vráceno k úpravám" : "Changes requested");
+const changesRequested = () => i18next.t("Changes requested");
 
 const ChangesRequestedStatus = () => (
   <div>
@@ -35,7 +35,7 @@ const ChangesRequestedEvent = ({ event }) => (
     iconName="edit outline"
     iconColor="warning"
     event={event}
-    eventContent={czech() ? "požádal(a) o úpravy" : "asked for changes"}
+    eventContent={i18next.t("asked for changes")}
   />
 );
 
@@ -44,7 +44,7 @@ const ResubmittedEvent = ({ event }) => (
     iconName="paper plane outline"
     iconColor="grey"
     event={event}
-    eventContent={czech() ? "odeslal(a) ke schválení" : "submitted this for review"}
+    eventContent={i18next.t("submitted this for review")}
   />
 );
 

@@ -14,10 +14,10 @@ import { RequestSubmitButton } from "@js/invenio_requests/components/Buttons";
 import { RequestSubmitModalTrigger } from "@js/invenio_requests/components/ModalTriggers";
 import { RequestActionContext } from "@js/invenio_requests/request/actions/context";
 import { i18next } from "@translations/invenio_requests/i18next";
+import { i18next as consortiumI18next } from "../../../translations/consortium/i18next";
 
 const REQUEST_CHANGES = "request_changes";
-const czech = () => document.documentElement.lang === "cs";
-const label = () => (czech() ? "Vrátit k úpravám" : "Ask for changes");
+const label = () => consortiumI18next.t("Ask for changes");
 const { MediaContextProvider, Media } = AppMedia;
 
 // parsed in an inert document: nothing in the comment loads or runs
@@ -78,7 +78,7 @@ RequestChangesButton.defaultProps = { loading: false, size: "mini" };
 // A depositor sends a submission back after changes with `submit`, which
 // invenio-requests labels "Request access" (its label for access requests).
 const SUBMISSION = "community-submission";
-const resubmitLabel = () => (czech() ? "Odeslat znovu ke schválení" : "Submit for review again");
+const resubmitLabel = () => consortiumI18next.t("Submit for review again");
 
 const ResubmitTrigger = (props) => {
   const { requestType, onClick, loading, ariaAttributes, size } = props;
@@ -174,9 +174,7 @@ class RequestActionWithComment extends Component {
     const editorId = `request-action-comment-${action}`;
     let commentLabel = i18next.t("Add comment (optional)");
     if (required) {
-      commentLabel = czech()
-        ? "Napište vkladateli, co má upravit (povinné)"
-        : "Tell the depositor what to change (required)";
+      commentLabel = consortiumI18next.t("Tell the depositor what to change (required)");
     }
     return (
       <>
@@ -200,7 +198,7 @@ class RequestActionWithComment extends Component {
                 />
                 {missing && (
                   <Message negative size="small" role="alert">
-                    {czech() ? "Napište, co je třeba upravit." : "Say what needs changing."}
+                    {consortiumI18next.t("Say what needs changing.")}
                   </Message>
                 )}
               </Form.Field>
@@ -224,5 +222,5 @@ export const requestActionOverrides = {
   "RequestActionModalTrigger.submit": ResubmitTrigger,
   "RequestActionButton.submit": ResubmitButton,
   [`RequestActionModal.title.${REQUEST_CHANGES}`]: () =>
-    czech() ? "Vrátit vkladateli k úpravám" : "Ask the depositor for changes",
+    consortiumI18next.t("Ask the depositor for changes"),
 };

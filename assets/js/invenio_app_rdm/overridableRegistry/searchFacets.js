@@ -7,6 +7,7 @@
 import React from "react";
 import { List } from "semantic-ui-react";
 import { i18next } from "@translations/invenio_search_ui/i18next";
+import { i18next as consortiumI18next } from "../../../translations/consortium/i18next";
 import { checkboxName, isUnnamedCheckbox, withProps } from "./accessibleNames";
 
 const HELP_TEXT = "e.g. 2025 or 2025-03-15";
@@ -26,17 +27,15 @@ const CustomDateRange = ({ className, children }) => (
   <List.Item className={className}>{React.Children.map(children, translated)}</List.Item>
 );
 
-const czech = () => document.documentElement.lang === "cs";
-
 // The date range's slider: react-searchkit's two range inputs (one, disabled, when
 // all works have the same year) have no name (axe: label).
 const SLIDER_NAMES = {
-  "thumb searchkit-daterange-thumb-left": () => (czech() ? "Od roku" : "From year"),
-  "thumb searchkit-daterange-thumb-right": () => (czech() ? "Do roku" : "To year"),
+  "thumb searchkit-daterange-thumb-left": () => consortiumI18next.t("From year"),
+  "thumb searchkit-daterange-thumb-right": () => consortiumI18next.t("To year"),
 };
 const isRangeInput = (node) => node.type === "input" && node.props.type === "range";
 const sliderName = (node) => ({
-  "aria-label": (SLIDER_NAMES[node.props.className] || (() => (czech() ? "Rok" : "Year")))(),
+  "aria-label": (SLIDER_NAMES[node.props.className] || (() => consortiumI18next.t("Year")))(),
 });
 
 // Overridable "RangeFacet.Slider.element" (it gets the props of react-searchkit's
