@@ -143,3 +143,24 @@ def test_panel_shows_errors_next_to_their_fields_with_labels(admin_browser, clie
     assert 'data-field="branding.primary_color"' in edit and 'value="blue"' in edit
     assert "field error" not in html[html.index('id="new-tenant"'):]
     assert client.get(f"/api/tenants/{slug}").json["branding"]["primary_color"] == "#224466"
+
+
+@pytest.mark.parametrize("language, texts", [
+    ("cs", ["Členské knihovny", "Konsorcium", "Název česky", "Kvóta úložiště",
+            "Nová členská knihovna", "Vytvořit"]),
+    ("en", ["Member libraries", "Consortium", "Name (Czech)", "Storage quota",
+            "New member library", "Create"]),
+])
+def test_the_panel_speaks_the_readers_language(admin_browser, language, texts):
+    res = admin_browser.get("/administration/tenants", headers={"Accept-Language": language})
+    assert res.status_code == 200
+    html = res.get_data(as_text=True)
+    assert [text for text in texts if text not in html] == []
+
+
+def test_the_panels_errors_come_in_czech_for_a_czech_reader(admin_browser):
+    res = admin_browser.post("/administration/tenants", headers={"Accept-Language": "cs"},
+                             data={"action": "explode"})
+    assert res.status_code == 400
+    html = res.get_data(as_text=True)
+    assert "Změny nebyly uloženy" in html and "Neznámá akce." in html
