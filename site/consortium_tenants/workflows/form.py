@@ -29,6 +29,8 @@ def agreement_text():
 
 CUSTOM_FIELDS_UI = {
     "section": _("Deposit agreement"),
+    # the depositor's consent is for the library, not metadata for visitors
+    "hide_from_landing_page": True,
     "fields": [{
         "field": AGREEMENT_FIELD,
         # a checkbox under the agreement's text, first in the form, where the
