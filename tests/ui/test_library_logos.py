@@ -12,7 +12,8 @@ from helpers import ROOT, invoke_cli
 from ui_pages import page
 
 
-def test_tenants_load_uploads_a_listed_logo_that_browsers_can_show(app, client, tmp_path):
+def _load_library_with_logo(app, tmp_path):
+    """`invenio tenants load` of a library listing a PNG logo; returns (slug, CLI result)."""
     slug = f"logo-{secrets.token_hex(3)}"
     shutil.copy(ROOT / "app_data" / "logos" / "mzk.png", tmp_path / "znak.png")
     listing = tmp_path / "tenants.yaml"
@@ -20,7 +21,11 @@ def test_tenants_load_uploads_a_listed_logo_that_browsers_can_show(app, client, 
         "slug": slug, "names": {"cs": "Knihovna se znakem", "en": "Library with a logo"},
         "short_name": "ZNAK", "contact_email": f"repo@{slug}.example", "logo": "znak.png",
     }]}), encoding="utf-8")
-    result = invoke_cli(app, ["tenants", "load", str(listing)])
+    return slug, invoke_cli(app, ["tenants", "load", str(listing)])
+
+
+def test_tenants_load_uploads_a_listed_logo_that_browsers_can_show(app, client, tmp_path):
+    slug, result = _load_library_with_logo(app, tmp_path)
     assert result.exit_code == 0, result.output
     community = client.get(f"/api/tenants/{slug}").json["community_id"]
     res = client.get(f"/api/communities/{community}/logo")
@@ -37,14 +42,8 @@ def test_a_redirected_file_is_not_kept_by_browsers_without_its_cors_headers(app,
     """The app's 302 to a public file is cached (same S3 URL for a minute): an <img> load
     (no Origin) must not leave S3's answer in the browser cache, or the deposit form's
     XHR for the same logo gets it without Access-Control-Allow-Origin and fails."""
-    slug = f"logo-{secrets.token_hex(3)}"
-    shutil.copy(ROOT / "app_data" / "logos" / "mzk.png", tmp_path / "znak.png")
-    listing = tmp_path / "tenants.yaml"
-    listing.write_text(yaml.safe_dump({"tenants": [{
-        "slug": slug, "names": {"cs": "Knihovna se znakem", "en": "Library with a logo"},
-        "short_name": "ZNAK", "contact_email": f"repo@{slug}.example", "logo": "znak.png",
-    }]}), encoding="utf-8")
-    assert invoke_cli(app, ["tenants", "load", str(listing)]).exit_code == 0
+    slug, result = _load_library_with_logo(app, tmp_path)
+    assert result.exit_code == 0, result.output
     community = client.get(f"/api/tenants/{slug}").json["community_id"]
     res = client.get(f"/api/communities/{community}/logo")
     assert res.status_code == 302
