@@ -24,123 +24,91 @@ const { MediaContextProvider, Media } = AppMedia;
 const hasText = (html) =>
   new DOMParser().parseFromString(html, "text/html").body.textContent.trim() !== "";
 
-const RequestChangesTrigger = ({ onClick, loading, ariaAttributes, size }) => (
-  <MediaContextProvider>
-    <Media greaterThanOrEqual="tablet">
-      <Button
-        icon="edit outline"
-        labelPosition="left"
-        content={label()}
-        onClick={onClick}
-        loading={loading}
-        disabled={loading}
-        size={size}
-        className="ml-5"
-        {...ariaAttributes}
-      />
-    </Media>
-    <Media at="mobile">
-      <Dropdown.Item icon="edit outline" onClick={onClick} content={label()} />
-    </Media>
-  </MediaContextProvider>
-);
-
-RequestChangesTrigger.propTypes = {
-  onClick: PropTypes.func.isRequired,
-  loading: PropTypes.bool,
-  ariaAttributes: PropTypes.object,
-  size: PropTypes.string,
-};
-
-RequestChangesTrigger.defaultProps = { loading: false, ariaAttributes: {}, size: "mini" };
-
-const RequestChangesButton = ({ onClick, loading, size }) => (
-  <Button
-    icon="edit outline"
-    labelPosition="left"
-    content={label()}
-    onClick={onClick}
-    loading={loading}
-    disabled={loading}
-    size={size}
-    primary
-  />
-);
-
-RequestChangesButton.propTypes = {
-  onClick: PropTypes.func.isRequired,
-  loading: PropTypes.bool,
-  size: PropTypes.string,
-};
-
-RequestChangesButton.defaultProps = { loading: false, size: "mini" };
-
-// A depositor sends a submission back after changes with `submit`, which
-// invenio-requests labels "Request access" (its label for access requests).
-const SUBMISSION = "community-submission";
-const resubmitLabel = () => consortiumI18next.t("Submit for review again");
-
-const ResubmitTrigger = (props) => {
-  const { requestType, onClick, loading, ariaAttributes, size } = props;
-  if (requestType !== SUBMISSION) return <RequestSubmitModalTrigger {...props} />;
-  return (
+/**
+ * An action's modal trigger (a button; a menu item on mobiles) and its button in
+ * the modal, as invenio-requests lays them out: ICON, LABEL (a function, read
+ * when rendered) and Semantic UI colour props for each (e.g. `{ positive: true }`).
+ */
+const labelledAction = ({ icon, label: text, triggerColor = {}, buttonColor = {} }) => {
+  const propTypes = {
+    onClick: PropTypes.func.isRequired,
+    loading: PropTypes.bool,
+    ariaAttributes: PropTypes.object,
+    size: PropTypes.string,
+  };
+  const defaultProps = { loading: false, ariaAttributes: {}, size: "mini" };
+  const Trigger = ({ onClick, loading, ariaAttributes, size }) => (
     <MediaContextProvider>
       <Media greaterThanOrEqual="tablet">
         <Button
-          icon="paper plane outline"
+          icon={icon}
           labelPosition="left"
-          content={resubmitLabel()}
+          content={text()}
           onClick={onClick}
           loading={loading}
           disabled={loading}
           size={size}
           className="ml-5"
-          positive
+          {...triggerColor}
           {...ariaAttributes}
         />
       </Media>
       <Media at="mobile">
-        <Dropdown.Item icon="paper plane outline" onClick={onClick} content={resubmitLabel()} />
+        <Dropdown.Item icon={icon} onClick={onClick} content={text()} />
       </Media>
     </MediaContextProvider>
   );
-};
-
-ResubmitTrigger.propTypes = {
-  requestType: PropTypes.string.isRequired,
-  onClick: PropTypes.func.isRequired,
-  loading: PropTypes.bool,
-  ariaAttributes: PropTypes.object,
-  size: PropTypes.string,
-};
-
-ResubmitTrigger.defaultProps = { loading: false, ariaAttributes: {}, size: "mini" };
-
-const ResubmitButton = (props) => {
-  const { requestType, onClick, loading, size } = props;
-  if (requestType !== SUBMISSION) return <RequestSubmitButton {...props} />;
-  return (
+  const ActionButton = ({ onClick, loading, size }) => (
     <Button
-      icon="paper plane outline"
+      icon={icon}
       labelPosition="left"
-      content={resubmitLabel()}
+      content={text()}
       onClick={onClick}
       loading={loading}
       disabled={loading}
       size={size}
-      positive
+      {...buttonColor}
     />
   );
+  Trigger.propTypes = propTypes;
+  Trigger.defaultProps = defaultProps;
+  ActionButton.propTypes = propTypes;
+  ActionButton.defaultProps = defaultProps;
+  return { Trigger, ActionButton };
 };
 
-ResubmitButton.propTypes = {
-  requestType: PropTypes.string,
-  onClick: PropTypes.func.isRequired,
-  loading: PropTypes.bool,
-  size: PropTypes.string,
-};
+const RequestChanges = labelledAction({
+  icon: "edit outline", label, buttonColor: { primary: true },
+});
 
-ResubmitButton.defaultProps = { requestType: undefined, loading: false, size: "mini" };
+// A depositor sends a submission back after changes with `submit`, which
+// invenio-requests labels "Request access" (its label for access requests).
+const SUBMISSION = "community-submission";
+const Resubmit = labelledAction({
+  icon: "paper plane outline",
+  label: () => consortiumI18next.t("Submit for review again"),
+  triggerColor: { positive: true },
+  buttonColor: { positive: true },
+});
+
+const ResubmitTrigger = (props) =>
+  props.requestType === SUBMISSION ? (
+    <Resubmit.Trigger {...props} />
+  ) : (
+    <RequestSubmitModalTrigger {...props} />
+  );
+
+const ResubmitButton = (props) =>
+  props.requestType === SUBMISSION ? (
+    <Resubmit.ActionButton {...props} />
+  ) : (
+    <RequestSubmitButton {...props} />
+  );
+
+ResubmitTrigger.propTypes = { requestType: PropTypes.string };
+ResubmitTrigger.defaultProps = { requestType: undefined };
+ResubmitButton.propTypes = { requestType: PropTypes.string };
+ResubmitButton.defaultProps = { requestType: undefined };
 
 /**
  * An action's trigger and modal as invenio-requests lays them out (CHILDREN),
@@ -217,8 +185,8 @@ RequestActionWithComment.propTypes = {
 
 export const requestActionOverrides = {
   "InvenioRequests.RequestAction.layout": RequestActionWithComment,
-  [`RequestActionModalTrigger.${REQUEST_CHANGES}`]: RequestChangesTrigger,
-  [`RequestActionButton.${REQUEST_CHANGES}`]: RequestChangesButton,
+  [`RequestActionModalTrigger.${REQUEST_CHANGES}`]: RequestChanges.Trigger,
+  [`RequestActionButton.${REQUEST_CHANGES}`]: RequestChanges.ActionButton,
   "RequestActionModalTrigger.submit": ResubmitTrigger,
   "RequestActionButton.submit": ResubmitButton,
   [`RequestActionModal.title.${REQUEST_CHANGES}`]: () =>
