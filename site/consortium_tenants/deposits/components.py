@@ -53,3 +53,7 @@ class TenantStatusFilesComponent(FileServiceComponent):
 
     def set_file_content(self, identity, id_, file_key, stream, content_length, record):
         refuse_if_suspended(libraries_of_deposit(identity, record))
+
+    def commit_file(self, identity, id_, file_key, record):
+        """Parts sent straight to S3 become a file only by this commit."""
+        refuse_if_suspended(libraries_of_deposit(identity, record))

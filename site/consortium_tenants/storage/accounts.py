@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 
 from .errors import QuotaExceededError
 from .models import ChargedFileModel, TenantStorageModel
+from .s3 import remove_object, split_uri
 
 LIMITS = ("quota", "max_file_size", "max_files")
 
@@ -166,10 +167,17 @@ def charge_bucket(bucket, account, enforce=True):
 
 
 def remove_stored(file_id):
-    """Delete the stored bytes of a refused file (its rows roll back)."""
+    """Delete the stored bytes of a refused file (its rows roll back).
+
+    On S3 an unfinished multipart upload to its key is aborted too: a
+    multipart declaration refused by the quota has started one.
+    """
     instance = db.session.get(FileInstance, file_id)
     try:
-        instance.storage().delete()
+        if split_uri(instance.uri) is not None:
+            remove_object(instance.uri)
+        else:
+            instance.storage().delete()
     except Exception:  # left as an orphan for the daily check to remove
         current_app.logger.exception("Could not remove refused upload %s", instance.uri)
 
