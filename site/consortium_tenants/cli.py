@@ -347,3 +347,6 @@ def _print_s3(s3):
     if uploads["count"]:
         click.echo(f"      unfinished multipart uploads: {uploads['count']}, "
                    f"{format_size(uploads['bytes'])}")
+    for upload in uploads.get("pending", [])[:20]:
+        click.echo(f"      pending upload: {upload['key']} ({format_size(upload['bytes'])} sent, "
+                   f"started {upload['started'][:16]}, aborted after {upload['expires'][:16]})")

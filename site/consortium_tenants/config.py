@@ -79,6 +79,12 @@ CONSORTIUM_STORAGE_ORPHAN_GRACE = 3600
 daily check) removes an S3 object or multipart upload unknown to the database:
 younger ones may belong to uploads still in flight."""
 
+CONSORTIUM_STORAGE_MULTIPART_MAX_AGE = 7 * 24 * 3600
+"""Seconds a multipart upload (parts straight to S3) may stay uncommitted. The hourly
+task `expire_multipart_uploads` then deletes its draft file entry, which aborts the
+upload in S3 and releases the size reserved for it. Keep the S3 lifecycle rule for
+incomplete uploads (docs/operator-guide.md) longer than this."""
+
 CONSORTIUM_S3_BUCKET = "consortium"
 """S3 bucket of the consortium's default files location (`s3://<bucket>`), created by
 `invenio platform init`; the libraries' locations are prefixes in it."""

@@ -276,3 +276,70 @@ def test_another_library_cannot_touch_a_pending_multipart_upload(client, storage
     assert len(uploads_in_s3(s3, slug)) == 1
     assert storage_usage(client, mgr, slug)["bytes"] == 1000
     assert storage_usage(client, other_people["managers"], other["slug"])["bytes"] == 0
+
+
+def _backdate(draft_id, key, hours):
+    """Make a draft file's upload look HOURS older (its entry's creation time)."""
+    from invenio_db import db
+    from invenio_rdm_records.records.models import RDMDraftMetadata, RDMFileDraftMetadata
+    from invenio_rdm_records.proxies import current_rdm_records_service
+    from sqlalchemy import func, update
+
+    draft = current_rdm_records_service.draft_cls.pid.resolve(draft_id, registered_only=False)
+    db.session.execute(
+        update(RDMFileDraftMetadata)
+        .where(RDMFileDraftMetadata.record_id == draft.id, RDMFileDraftMetadata.key == key)
+        .values(created=func.now() - func.make_interval(0, 0, 0, 0, hours))
+    )
+    db.session.commit()
+    assert RDMDraftMetadata.query.get(draft.id) is not None
+
+
+def test_unfinished_multipart_uploads_expire_and_release_their_reservation(
+        app, client, storage_tenant, configure, s3):
+    from consortium_tenants.storage.cleanup import multipart_started
+    from consortium_tenants.storage.tasks import expire_multipart_uploads
+    from helpers import invoke_cli
+
+    configure(CONSORTIUM_STORAGE_MULTIPART_MAX_AGE=3600)
+    assert app.config["CELERY_BEAT_SCHEDULE"]["consortium-multipart-expiry"]["task"] == (
+        "consortium_tenants.storage.tasks.expire_multipart_uploads")
+    tenant, people = storage_tenant(quota=20 * MiB)
+    slug, dep, mgr = tenant["slug"], people["depositors"], people["managers"]
+    draft = new_draft(client, dep)
+    res = init_multipart(client, dep, draft["id"], "young.bin", 1000)
+    assert res.status_code == 201, res.json
+    res = init_multipart(client, dep, draft["id"], "old.bin", 2000)
+    assert res.status_code == 201, res.json
+    send_parts(part_urls(res, "old.bin"), b"o" * 2000, 2000)
+    _backdate(draft["id"], "old.bin", hours=2)
+    unknown = f"tenants/{slug}/no-draft-knows-this"  # e.g. a crash between S3 and the database
+    s3.create_multipart_upload(Bucket=TEST_BUCKET, Key=unknown)
+    assert storage_usage(client, mgr, slug)["bytes"] == 3000
+
+    # Meanwhile the storage audit shows the pending uploads and when they expire.
+    result = invoke_cli(app, ["tenants", "usage", slug, "--check-s3"])
+    assert "unfinished multipart uploads: 3, 2.0 kB" in result.output, result.output
+    pending = [line for line in result.output.splitlines() if "pending upload:" in line]
+    assert len(pending) == 2, result.output
+    assert any("2.0 kB sent" in line for line in pending)
+    assert all("aborted after" in line for line in pending)
+
+    assert expire_multipart_uploads() == 1  # only the one begun 2 h ago
+    assert set(entries(client, dep, draft["id"])) == {"young.bin"}
+    assert storage_usage(client, mgr, slug)["bytes"] == 1000
+    assert sorted(u["Key"] == unknown for u in uploads_in_s3(s3, slug)) == [False, True]
+
+    configure(CONSORTIUM_STORAGE_MULTIPART_MAX_AGE=0)
+    pending = len(multipart_started())  # this draft's, and those other tests left
+    assert pending >= 1
+    assert expire_multipart_uploads() == pending  # the young draft file among them
+    assert entries(client, dep, draft["id"]) == {}
+    usage = storage_usage(client, mgr, slug)
+    assert (usage["bytes"], usage["files"]) == (0, 0)
+    assert tenant_objects(s3, TEST_BUCKET, slug) == {}
+    # S3Proxy answers every listing with "Initiated: now", so an upload no draft file
+    # knows never looks old here (AWS, MinIO and Ceph report when it began).
+    [left] = uploads_in_s3(s3, slug)
+    assert left["Key"] == unknown
+    s3.abort_multipart_upload(Bucket=TEST_BUCKET, Key=unknown, UploadId=left["UploadId"])

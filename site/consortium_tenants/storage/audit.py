@@ -12,6 +12,9 @@ With REPAIR and the S3 check, `sweep` removes unused objects at once (and
 discards the draft files of oversized uploads: they could never be
 committed), orphaned objects and stale uploads once they are older than
 CONSORTIUM_STORAGE_ORPHAN_GRACE (younger ones may be uploads in flight).
+Multipart uploads of draft files not yet committed are *pending*: the report
+says when each began and when `expire_uploads` will abort it
+(CONSORTIUM_STORAGE_MULTIPART_MAX_AGE).
 """
 
 from datetime import datetime, timedelta, timezone
@@ -84,6 +87,44 @@ def sweep(account):
     }
 
 
+def max_age():
+    """How long a multipart upload may stay uncommitted."""
+    return timedelta(seconds=current_app.config["CONSORTIUM_STORAGE_MULTIPART_MAX_AGE"])
+
+
+def _pending(account, uploads):
+    """The uploads of draft files not committed yet, with when they expire."""
+    bucket = split_uri(account.location.uri)[0]
+    started = cleanup.multipart_started()
+    pending = []
+    for upload in uploads:
+        began = started.get(f"s3://{bucket}/{upload['key']}")
+        if began is not None:
+            pending.append({"key": upload["key"], "bytes": upload["size"],
+                            "started": began.isoformat(),
+                            "expires": (began + max_age()).isoformat()})
+    return pending
+
+
+def expire_uploads(account, started_before):
+    """Abort the library's multipart uploads begun before STARTED_BEFORE.
+
+    Those of draft files are deleted with their entries (reservation
+    released); the remaining ones, unknown to the database, are aborted in S3.
+    Returns how many uploads ended.
+    """
+    bucket = split_uri(account.location.uri)[0]
+    started = cleanup.multipart_started()
+    ended = 0
+    for upload in list_uploads(account.location.uri):
+        uri = f"s3://{bucket}/{upload['key']}"
+        if upload["modified"] >= started_before or uri in started:
+            continue  # young, or a draft file's: expire_multipart_files decides
+        abort_upload(bucket, upload["key"], upload["upload_id"])
+        ended += 1
+    return ended
+
+
 def compare_with_s3(account):
     """Objects and uploads under the library's prefix vs the file instances stored there."""
     if split_uri(account.location.uri) is None:
@@ -109,6 +150,7 @@ def compare_with_s3(account):
             "count": len(uploads), "bytes": sum(u["size"] for u in uploads),
             "stale": [u["key"] for u in survey["stale_uploads"]],
             "oversized": [u["key"] for u in survey["oversized_uploads"]],
+            "pending": _pending(account, uploads),
         },
     }
 

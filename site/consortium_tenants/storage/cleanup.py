@@ -12,7 +12,9 @@ instance itself from the database (committed first), then its object and
 any unfinished multipart upload from S3. The file service components
 schedule `tasks.remove_unused_files` after each change that hides files; the
 daily check (`audit.sweep`) removes whatever is left, and discards pending
-uploads that hold more bytes than declared.
+uploads that hold more bytes than declared. Multipart uploads never committed
+expire after CONSORTIUM_STORAGE_MULTIPART_MAX_AGE (`expire_multipart_files`,
+task `expire_multipart_uploads`): their draft file entries are deleted.
 """
 
 from flask import current_app
@@ -22,6 +24,9 @@ from invenio_files_rest import current_files_rest
 from invenio_files_rest.models import Bucket, FileInstance, ObjectVersion
 from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_rdm_records.records.models import RDMDraftMetadata, RDMFileDraftMetadata
+from invenio_records_resources.services.files.transfer.constants import (
+    MULTIPART_TRANSFER_TYPE,
+)
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
@@ -113,22 +118,60 @@ def remove_unused(file_ids):
     return files, size
 
 
-def discard_draft_file(uri):
-    """Delete the draft file entry whose pending upload goes to URI; False if none.
+def _delete_draft_file(draft_id, key):
+    """Delete a draft's file entry through the draft files service (system identity).
 
-    Through the draft files service (system identity), as its depositor
-    could: the upload is aborted, its reserved size released, its bytes removed.
+    As its depositor could: a pending multipart upload is aborted, its
+    reserved size released, stored bytes removed.
     """
-    row = db.session.execute(
-        select(RDMDraftMetadata.id, RDMFileDraftMetadata.key)
+    service = current_rdm_records_service
+    draft = service.draft_cls.get_record(draft_id)
+    service.draft_files.delete_file(system_identity, draft.pid.pid_value, key)
+
+
+def _pending_files():
+    """Query of (draft id, key, created, uri) of draft files being uploaded."""
+    return (
+        select(RDMDraftMetadata.id, RDMFileDraftMetadata.key, RDMFileDraftMetadata.created,
+               FileInstance.uri)
         .join(RDMFileDraftMetadata, RDMFileDraftMetadata.record_id == RDMDraftMetadata.id)
         .join(ObjectVersion, ObjectVersion.version_id == RDMFileDraftMetadata.object_version_id)
         .join(FileInstance, FileInstance.id == ObjectVersion.file_id)
-        .where(FileInstance.uri == uri, RDMFileDraftMetadata.json.isnot(None))
-    ).first()
+        .where(RDMFileDraftMetadata.json.isnot(None))
+    )
+
+
+def discard_draft_file(uri):
+    """Delete the draft file entry whose pending upload goes to URI; False if none."""
+    row = db.session.execute(_pending_files().where(FileInstance.uri == uri)).first()
     if row is None:
         return False
-    service = current_rdm_records_service
-    draft = service.draft_cls.get_record(row.id)
-    service.draft_files.delete_file(system_identity, draft.pid.pid_value, row.key)
+    _delete_draft_file(row.id, row.key)
     return True
+
+
+def multipart_started():
+    """URI → start time of every draft file whose multipart upload is not committed."""
+    query = _pending_files().where(
+        RDMFileDraftMetadata.json["transfer"]["type"].as_string() == MULTIPART_TRANSFER_TYPE)
+    return {row.uri: row.created for row in db.session.execute(query)}
+
+
+def expire_multipart_files(started_before):
+    """Delete the draft files whose multipart upload began before STARTED_BEFORE.
+
+    Each in a transaction of its own; returns how many were deleted.
+    """
+    query = _pending_files().where(
+        RDMFileDraftMetadata.json["transfer"]["type"].as_string() == MULTIPART_TRANSFER_TYPE,
+        RDMFileDraftMetadata.created < started_before,
+    )
+    expired = 0
+    for row in db.session.execute(query).all():
+        try:
+            _delete_draft_file(row.id, row.key)
+            expired += 1
+        except Exception:  # noqa: BLE001 - the next run tries again; the check reports it
+            db.session.rollback()
+            current_app.logger.exception("Could not expire upload %s of %s", row.key, row.id)
+    return expired

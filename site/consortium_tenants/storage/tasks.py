@@ -1,5 +1,6 @@
 """Celery tasks of the storage module."""
 
+from datetime import datetime, timezone
 from uuid import UUID
 
 from celery import shared_task
@@ -8,8 +9,10 @@ from invenio_access.permissions import system_identity
 
 from ..proxies import current_storage_service
 from ..tenants.models import TenantModel
-from .audit import unresolved
-from .cleanup import remove_unused
+from . import accounts
+from .audit import expire_uploads, max_age, unresolved
+from .cleanup import expire_multipart_files, remove_unused
+from .s3 import split_uri
 
 
 @shared_task(ignore_result=True)
@@ -42,3 +45,22 @@ def check_storage():
                 " (counters repaired)" if report.get("repaired") else "",
             )
     return findings
+
+
+@shared_task(ignore_result=True)
+def expire_multipart_uploads():
+    """Hourly: abort multipart uploads older than CONSORTIUM_STORAGE_MULTIPART_MAX_AGE.
+
+    Draft files whose upload was never committed are deleted (their reserved
+    size released, their parts aborted); uploads under a library's prefix that
+    no draft file declares are aborted in S3. Returns how many uploads ended.
+    """
+    started_before = datetime.now(timezone.utc) - max_age()
+    ended = expire_multipart_files(started_before)
+    for tenant in TenantModel.query.order_by(TenantModel.slug):
+        account = accounts.account_of(tenant, create=False)
+        if account is not None and split_uri(account.location.uri) is not None:
+            ended += expire_uploads(account, started_before)
+    if ended:
+        current_app.logger.info("Expired %d unfinished multipart uploads", ended)
+    return ended
