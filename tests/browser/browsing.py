@@ -144,6 +144,15 @@ def log_in(page, base_url, person):
     page.wait_for_load_state("networkidle")
 
 
+def add_files(page, *files):
+    """Put FILES (Playwright file payloads) into the deposit form and start their upload.
+
+    The deposit form's uploader (Uppy) waits for its "Upload" button.
+    """
+    page.locator(".uppy-Dashboard-input").first.set_input_files(list(files))
+    page.locator(".uppy-StatusBar-actionBtn--upload").click()
+
+
 def axe(page):
     """axe-core's critical and serious violations on PAGE, as [{id, impact, nodes, help}]."""
     page.wait_for_load_state("networkidle")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from browsing import MEDIATED_RULES, PNG_LOGO, log_in
+from browsing import MEDIATED_RULES, PNG_LOGO, add_files, log_in
 from helpers import deposit, submit_review
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -50,8 +50,7 @@ def fill_deposit_form(page, language, title, description, library_rules=True):
     keyword; with LIBRARY_RULES (MEDIATED_RULES), its default licence and agreement."""
     words = TEXT[language]
     with page.expect_response(lambda r: r.url.endswith("/commit") and r.status == 200):
-        page.locator("input[type=file]").first.set_input_files(
-            {"name": "clanek.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        add_files(page, {"name": "clanek.pdf", "mimeType": "application/pdf", "buffer": PDF})
     expect(page.get_by_text("clanek.pdf").first).to_be_visible()
 
     resource_type = page.locator('[name="metadata.resource_type"]')
