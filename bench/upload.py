@@ -6,19 +6,27 @@ server as everything else, and prints side by side:
 
 1. throughput of one large file (default 200 MB) uploaded through the REST
    deposit API (init, content, commit) vs a direct boto3 upload;
-2. per-file latency of many small uploads (init + content + commit) with the
+2. throughput of one large file (default 1 GB) uploaded by presigned multipart
+   (init with `"transfer": {"type": "M"}`, 8 parts PUT in parallel straight to
+   S3, commit) vs boto3 `upload_file` of the same file, and the CPU time the web
+   application spent on each upload (its request threads);
+3. per-file latency of many small uploads (init + content + commit) with the
    quota module enabled vs disabled, interleaved in rounds to share noise.
 
 Usage (services running, `scripts/services.sh start`):
-    .venv/bin/python bench/upload.py [--large-mb 200] [--small 60] [--small-kb 16]
+    .venv/bin/python bench/upload.py [--large-mb 200] [--multipart-mb 1000] [--parts 8]
+                                     [--small 60] [--small-kb 16]
 """
 
 import argparse
+import mmap
 import os
 import secrets
 import statistics
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from instance import LOCAL, api_app_of, bar, make_app, serve
 
@@ -75,6 +83,33 @@ class Deposit:
         res.raise_for_status()
         self.http.post(f"{url}/{key}/commit").raise_for_status()
 
+    def multipart_upload(self, draft_id, key, path, size, parts):
+        """Declare KEY as PARTS parts, PUT them in parallel to their presigned URLs, commit."""
+        part_size = -(-size // parts)
+        url = f"{self.base}/api/records/{draft_id}/draft/files"
+        entry = {"key": key, "size": size,
+                 "transfer": {"type": "M", "parts": parts, "part_size": part_size}}
+        res = self.http.post(url, json=[entry])
+        res.raise_for_status()
+        links = next(e for e in res.json()["entries"] if e["key"] == key)["links"]["parts"]
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            view = memoryview(data)
+
+            def send(link):
+                import requests
+
+                start = (link["part"] - 1) * part_size
+                chunk = view[start:start + part_size]
+                try:
+                    requests.put(link["url"], data=chunk, timeout=600).raise_for_status()
+                finally:
+                    chunk.release()
+
+            with ThreadPoolExecutor(parts) as pool:
+                list(pool.map(send, links))
+            view.release()
+        self.http.post(f"{url}/{key}/commit").raise_for_status()
+
     def discard(self, draft_id):
         self.http.delete(f"{self.base}/api/records/{draft_id}/draft")
 
@@ -112,6 +147,45 @@ def bench_large(app, deposit, megabytes):
     return rest, direct, size
 
 
+class RequestCPU:
+    """WSGI middleware: CPU seconds the application's request threads spend (summed)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app, self.seconds, self.lock = wsgi_app, 0.0, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        start = time.thread_time()
+        try:
+            yield from self.wsgi_app(environ, start_response)
+        finally:
+            with self.lock:
+                self.seconds += time.thread_time() - start
+
+
+def bench_multipart(app, deposit, cpu, megabytes, parts):
+    """Presigned multipart vs boto3 upload_file: seconds and web CPU seconds of each."""
+    from consortium_tenants.storage.s3 import s3_client
+
+    path = LOCAL / "bench" / f"large-{megabytes}mb.bin"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = large_file(path, megabytes)
+    draft_id = deposit.draft()
+    cpu.seconds = 0.0
+    start = time.perf_counter()
+    deposit.multipart_upload(draft_id, "large.bin", path, size, parts)
+    multipart = time.perf_counter() - start
+    multipart_cpu = cpu.seconds
+    deposit.discard(draft_id)
+    with app.app_context():
+        client = s3_client()
+        key = f"direct/{secrets.token_hex(4)}"
+        start = time.perf_counter()
+        client.upload_file(str(path), app.config["CONSORTIUM_S3_BUCKET"], key)
+        direct = time.perf_counter() - start
+        client.delete_object(Bucket=app.config["CONSORTIUM_S3_BUCKET"], Key=key)
+    return {"multipart": multipart, "direct": direct, "cpu": multipart_cpu, "size": size}
+
+
 def bench_small(api_app, deposit, count, kilobytes, rounds=4):
     """Per-file latencies (s) of small uploads, quota module on and off."""
     latencies = {True: [], False: []}
@@ -133,6 +207,9 @@ def bench_small(api_app, deposit, count, kilobytes, rounds=4):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large-mb", type=int, default=200)
+    parser.add_argument("--multipart-mb", type=int, default=1000,
+                        help="file size of the multipart run (0: skip it)")
+    parser.add_argument("--parts", type=int, default=8, help="parallel parts")
     parser.add_argument("--small", type=int, default=60, help="small uploads per mode")
     parser.add_argument("--small-kb", type=int, default=16)
     args = parser.parse_args()
@@ -140,12 +217,19 @@ def main():
     print("Preparing the bench instance (database consortium_bench) …", file=sys.stderr)
     app = make_app()
     api_app = api_app_of(app)
+    cpu = RequestCPU(app.wsgi_app)
+    app.wsgi_app = cpu
     base = serve(app)
     slug, headers = bench_depositor(app)
     deposit = Deposit(base, headers)
 
     print(f"Large file: {args.large_mb} MB …", file=sys.stderr)
+    cpu.seconds = 0.0
     rest, direct, size = bench_large(app, deposit, args.large_mb)
+    rest_cpu = cpu.seconds
+    if args.multipart_mb:
+        print(f"Multipart: {args.multipart_mb} MB in {args.parts} parts …", file=sys.stderr)
+        multipart = bench_multipart(app, deposit, cpu, args.multipart_mb, args.parts)
     print(f"Small files: {args.small} × {args.small_kb} kB per mode …", file=sys.stderr)
     small = bench_small(api_app, deposit, args.small, args.small_kb)
 
@@ -155,6 +239,20 @@ def main():
     print(f"REST deposit API  {rest_mbs:8.1f} MB/s  {rest:6.2f} s  {bar(rest_mbs, top)}")
     print(f"boto3 direct      {direct_mbs:8.1f} MB/s  {direct:6.2f} s  {bar(direct_mbs, top)}")
     print(f"REST / direct throughput ratio: {rest_mbs / direct_mbs:.2f}")
+    print(f"web CPU during the REST upload: {rest_cpu:.2f} s")
+
+    if args.multipart_mb:
+        m = multipart
+        multi_mbs, boto_mbs = m["size"] / m["multipart"] / 1e6, m["size"] / m["direct"] / 1e6
+        print(f"\n== Large file, {m['size'] / 1e6:.0f} MB, presigned multipart "
+              f"({args.parts} parallel parts) vs boto3 upload_file ==")
+        top = max(multi_mbs, boto_mbs)
+        print(f"presigned multipart {multi_mbs:8.1f} MB/s  {m['multipart']:6.2f} s  "
+              f"{bar(multi_mbs, top)}")
+        print(f"boto3 upload_file   {boto_mbs:8.1f} MB/s  {m['direct']:6.2f} s  "
+              f"{bar(boto_mbs, top)}")
+        print(f"multipart / boto3 throughput ratio: {multi_mbs / boto_mbs:.2f} (goal >= 0.9)")
+        print(f"web CPU during the multipart upload (init + commit): {m['cpu']:.2f} s")
 
     print(f"\n== Small uploads, {args.small_kb} kB, init + content + commit ==")
     medians = {k: statistics.median(v) * 1000 for k, v in small.items()}

@@ -143,6 +143,8 @@ s3proxy.ignore-unknown-headers=true
 # Browsers follow file downloads' redirects to presigned URLs here from the
 # consortium's and every library's site (any *.localhost): allow GET/HEAD/PUT. An XHR
 # that followed a redirect to another origin sends "Origin: null" (Fetch standard).
+# The deposit form PUTs multipart parts to presigned URLs (with Content-MD5) and
+# reads each part's ETag: any request header, ETag exposed.
 s3proxy.cors-allow-origins=null http://127[.]0[.]0[.]1(:[0-9]+)? http://localhost(:[0-9]+)? http://[a-z0-9.-]+[.]localhost(:[0-9]+)?
 s3proxy.cors-allow-methods=GET HEAD PUT
 s3proxy.cors-allow-headers=*
