@@ -43,8 +43,18 @@ nginx_config() {  # render scripts/nginx.conf into $NGINX_DIR/nginx.conf
     2>"$LOG_DIR/nginx.log" || die "nginx configuration invalid, see $LOG_DIR/nginx.log"
 }
 
+uwsgi_install() {  # until Pipfile.lock carries uwsgi: the version docker/Dockerfile pins
+  [[ -x "$VENV/bin/uwsgi" ]] && return 0
+  local version; version=$(sed -n 's/^ARG UWSGI_VERSION=//p' "$ROOT/docker/Dockerfile")
+  ensure_apt /usr/bin/gcc gcc
+  log "installing uWSGI $version into $VENV (compiled, ~1 min)"
+  "$VENV/bin/pip" install -q "uwsgi==$version" >"$LOG_DIR/uwsgi-install.log" 2>&1 \
+    || die "pip install uwsgi failed (needs gcc and the Python headers), see $LOG_DIR/uwsgi-install.log"
+}
+
 uwsgi_start() {  # uwsgi_start NAME INI PORT STATS_PORT
   port_open "$3" && die "port $3 ($1) is taken by another program"
+  uwsgi_install
   UWSGI_BIND="127.0.0.1:$3" nohup "$VENV/bin/uwsgi" --ini "$ROOT/docker/uwsgi/$2" \
     --home "$VENV" --stats "127.0.0.1:$4" >"$LOG_DIR/$1.log" 2>&1 &
 }
