@@ -5,7 +5,7 @@ run:            ## everything up with demo member libraries (idempotent)
 	scripts/setup.sh all
 	scripts/app.sh start
 	scripts/demo.sh
-	@echo "Platform up: http://127.0.0.1:5000  (admin@consortium.example / consortium-admin)"
+	@echo "Platform up: http://127.0.0.1:$${WEB_PORT:-5000}  (admin@consortium.example / consortium-admin)"
 
 test:           ## the test suite over the real services (idempotent)
 	scripts/test.sh

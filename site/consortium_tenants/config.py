@@ -10,6 +10,10 @@ tenant (its host names, or `<slug>.<CONSORTIUM_TENANT_HOST_SUFFIX>`), else 400."
 CONSORTIUM_TENANT_HOST_SUFFIX = "localhost"
 """Every tenant answers on `<slug>.<suffix>` besides its own host names."""
 
+CONSORTIUM_HOST_CACHE_SECONDS = 300
+"""Longest time a web process trusts its cached host → library map; any change to a
+library or its hosts invalidates every process's map at once (tenants.host_cache)."""
+
 CONSORTIUM_RESERVED_SLUGS = [
     "consortium", "admin", "administration", "api", "static", "assets", "media", "files",
     "oai", "oai2d", "www", "localhost", "login", "logout", "signup", "register", "search",

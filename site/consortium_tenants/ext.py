@@ -8,6 +8,7 @@ from . import config, origin
 from .storage.errors import StorageUnavailableError
 from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
+from .tenants import host_cache
 from .tenants.config import TenantServiceConfig
 from .tenants.resource import TenantResource, TenantResourceConfig
 from .tenants.service import TenantService
@@ -53,6 +54,7 @@ class ConsortiumTenants:
         self.storage_service = StorageService(self.tenants_service)
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
+        host_cache.connect_invalidation()  # registry changes reach every process's cache
         self._connect_signals(app)
         self._init_notifications_and_errors(app)
 

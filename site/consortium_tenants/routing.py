@@ -2,7 +2,8 @@
 
 The tenant of a request comes from its Host header only (X-Forwarded-Host is
 never trusted: PROXYFIX_CONFIG keeps x_host at 0). The consortium's own hosts
-have no tenant; any other host must belong to a tenant, else 400. So must a
+have no tenant; any other host must belong to a tenant, else 400 (the lookup is
+cached, tenants.host_cache; static files skip it). So must a
 Host that is not `host[:port]` (a DNS name, an IPv4 address or a bracketed
 IPv6 address; a port 1-65535): 400.
 """
@@ -53,8 +54,8 @@ def resolve_tenant():
     host = request_host()
     if host is None:
         return _bad_host("Malformed Host header: expected host[:port].")
-    if host in current_app.config["CONSORTIUM_HOSTS"]:
-        g.tenant = None
+    if host in current_app.config["CONSORTIUM_HOSTS"] or request.endpoint == "static":
+        g.tenant = None  # static files are the same on every host: no lookup
         return None
     tenant = current_tenants_service.by_host(host)
     if tenant is None:

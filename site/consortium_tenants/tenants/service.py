@@ -25,6 +25,7 @@ from sqlalchemy import func, or_
 
 from ..paging import Page, check_page
 from .errors import TenantConflict, TenantNotFound
+from .host_cache import host_cache
 from .logo import JPEG, PNG, validate_logo
 from .models import TenantHostModel, TenantModel
 from .permissions import MANAGER_EDITABLE, role_name
@@ -61,6 +62,14 @@ class TenantService(Service):
     @classmethod
     def by_host(cls, host):
         """The tenant answering on HOST (lower-case, without port), or None.
+
+        Cached per process until the tenant registry changes (host_cache).
+        """
+        return host_cache.tenant(host, cls.by_host_uncached)
+
+    @classmethod
+    def by_host_uncached(cls, host):
+        """`by_host` read from the database.
 
         A library's implicit host is its own even where another library lists it
         (rows stored before such hosts were refused).

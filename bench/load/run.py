@@ -1,0 +1,227 @@
+"""Load bench: the development server vs the production topology, then a realistic mix.
+
+Needs the platform of `make run` (demo libraries and records). In one run:
+
+1. saturation, side by side: anonymous readers and OAI-PMH harvesters without
+   think time (--sat-users, --sat-seconds) against Flask's development server
+   (`scripts/app.sh start dev`, started and stopped here) and against nginx +
+   uWSGI (`make run`), alternating in --rounds so both share the machine's
+   background load; prints req/s per endpoint and the throughput ratio;
+2. realistic mix on the production topology (--users with 1-3 s think time for
+   --seconds): readers, harvesters, depositors creating drafts with a file and
+   submitting them to MZK, curators accepting; prints req/s, p50/p95/p99 and
+   errors per endpoint, then checks that no submitted deposit was lost.
+
+Everything stays on 127.0.0.1. Results: bench/load/results/<UTC time>.{json,svg}.
+
+Usage (after `make run`, same environment):
+    .venv/bin/python bench/load/run.py [--users 50 --seconds 300 --sat-users 8 --sat-seconds 60]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import gevent
+from locust import constant
+from locust.env import Environment
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+import locustfile  # noqa: E402  (reads LOAD_* at import: set by setup() before use)
+
+import requests  # noqa: E402  (after locust: gevent-patched)
+
+WEB = int(os.environ.get("WEB_PORT", 5000))
+DEV = int(os.environ.get("DEV_WEB_PORT", WEB + 100))
+PROD_URL, DEV_URL = f"http://127.0.0.1:{WEB}", f"http://127.0.0.1:{DEV}"
+PEOPLE = {"depositor": "researcher@mzk.example", "curator": "curator@mzk.example"}
+
+
+def app_sh(*args):
+    subprocess.run([str(ROOT / "scripts" / "app.sh"), *args], check=True)
+
+
+def token_of(email):
+    """A new personal API token of EMAIL (`invenio tokens create`, the scripts' environment)."""
+    command = f'source scripts/env.sh && invenio tokens create -n load-bench -u "{email}"'
+    out = subprocess.run(["bash", "-c", command], cwd=ROOT, check=True, capture_output=True,
+                         text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def setup():
+    """Demo records (id, library, first file) and the depositor's and curator's tokens."""
+    records = []
+    for slug in ("mzk", "svkos", "vkol"):
+        res = requests.get(f"{PROD_URL}/api/communities/{slug}/records?size=50",
+                           headers={"Accept": "application/json"}, timeout=60)
+        res.raise_for_status()
+        for hit in res.json()["hits"]["hits"]:
+            files = sorted((hit.get("files") or {}).get("entries") or {})
+            records.append({"id": hit["id"], "slug": slug, "file": files[0] if files else None})
+    if not records:
+        sys.exit("no demo records: run `make run` first")
+    community = requests.get(f"{PROD_URL}/api/communities/mzk", timeout=60).json()["id"]
+    tokens = {f"{role}@mzk": token_of(email) for role, email in PEOPLE.items()}
+    tokens["community@mzk"] = community
+    locustfile.RECORDS[:] = records
+    locustfile.SLUGS[:] = sorted({r["slug"] for r in records})
+    locustfile.TOKENS.update(tokens)
+    return records
+
+
+def run(targets, classes, users, seconds, think, rounds=1):
+    """Run CLASSES against each URL of TARGETS, alternating in ROUNDS (they share the
+    machine's background load); per endpoint figures and totals of each target."""
+    for cls in classes:
+        cls.wait_time = constant(0) if think is None else locustfile.between(*think)
+    envs = {url: Environment(user_classes=classes, host=url) for url in targets}
+    runners = {url: env.create_local_runner() for url, env in envs.items()}
+    active = dict.fromkeys(targets, 0.0)
+    for _ in range(rounds):
+        for url in targets:
+            runners[url].start(users, spawn_rate=max(1, users / 10))
+            start = time.monotonic()
+            gevent.sleep(seconds / rounds)
+            runners[url].stop()
+            active[url] += time.monotonic() - start
+    results = []
+    for url, env in envs.items():
+        runners[url].quit()
+        rows = {name: figures(entry, active[url])
+                for (name, _method), entry in sorted(env.stats.entries.items())}
+        errors = {f"{e.name}: {e.error}"[:160]: e.occurrences
+                  for e in env.stats.errors.values()}
+        results.append({"url": url, "users": users, "seconds": round(active[url], 1),
+                        "rows": rows, "total": figures(env.stats.total, active[url]),
+                        "errors": errors})
+    return results
+
+
+def figures(entry, elapsed):
+    pct = entry.get_response_time_percentile
+    return {"requests": entry.num_requests, "errors": entry.num_failures,
+            "rps": round(entry.num_requests / elapsed, 2),
+            "p50": pct(0.5), "p95": pct(0.95), "p99": pct(0.99)}
+
+
+def lost_deposits():
+    """Submitted requests the API does not know as submitted or accepted."""
+    headers = {"Accept": "application/json",
+               "Authorization": f"Bearer {locustfile.TOKENS['curator@mzk']}",
+               "Host": f"mzk.localhost:{WEB}"}
+    lost = []
+    for request_id in sorted(locustfile.LEDGER["submitted"]):
+        res = requests.get(f"{PROD_URL}/api/requests/{request_id}", headers=headers, timeout=60)
+        if res.status_code != 200 or res.json()["status"] not in ("submitted", "accepted"):
+            lost.append(request_id)
+    return lost
+
+
+def print_table(title, result):
+    print(f"\n{title}: {result['url']}, {result['users']} users, {result['seconds']} s")
+    print(f"  {'endpoint':36} {'reqs':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4}")
+    for name, row in [*result["rows"].items(), ("TOTAL", result["total"])]:
+        print(f"  {name:36} {row['requests']:6} {row['rps']:7.2f} {row['p50']:6.0f} "
+              f"{row['p95']:6.0f} {row['p99']:6.0f} {row['errors']:4}")
+    for error, count in result["errors"].items():
+        print(f"  error x{count}: {error}")
+
+
+def print_side_by_side(dev, prod):
+    names = sorted(set(dev["rows"]) | set(prod["rows"]))
+    top = max([r["rps"] for r in (*dev["rows"].values(), *prod["rows"].values())] or [1])
+    print("\nreq/s per endpoint, development server (d) vs production topology (p):")
+    for name in names:
+        d = dev["rows"].get(name, {}).get("rps", 0)
+        p = prod["rows"].get(name, {}).get("rps", 0)
+        print(f"  {name:36} d {d:7.2f} {'░' * round(30 * d / top)}")
+        print(f"  {'':34} p {p:7.2f} {'█' * round(30 * p / top)}")
+    ratio = prod["total"]["rps"] / dev["total"]["rps"] if dev["total"]["rps"] else float("inf")
+    print(f"\nthroughput: dev {dev['total']['rps']:.2f} req/s, production "
+          f"{prod['total']['rps']:.2f} req/s, ratio {ratio:.2f} (goal >= 1.8)")
+    return ratio
+
+
+def svg_chart(dev, prod, mix):
+    """Bars of req/s per endpoint (dev vs production) and p95 of the realistic mix."""
+    names = sorted(set(dev["rows"]) | set(prod["rows"]))
+    top = max([r["rps"] for r in (*dev["rows"].values(), *prod["rows"].values())] or [1])
+    height, out = 40 + 34 * len(names), []
+    out.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{height}" '
+               'font-family="sans-serif" font-size="12">')
+    out.append('<text x="10" y="20" font-weight="bold">req/s per endpoint: development '
+               'server (grey) vs nginx + uWSGI (blue), saturation</text>')
+    for i, name in enumerate(names):
+        y = 40 + 34 * i
+        d = dev["rows"].get(name, {}).get("rps", 0)
+        p = prod["rows"].get(name, {}).get("rps", 0)
+        out.append(f'<text x="10" y="{y + 12}">{name}</text>')
+        out.append(f'<rect x="260" y="{y}" width="{400 * d / top:.1f}" height="12" fill="#aaa"/>')
+        out.append(f'<rect x="260" y="{y + 14}" width="{400 * p / top:.1f}" height="12" '
+                   'fill="#2b6cb0"/>')
+        out.append(f'<text x="{265 + 400 * max(d, p) / top:.1f}" y="{y + 22}">'
+                   f'{d:.1f} / {p:.1f}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--sat-users", type=int, default=8)
+    parser.add_argument("--sat-seconds", type=int, default=60, help="per server")
+    parser.add_argument("--warmup", type=int, default=30, help="seconds, not measured")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="saturation alternates the servers in this many rounds")
+    args = parser.parse_args()
+
+    records = setup()
+    print(f"{len(records)} demo records of {len(locustfile.SLUGS)} libraries; "
+          f"{os.cpu_count()} cores")
+    readers = [locustfile.Visitor, locustfile.Harvester]
+    app_sh("start", "dev")
+    try:
+        # every uWSGI worker (and the dev server) fills its own caches on first use
+        run([DEV_URL, PROD_URL], readers, args.sat_users, args.warmup, None)
+        dev, prod = run([DEV_URL, PROD_URL], readers, args.sat_users, args.sat_seconds, None,
+                        args.rounds)
+    finally:
+        app_sh("stop", "dev")
+    print_table("saturation, development server", dev)
+    print_table("saturation, production topology", prod)
+    ratio = print_side_by_side(dev, prod)
+
+    [mix] = run([PROD_URL], [*readers, locustfile.Depositor, locustfile.Curator],
+                args.users, args.seconds, (1, 3))
+    print_table("realistic mix (think time 1-3 s), production topology", mix)
+    time.sleep(2)
+    lost = lost_deposits()
+    submitted = len(locustfile.LEDGER["submitted"])
+    pages = [r for n, r in mix["rows"].items() if n.startswith("page:")]
+    worst_p95 = max([r["p95"] for r in pages] or [0])
+    print(f"\ndeposits submitted {submitted}, accepted {len(locustfile.LEDGER['accepted'])}, "
+          f"lost {len(lost)}; errors {mix['total']['errors']}; pages' worst p95 {worst_p95:.0f} ms "
+          "(goals: 0 lost, 0 errors, p95 < 1000 ms)")
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%MZ")
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{stamp}.json").write_text(json.dumps(
+        {"date": stamp, "cores": os.cpu_count(), "args": vars(args), "dev": dev, "prod": prod,
+         "ratio": round(ratio, 2), "mix": mix, "submitted": submitted, "lost": lost},
+        indent=1))
+    (results / f"{stamp}.svg").write_text(svg_chart(dev, prod, mix))
+    print(f"results: {results / stamp}.json, chart: {results / stamp}.svg")
+
+
+if __name__ == "__main__":
+    main()
