@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
 from .proxies import current_storage_service, current_workflows_service
+from .stats.cli import stats as stats_commands
 from .storage.audit import unresolved
 from .units import format_size
 from .tenants.errors import TenantError, TenantNotFound
@@ -347,3 +348,6 @@ def _print_s3(s3):
     if uploads["count"]:
         click.echo(f"      unfinished multipart uploads: {uploads['count']}, "
                    f"{format_size(uploads['bytes'])}")
+
+
+tenants.add_command(stats_commands)
