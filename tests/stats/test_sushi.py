@@ -197,3 +197,24 @@ def test_report_list_members_and_revocation(app, client, library_usage, credenti
     params = {k: extra[k] for k in ("customer_id", "requestor_id", "api_key")}
     res = harvest(client, "reports", params)
     assert (res.status_code, res.json["Code"]) == (401, 2000)
+
+
+def test_library_stats_rest_matches_the_reports(client, library_usage, admin_headers):
+    month = library_usage["month"].strftime("%Y-%m")
+    tenant_a, people_a = library_usage["a"]
+    url = f"/api/tenants/{tenant_a['slug']}/stats"
+    query = {"from": month, "to": month, "interval": "month"}
+    for who in (people_a["managers"], people_a["curators"], admin_headers):
+        res = client.get(url, headers=who, query_string=query)
+        assert res.status_code == 200, res.json
+        assert res.json["months"] == [{"month": month, "views": 3, "downloads": 2,
+                                       "unique_visits": 2}]
+        assert res.json["top_items"] == [{"id": library_usage["recid"], "views": 3,
+                                          "downloads": 2, "title": "Usage article"}]
+    assert client.get(url, headers=people_a["depositors"], query_string=query).status_code == 403
+    assert client.get(url, headers=library_usage["b"][1]["managers"],
+                      query_string=query).status_code == 403
+    res = client.get(url, headers=people_a["managers"],
+                     query_string={"from": "2026-xx", "to": month, "interval": "week"})
+    assert res.status_code == 400
+    assert set(res.json["errors"]) == {"from", "interval"}

@@ -5,7 +5,7 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..tenants.errors import TenantNotFound
-from . import credentials, sushi
+from . import credentials, summary, sushi
 
 
 class CredentialSchema(Schema):
@@ -82,5 +82,21 @@ def create_credentials_blueprint(app):
     def revoke(slug, requestor_id):
         return _guarded(lambda: jsonify(credentials.revoke(
             g.identity, credentials.tenant_by_slug(slug), requestor_id)))
+
+    return blueprint
+
+
+def create_library_stats_blueprint(app):
+    """`GET /api/tenants/<slug>/stats?from=YYYY-MM&to=YYYY-MM&interval=month`."""
+    blueprint = Blueprint("consortium_library_stats", __name__, url_prefix="/tenants/<slug>")
+
+    @blueprint.route("/stats", methods=["GET"])
+    def library_stats(slug):
+        try:
+            return _guarded(lambda: jsonify(summary.library_stats(
+                g.identity, credentials.tenant_by_slug(slug), request.args)))
+        except summary.BadRange as error:
+            return jsonify({"status": 400, "message": "A validation error occurred.",
+                            "errors": error.errors}), 400
 
     return blueprint
