@@ -218,3 +218,36 @@ def test_library_stats_rest_matches_the_reports(client, library_usage, admin_hea
                      query_string={"from": "2026-xx", "to": month, "interval": "week"})
     assert res.status_code == 400
     assert set(res.json["errors"]) == {"from", "interval"}
+
+
+def test_statistics_page_chart_table_and_csv(app, library_usage):
+    from helpers import browser_of
+
+    month = library_usage["month"].strftime("%Y-%m")
+    tenant_a, people_a = library_usage["a"]
+    url = f"/libraries/{tenant_a['slug']}/stats"
+    query = {"from": month, "to": month}
+    manager = browser_of(app, people_a["managers_user"])
+    for language, heading, views in (("en", "Statistics", "Views"),
+                                     ("cs", "Statistiky", "Zobrazení")):
+        res = manager.get(url, query_string=query, headers={"Accept-Language": language})
+        assert res.status_code == 200
+        html = res.get_data(as_text=True)
+        assert f"<h1>{heading}: " in html
+        assert f"<th>{views}</th>" in html
+        assert f"<tr><td>{month}</td><td>3</td><td>2</td><td>2</td></tr>" in html
+        for series, value in (("views", 3), ("downloads", 2), ("unique_visits", 2)):
+            assert re.search(rf'<rect class="bar-{series}"[^>]* data-value="{value}"', html)
+        assert f'<a href="/records/{library_usage["recid"]}">Usage article</a>' in html
+    res = manager.get(f"{url}.csv", query_string=query)
+    assert res.status_code == 200 and res.mimetype == "text/csv"
+    assert res.get_data(as_text=True).splitlines() == [
+        "month,views,downloads,unique_visits", f"{month},3,2,2"]
+    assert manager.get(url, query_string={"from": "2026-xx"}).status_code == 400
+    curator = browser_of(app, people_a["curators_user"])
+    assert curator.get(url, query_string=query).status_code == 200
+    depositor = browser_of(app, people_a["depositors_user"])
+    assert depositor.get(url, query_string=query).status_code == 403
+    other = browser_of(app, library_usage["b"][1]["managers_user"])
+    assert other.get(url, query_string=query).status_code == 403
+    assert other.get(f"{url}.csv", query_string=query).status_code == 403

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from invenio_db import db
 from invenio_records_permissions.generators import SystemProcess
 from invenio_records_permissions.policies.base import BasePermissionPolicy
+from invenio_records_resources.services.errors import PermissionDeniedError
 
 from ..tenants.errors import TenantNotFound
 from ..tenants.models import TenantModel
@@ -32,7 +33,7 @@ class StatsPermissionPolicy(BasePermissionPolicy):
     can_manage_consortium_credentials = admins
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(PermissionDeniedError):
     """The identity may not do this."""
 
 
