@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
 from .proxies import current_storage_service, current_workflows_service
+from .stats.cli import stats as stats_commands
 from .storage.audit import unresolved
 from .units import format_size
 from .tenants.errors import TenantError, TenantNotFound
@@ -350,3 +351,6 @@ def _print_s3(s3):
     for upload in uploads.get("pending", [])[:20]:
         click.echo(f"      pending upload: {upload['key']} ({format_size(upload['bytes'])} sent, "
                    f"started {upload['started'][:16]}, aborted after {upload['expires'][:16]})")
+
+
+tenants.add_command(stats_commands)

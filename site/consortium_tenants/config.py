@@ -127,3 +127,12 @@ further refuses depositors (workflows.components: only curators and managers).""
 
 CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX = 100
 """Largest page of the curators' submission queue."""
+
+CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID = "consortium"
+"""SUSHI customer ID of the consortium itself (its credentials harvest every library)."""
+
+CONSORTIUM_SUSHI_NAMESPACE = "consortium"
+"""Namespace of the proprietary IDs in SUSHI reports (`<namespace>:<library or record id>`)."""
+
+CONSORTIUM_SUSHI_CREATED_BY = "Library Consortium Repository"
+"""Created_By of SUSHI reports."""

@@ -1,0 +1,124 @@
+"""SUSHI credentials: issued and revoked by a library's managers, read by consortium admins.
+
+A credential is a requestor ID (public) and an API key (secret, shown once,
+stored as a hash) for one library, whose customer ID is the library's slug.
+Credentials without a library are the consortium's (`invenio tenants stats
+sushi-issue --consortium`): they harvest every member library.
+"""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import datetime, timezone
+
+from invenio_db import db
+from invenio_records_permissions.generators import SystemProcess
+from invenio_records_permissions.policies.base import BasePermissionPolicy
+from invenio_records_resources.services.errors import PermissionDeniedError
+
+from ..tenants.errors import TenantNotFound
+from ..tenants.models import TenantModel
+from ..tenants.permissions import ConsortiumAdmins, TenantMembers
+from .models import SushiCredential
+
+
+class StatsPermissionPolicy(BasePermissionPolicy):
+    """Who may see a library's statistics and manage its SUSHI credentials."""
+
+    admins = [ConsortiumAdmins(), SystemProcess()]
+    can_manage_credentials = [*admins, TenantMembers("managers")]
+    can_read_credentials = can_manage_credentials
+    can_read_stats = [*admins, TenantMembers("managers", "curators")]
+    can_manage_consortium_credentials = admins
+
+
+class PermissionDenied(PermissionDeniedError):
+    """The identity may not do this."""
+
+
+class CredentialNotFound(Exception):
+    """No such (active) credential of this library."""
+
+
+def allowed(identity, action, tenant=None):
+    """True if IDENTITY may do ACTION (`manage_credentials`, `read_stats`…) on TENANT."""
+    return StatsPermissionPolicy(action, record=tenant).allows(identity)
+
+
+def require(identity, action, tenant=None):
+    """Raise PermissionDenied unless IDENTITY may do ACTION on TENANT."""
+    if not allowed(identity, action, tenant):
+        raise PermissionDenied()
+
+
+def tenant_by_slug(slug):
+    """The library with SLUG; TenantNotFound otherwise."""
+    tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
+    if tenant is None:
+        raise TenantNotFound(slug)
+    return tenant
+
+
+def hash_key(api_key):
+    """The stored form of an API key."""
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+def dump(credential, tenant=None, api_key=None):
+    """JSON of a credential (with its API key only when just issued)."""
+    data = {
+        "customer_id": tenant.slug if tenant else None,
+        "requestor_id": credential.requestor_id,
+        "label": credential.label,
+        "created": credential.created.isoformat(),
+        "revoked": credential.revoked.isoformat() if credential.revoked else None,
+    }
+    if api_key:
+        data["api_key"] = api_key
+    return data
+
+
+def issue(identity, tenant, label=""):
+    """New credentials for TENANT (None: the consortium); returns their JSON with the API key."""
+    require(identity, "manage_credentials" if tenant else "manage_consortium_credentials", tenant)
+    api_key = secrets.token_urlsafe(32)
+    user_id = getattr(identity, "id", None)
+    credential = SushiCredential(
+        id=uuid.uuid4(), tenant_id=tenant.id if tenant else None,
+        requestor_id=str(uuid.uuid4()), api_key_hash=hash_key(api_key), label=label,
+        created=datetime.now(timezone.utc).replace(tzinfo=None),
+        created_by=user_id if isinstance(user_id, int) else None,
+    )
+    db.session.add(credential)
+    db.session.commit()
+    return dump(credential, tenant, api_key)
+
+
+def list_credentials(identity, tenant):
+    """TENANT's credentials (active and revoked), newest first."""
+    require(identity, "read_credentials", tenant)
+    rows = SushiCredential.query.filter_by(tenant_id=tenant.id).order_by(
+        SushiCredential.created.desc())
+    return [dump(c, tenant) for c in rows]
+
+
+def revoke(identity, tenant, requestor_id):
+    """Revoke TENANT's active credential REQUESTOR_ID (None TENANT: the consortium's)."""
+    require(identity, "manage_credentials" if tenant else "manage_consortium_credentials", tenant)
+    credential = SushiCredential.query.filter_by(
+        tenant_id=tenant.id if tenant else None, requestor_id=requestor_id, revoked=None,
+    ).one_or_none()
+    if credential is None:
+        raise CredentialNotFound(requestor_id)
+    credential.revoked = datetime.now(timezone.utc).replace(tzinfo=None)
+    db.session.commit()
+    return dump(credential, tenant)
+
+
+def authenticate(requestor_id, api_key):
+    """The active credential with REQUESTOR_ID and API_KEY: (credential, key_ok) or (None, False)."""
+    credential = SushiCredential.query.filter_by(requestor_id=requestor_id, revoked=None).one_or_none()
+    if credential is None:
+        return None, False
+    return credential, hmac.compare_digest(credential.api_key_hash, hash_key(api_key))

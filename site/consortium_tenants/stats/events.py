@@ -1,0 +1,106 @@
+"""Usage events that carry the library: invenio-stats configuration for COUNTER R5.1.
+
+InvenioRDM emits a `record-view` event from the landing page and a
+`file-download` event from every file download (invenio-stats builders, then a
+queue, then `invenio_stats.tasks.process_events` indexes them into
+`events-stats-<event>-YYYY-MM`). `stats_events` keeps RDM's builders and adds:
+
+* `add_library`: the library (tenant) whose community the record is in at that
+  moment, and the item's COUNTER attributes then (Access_Type, YOP, Data_Type),
+  so usage stays with the library it happened in when the record moves later;
+* robots of the COUNTER list (`counter-robots`) dropped before indexing;
+* double clicks: events of one visitor on one item in the same 30-second
+  window index to one document (invenio-stats' `double_click_window`);
+* `unique_session_id` (invenio-stats' anonymiser): user, session or IP + user
+  agent, plus the hour — COUNTER's surrogate session for unique items.
+"""
+
+from invenio_rdm_records.resources.stats.event_builders import build_record_unique_id
+from invenio_stats.contrib.event_builders import build_file_unique_id
+from invenio_stats.processors import anonymize_user, filter_robots, flag_machines
+
+from ..tenants.models import TenantModel
+
+TEMPLATES = "consortium_tenants.stats.templates"
+DOUBLE_CLICK_SECONDS = 30
+"""COUNTER R5.1 7.2: two clicks of one user on one item within 30 s are one action."""
+
+DATA_TYPES = {
+    "publication-article": "Article",
+    "publication-conferencepaper": "Conference_Item",
+    "publication-report": "Report",
+    "publication-thesis": "Thesis_or_Dissertation",
+    "publication-patent": "Patent",
+    "publication-standard": "Standard",
+    "publication-section": "Book_Segment",
+    "dataset": "Dataset",
+    "software": "Software",
+    "image": "Image",
+    "audio": "Sound",
+    "video": "Audiovisual",
+}
+"""InvenioRDM resource types (id or its prefix) → COUNTER Data_Type; else `Other`."""
+
+
+def data_type_of(resource_type_id):
+    """The COUNTER Data_Type of an InvenioRDM resource type id."""
+    resource_type_id = resource_type_id or ""
+    if resource_type_id in DATA_TYPES:
+        return DATA_TYPES[resource_type_id]
+    return DATA_TYPES.get(resource_type_id.split("-")[0], "Other")
+
+
+def library_of_record(record):
+    """The library whose community RECORD is in now (its default community first), or None."""
+    communities = record.parent.communities
+    ids = [str(c) for c in (communities.ids or [])]
+    if not ids:
+        return None
+    libraries = {str(t.community_id): t for t in
+                 TenantModel.query.filter(TenantModel.community_id.in_(ids)).all()}
+    default = communities.default
+    if default is not None and str(default.id) in libraries:
+        return libraries[str(default.id)]
+    return next((libraries[i] for i in ids if i in libraries), None)
+
+
+def item_attributes(record):
+    """COUNTER attributes of RECORD: Access_Type, YOP and Data_Type."""
+    metadata = record.get("metadata", {})
+    files_public = record.get("access", {}).get("files") == "public"
+    return {
+        "access_type": "Open" if files_public else "Controlled",
+        "yop": (metadata.get("publication_date") or "0001")[:4],
+        "data_type": data_type_of((metadata.get("resource_type") or {}).get("id")),
+    }
+
+
+def add_library(event, sender_app, record=None, **kwargs):
+    """Event builder: the record's library and COUNTER attributes at this moment."""
+    library = library_of_record(record)
+    event.update({"tenant_id": str(library.id) if library else "", **item_attributes(record)})
+    return event
+
+
+def stats_events(rdm_events):
+    """STATS_EVENTS: RDM's record-view and file-download events carrying the library."""
+
+    def counter_event(name, template, unique_id):
+        rdm = rdm_events[name]
+        return {
+            **rdm,
+            "templates": f"{TEMPLATES}.{template}",
+            "event_builders": [*rdm["event_builders"],
+                               "consortium_tenants.stats.events:add_library"],
+            "params": {
+                **rdm.get("params", {}),
+                "preprocessors": [filter_robots, flag_machines, anonymize_user, unique_id],
+                "double_click_window": DOUBLE_CLICK_SECONDS,
+            },
+        }
+
+    return {
+        **rdm_events,
+        "record-view": counter_event("record-view", "record_view", build_record_unique_id),
+        "file-download": counter_event("file-download", "file_download", build_file_unique_id),
+    }

@@ -1,0 +1,118 @@
+"""Monthly COUNTER metrics per item and library, computed from the processed events.
+
+For each month, every (library, item, Access_Type, YOP, Data_Type) gets:
+
+* Total_Item_Investigations: landing-page views and file downloads;
+* Total_Item_Requests: file downloads;
+* Unique_Item_Investigations / Unique_Item_Requests: the user sessions
+  (`unique_session_id`) with at least one of those.
+
+Events are already filtered (robots, double clicks) when they are indexed.
+Computing a month replaces its rows, so it can be run again at will.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+from invenio_db import db
+from invenio_records_resources.proxies import current_service_registry
+from invenio_search import current_search_client
+from invenio_search.utils import prefix_index
+
+from .models import ItemMonthUsage, ProcessedMonth
+
+KEY_FIELDS = ("tenant_id", "recid", "access_type", "yop", "data_type")
+EVENT_INDICES = {"record-view": "events-stats-record-view",
+                 "file-download": "events-stats-file-download"}
+PAGE_SIZE = 1000
+
+
+def parse_month(text):
+    """`YYYY-MM` → the first day of that month; ValueError if it is not one."""
+    return datetime.strptime(text, "%Y-%m").date()
+
+
+def next_month(month):
+    """The first day of the month after MONTH."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _session_buckets(index, month):
+    """(key fields…, session) → events, over one events index in MONTH (composite paging)."""
+    query = {"bool": {"filter": [
+        {"range": {"timestamp": {"gte": month.isoformat(), "lt": next_month(month).isoformat()}}},
+        {"exists": {"field": "tenant_id"}},
+    ], "must_not": [{"term": {"tenant_id": ""}}, {"term": {"is_robot": True}}]}}
+    sources = [{f: {"terms": {"field": f}}} for f in (*KEY_FIELDS, "unique_session_id")]
+    after = None
+    while True:
+        composite = {"size": PAGE_SIZE, "sources": sources, **({"after": after} if after else {})}
+        body = {"size": 0, "query": query, "aggs": {"usage": {"composite": composite}}}
+        result = current_search_client.search(index=prefix_index(index), body=body,
+                                              ignore_unavailable=True, allow_no_indices=True)
+        usage = result.get("aggregations", {}).get("usage")
+        if not usage or not usage["buckets"]:
+            return
+        for bucket in usage["buckets"]:
+            key = bucket["key"]
+            yield tuple(key[f] for f in KEY_FIELDS), key["unique_session_id"], bucket["doc_count"]
+        after = usage.get("after_key")
+        if after is None:
+            return
+
+
+def usage_of_month(month):
+    """Key → {metric: count} for MONTH, from the record-view and file-download events."""
+    totals = defaultdict(lambda: {"views": 0, "downloads": 0,
+                                  "view_sessions": set(), "download_sessions": set()})
+    for name, kind in (("record-view", "views"), ("file-download", "downloads")):
+        for key, session, count in _session_buckets(EVENT_INDICES[name], month):
+            totals[key][kind] += count
+            totals[key]["view_sessions" if kind == "views" else "download_sessions"].add(session)
+    return {
+        key: {
+            "total_investigations": t["views"] + t["downloads"],
+            "unique_investigations": len(t["view_sessions"] | t["download_sessions"]),
+            "total_requests": t["downloads"],
+            "unique_requests": len(t["download_sessions"]),
+        }
+        for key, t in totals.items()
+    }
+
+
+def title_of(recid):
+    """The record's current title (its id if it is gone)."""
+    from invenio_access.permissions import system_identity
+
+    try:
+        record = current_service_registry.get("records").read(system_identity, recid)
+        return record.data["metadata"]["title"]
+    except Exception:  # deleted or withdrawn records keep their usage, under their id
+        return recid
+
+
+def compute_month(month):
+    """Replace MONTH's rows by the metrics of its events; returns the number of rows."""
+    return store_month(month, usage_of_month(month))
+
+
+def store_month(month, usage, progress=None):
+    """Replace MONTH's rows by USAGE (of `usage_of_month`); returns the number of rows.
+
+    PROGRESS (optional) is called with the number of rows written, as they are.
+    """
+    ItemMonthUsage.query.filter_by(month=month).delete()
+    titles = {}
+    for key, metrics in usage.items():
+        values = dict(zip(KEY_FIELDS, key))
+        recid = values["recid"]
+        if recid not in titles:
+            titles[recid] = title_of(recid)
+        db.session.add(ItemMonthUsage(month=month, title=titles[recid], **values, **metrics))
+        if progress:
+            progress(1)
+    processed = db.session.get(ProcessedMonth, month) or ProcessedMonth(month=month)
+    processed.computed_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    db.session.add(processed)
+    db.session.commit()
+    return len(usage)

@@ -1,0 +1,498 @@
+"""COUNTER R5.1 SUSHI: status, members, report list and the PR, PR_P1, IR, IR_A1 reports.
+
+One platform per member library; a library's customer ID is its slug, the
+consortium's is CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID (its credentials
+harvest every library, and `members` lists them). Every call but `status` needs
+`customer_id`, `requestor_id` and `api_key` (Appendix D: 1030, 2000, 2010,
+2011, 2020). Reports come from the monthly metrics (`metrics.py`).
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app
+
+from ..tenants.models import TenantModel
+from .credentials import authenticate
+from .metrics import next_month
+from .models import ItemMonthUsage, ProcessedMonth
+
+EXCEPTIONS = {
+    1030: ("Insufficient Information to Process Request", 400),
+    2000: ("Requestor Not Authorized to Access Service", 401),
+    2010: ("Requestor is Not Authorized to Access Usage for Institution", 403),
+    2011: ("Global Reports Not Supported", 403),
+    2020: ("APIKey Invalid", 401),
+    3020: ("Invalid Date Arguments", 400),
+    3030: ("No Usage Available for Requested Dates", 200),
+    3031: ("Usage Not Ready for Requested Dates", 200),
+    3050: ("Parameter Not Recognized in this Context", 200),
+    3060: ("Invalid ReportFilter Value", 200),
+    3062: ("Invalid ReportAttribute Value", 200),
+    3063: ("Components Not Supported", 200),
+}
+"""Appendix D, Table D.1: code → (message, HTTP status)."""
+
+THE_WORLD = "0000000000000000"
+
+METRICS = {
+    "Total_Item_Investigations": "total_investigations",
+    "Total_Item_Requests": "total_requests",
+    "Unique_Item_Investigations": "unique_investigations",
+    "Unique_Item_Requests": "unique_requests",
+}
+"""COUNTER Metric_Type → column of ItemMonthUsage."""
+
+DATA_TYPES = {
+    "PR": ["Article", "Audiovisual", "Book", "Book_Segment", "Conference", "Conference_Item",
+           "Database_Full_Item", "Dataset", "Image", "Interactive_Resource", "Journal",
+           "Multimedia", "News_Item", "Newspaper_or_Newsletter", "Other", "Patent",
+           "Reference_Item", "Reference_Work", "Report", "Software", "Sound", "Standard",
+           "Thesis_or_Dissertation", "Unspecified"],
+    "IR": ["Article", "Audiovisual", "Book_Segment", "Conference_Item", "Database_Full_Item",
+           "Dataset", "Image", "Interactive_Resource", "Multimedia", "News_Item", "Other",
+           "Patent", "Reference_Item", "Report", "Software", "Sound", "Standard",
+           "Thesis_or_Dissertation", "Unspecified"],
+}
+
+REPORTS = {
+    "pr": ("PR", "Platform Report",
+           "Usage of each library's platform, by Data_Type and Access_Method."),
+    "pr_p1": ("PR_P1", "Platform Usage",
+              "Requests of each library's platform: a Standard View of the Platform Report."),
+    "ir": ("IR", "Item Report", "Usage of each record, by Data_Type, YOP, Access_Type."),
+    "ir_a1": ("IR_A1", "Journal Article Requests",
+              "Requests of articles: a Standard View of the Item Report."),
+}
+"""path → (Report_ID, Report_Name, Report_Description)."""
+
+AUTH_PARAMS = {"customer_id", "requestor_id", "api_key", "platform"}
+DATE_PARAMS = {"begin_date", "end_date"}
+REPORT_PARAMS = {
+    "pr": {"metric_type", "data_type", "access_method", "attributes_to_show", "granularity"},
+    "pr_p1": set(),
+    "ir": {"metric_type", "data_type", "access_method", "access_type", "yop", "item_id",
+           "attributes_to_show", "include_parent_details", "include_component_details",
+           "granularity"},
+    "ir_a1": set(),
+}
+ATTRIBUTES = {"pr": {"Access_Method"}, "ir": {"YOP", "Access_Type", "Access_Method"}}
+"""Attributes_To_Show supported per report; other COUNTER attributes get 3062."""
+
+
+class SushiError(Exception):
+    """An Appendix D exception answered on its own with its HTTP status."""
+
+    def __init__(self, code, data=None):
+        super().__init__(code)
+        self.code = code
+        self.data = data
+
+    @property
+    def status(self):
+        return EXCEPTIONS[self.code][1]
+
+    def to_dict(self):
+        return exception(self.code, self.data)
+
+
+def exception(code, data=None):
+    """The JSON of exception CODE."""
+    return {"Code": code, "Message": EXCEPTIONS[code][0], **({"Data": data} if data else {})}
+
+
+def status():
+    """The `/status` response."""
+    return [{"Description": "COUNTER R5.1 usage reports of the member libraries.",
+             "Service_Active": True}]
+
+
+# --- who is asking ----------------------------------------------------------------
+class Customer:
+    """The institution of a request: one library, or the consortium with all of them."""
+
+    def __init__(self, customer_id, tenants, name):
+        self.customer_id = customer_id
+        self.tenants = tenants
+        self.name = name
+
+    @property
+    def institution_id(self):
+        return {"Proprietary": [f"{current_app.config['CONSORTIUM_SUSHI_NAMESPACE']}:"
+                                f"{self.customer_id}"]}
+
+
+def library_name(tenant):
+    """The library's English name (the language of COUNTER reports)."""
+    return tenant.names.get("en") or tenant.names.get("cs") or tenant.slug
+
+
+def authorize(args):
+    """The Customer that ARGS' credentials may harvest, or SushiError."""
+    missing = [p for p in ("customer_id", "requestor_id", "api_key") if not args.get(p)]
+    if missing:
+        raise SushiError(1030, f"Missing: {', '.join(missing)}")
+    credential, key_ok = authenticate(args["requestor_id"], args["api_key"])
+    if credential is None:
+        raise SushiError(2000)
+    if not key_ok:
+        raise SushiError(2020)
+    customer_id = args["customer_id"]
+    if customer_id == THE_WORLD:
+        raise SushiError(2011)
+    consortium_id = current_app.config["CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID"]
+    if credential.tenant_id is None and customer_id == consortium_id:
+        tenants = TenantModel.query.order_by(TenantModel.slug).all()
+        return Customer(customer_id, tenants, current_app.config["CONSORTIUM_SUSHI_CREATED_BY"])
+    tenant = TenantModel.query.filter_by(slug=customer_id).one_or_none()
+    if tenant is None or credential.tenant_id not in (None, tenant.id):
+        raise SushiError(2010)
+    return Customer(customer_id, [tenant], library_name(tenant))
+
+
+def members(args):
+    """The `/members` response: the consortium's libraries, or the library itself."""
+    customer = authorize(args)
+    listed = [{"Institution_Name": library_name(t), "Customer_ID": t.slug}
+              for t in customer.tenants]
+    if len(customer.tenants) != 1 or customer.tenants[0].slug != customer.customer_id:
+        listed.insert(0, {"Institution_Name": customer.name, "Customer_ID": customer.customer_id})
+    return listed
+
+
+def processed_months():
+    """The months whose metrics have been computed, in order."""
+    return [m.month for m in ProcessedMonth.query.order_by(ProcessedMonth.month)]
+
+
+def report_list(args):
+    """The `/reports` response."""
+    authorize(args)
+    months = processed_months()
+    available = ({"First_Month_Available": months[0].strftime("%Y-%m"),
+                  "Last_Month_Available": months[-1].strftime("%Y-%m")} if months else {})
+    return [{"Report_ID": report_id, "Report_Name": name, "Release": "5.1",
+             "Report_Description": description, "Path": f"/r51/reports/{path}", **available}
+            for path, (report_id, name, description) in REPORTS.items()]
+
+
+# --- reports ------------------------------------------------------------------------
+def parse_date(text, end=False):
+    """`yyyy-mm-dd` or `yyyy-mm` → the first day of that month (END: the last day)."""
+    for pattern in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            day = datetime.strptime(text, pattern).date()
+            break
+        except (TypeError, ValueError):
+            continue
+    else:
+        raise SushiError(3020, f"Not a date: {text}")
+    first = day.replace(day=1)
+    return next_month(first) - timedelta(days=1) if end else first
+
+
+def split(value):
+    """Values of a pipe-separated parameter."""
+    return [v for v in (value or "").split("|") if v]
+
+
+class ReportRequest:
+    """A parsed report request: customer, months, filters, attributes and warnings."""
+
+    def __init__(self, path, args):
+        self.path = path
+        self.report_id = REPORTS[path][0]
+        self.customer = authorize(args)
+        self.exceptions = []
+        if not args.get("begin_date") or not args.get("end_date"):
+            raise SushiError(1030, "begin_date and end_date are required")
+        self.begin = parse_date(args["begin_date"])
+        self.end = parse_date(args["end_date"], end=True)
+        today = datetime.now(timezone.utc).date()
+        this_month = today.replace(day=1)
+        if self.begin > self.end:
+            raise SushiError(3020, "end_date is before begin_date")
+        if self.begin >= this_month:
+            raise SushiError(3020, "begin_date is in the current or a future month")
+        if self.end >= this_month:
+            self.end = this_month - timedelta(days=1)
+            self.warn(3031, f"End_Date set to {self.end.isoformat()}: "
+                      "the current month is not complete")
+        self.months = self._months()
+        done = set(processed_months())
+        not_ready = [m for m in self.months if m not in done]
+        if not_ready:
+            self.warn(3031, "Not processed yet: " + ", ".join(m.strftime("%Y-%m") for m in not_ready))
+        self.ready = [m for m in self.months if m in done]
+        unknown = sorted(set(args) - AUTH_PARAMS - DATE_PARAMS - REPORT_PARAMS[path])
+        if unknown:
+            self.warn(3050, ", ".join(unknown))
+        self.args = args
+        self.filters = {}
+        self.attributes = {}
+        self._platform(args.get("platform"))
+
+    def warn(self, code, data=None):
+        """Add exception CODE to the report header."""
+        self.exceptions.append(exception(code, data))
+
+    def _months(self):
+        months, month = [], self.begin
+        while month <= self.end:
+            months.append(month)
+            month = next_month(month)
+        return months
+
+    def _platform(self, platform):
+        if not platform:
+            return
+        chosen = [t for t in self.customer.tenants if platform in (t.slug, library_name(t))]
+        if chosen:
+            self.customer.tenants = chosen
+            self.filters["Platform"] = platform
+        else:
+            self.warn(3060, f"platform={platform}")
+
+    def choose(self, name, filter_name, allowed):
+        """Valid values of the pipe-separated filter NAME (others: 3060); None if absent."""
+        values = split(self.args.get(name))
+        if not values:
+            return None
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            self.warn(3060, f"{name}={'|'.join(bad)}")
+        good = [v for v in values if v in allowed]
+        if good:
+            self.filters[filter_name] = good
+        return good or None
+
+    def attributes_to_show(self):
+        """Supported Attributes_To_Show (others: 3062), plus granularity (Month only)."""
+        shown = split(self.args.get("attributes_to_show"))
+        bad = [a for a in shown if a not in ATTRIBUTES[self.path]]
+        if bad:
+            self.warn(3062, f"attributes_to_show={'|'.join(bad)}")
+        shown = [a for a in shown if a in ATTRIBUTES[self.path]]
+        if shown:
+            self.attributes["Attributes_To_Show"] = shown
+        granularity = self.args.get("granularity")
+        if granularity and granularity != "Month":
+            self.warn(3062, f"granularity={granularity}")
+        return shown
+
+    def rows(self, **where):
+        """Metric rows of the customer's libraries in the processed months asked for."""
+        if not self.ready:
+            return []
+        query = ItemMonthUsage.query.filter(
+            ItemMonthUsage.tenant_id.in_([t.id for t in self.customer.tenants]),
+            ItemMonthUsage.month.in_(self.ready),
+        )
+        for column, values in where.items():
+            if values is not None:
+                query = query.filter(getattr(ItemMonthUsage, column).in_(values))
+        return query.all()
+
+    def header(self, report_filters, with_attributes=True):
+        """Report_Header of the report."""
+        header = {
+            "Report_Name": REPORTS[self.path][1],
+            "Report_ID": self.report_id,
+            "Release": "5.1",
+            "Institution_Name": self.customer.name,
+            "Institution_ID": self.customer.institution_id,
+            "Report_Filters": {"Begin_Date": self.begin.isoformat(),
+                               "End_Date": self.end.isoformat(), **report_filters},
+            "Created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Created_By": current_app.config["CONSORTIUM_SUSHI_CREATED_BY"],
+            "Registry_Record": "",
+        }
+        if with_attributes and self.attributes:
+            header["Report_Attributes"] = self.attributes
+        return header
+
+    def finish(self, header, items):
+        """The report: 3030 when processed months have no usage; exceptions in the header."""
+        if not items and self.ready:
+            self.warn(3030)
+        unique = []
+        for entry in self.exceptions:
+            if entry not in unique:
+                unique.append(entry)
+        if unique:
+            header["Exceptions"] = unique
+        return {"Report_Header": header, "Report_Items": items}
+
+
+def performance(rows, metrics):
+    """{Metric_Type: {YYYY-MM: count}} over ROWS, zero months and metrics left out."""
+    counts = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        month = row.month.strftime("%Y-%m")
+        for metric in metrics:
+            counts[metric][month] += getattr(row, METRICS[metric])
+    result = {}
+    for metric in metrics:
+        months = {m: n for m, n in sorted(counts[metric].items()) if n}
+        if months:
+            result[metric] = months
+    return result
+
+
+def grouped(rows, key):
+    """ROWS grouped by KEY(row), in key order."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return sorted(groups.items(), key=lambda item: tuple(str(k) for k in item[0]))
+
+
+def platform_items(request, rows, metrics, attribute):
+    """Report_Items of a platform report: one per library, ATTRIBUTE(row) → its group."""
+    items = []
+    tenants = {t.id: t for t in request.customer.tenants}
+    for tenant_id, tenant_rows in grouped(rows, lambda r: (r.tenant_id,)):
+        attribute_performance = []
+        for attrs, group in grouped(tenant_rows, attribute):
+            counts = performance(group, metrics)
+            if len(counts) >= 2:
+                attribute_performance.append({**dict(attrs), "Performance": counts})
+        if attribute_performance:
+            items.append({"Platform": library_name(tenants[tenant_id[0]]),
+                          "Attribute_Performance": attribute_performance})
+    return items
+
+
+def platform_report(args):
+    """PR: Total/Unique_Item_Investigations/Requests by Data_Type (and Access_Method)."""
+    request = ReportRequest("pr", args)
+    metrics = request.choose("metric_type", "Metric_Type", list(METRICS)) or list(METRICS)
+    data_types = request.choose("data_type", "Data_Type", DATA_TYPES["PR"])
+    access_methods = request.choose("access_method", "Access_Method", ["Regular", "TDM"])
+    shown = request.attributes_to_show()
+    rows = [] if access_methods == ["TDM"] else request.rows(data_type=data_types)
+
+    def attribute(row):
+        attrs = (("Data_Type", row.data_type),)
+        return attrs + ((("Access_Method", "Regular"),) if "Access_Method" in shown else ())
+
+    items = platform_items(request, rows, metrics, attribute)
+    return request.finish(request.header(request.filters), items)
+
+
+def platform_usage(args):
+    """PR_P1: requests by Data_Type (Access_Method Regular)."""
+    request = ReportRequest("pr_p1", args)
+    metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
+    items = platform_items(request, request.rows(), metrics,
+                           lambda row: (("Data_Type", row.data_type),))
+    filters = {"Access_Method": ["Regular"],
+               "Metric_Type": ["Searches_Platform", "Total_Item_Requests",
+                               "Unique_Item_Requests", "Unique_Title_Requests"]}
+    return request.finish(request.header({**filters, **request.filters}, False), items)
+
+
+def yop_values(request):
+    """Valid years of the `yop` filter (`2020|2018-2019`), or None."""
+    values = split(request.args.get("yop"))
+    if not values:
+        return None
+    years, good = set(), []
+    for value in values:
+        first, _, last = value.partition("-")
+        if first.isdigit() and len(first) == 4 and (not last or (last.isdigit() and len(last) == 4)):
+            years.update(str(y) for y in range(int(first), int(last or first) + 1))
+            good.append(value)
+        else:
+            request.warn(3060, f"yop={value}")
+    if good:
+        request.filters["YOP"] = good
+    return sorted(years) if good else None
+
+
+def item_ids(request):
+    """Record ids of the `item_id` filter (`<namespace>:<id>` or the id), or None."""
+    value = request.args.get("item_id")
+    if not value:
+        return None
+    request.filters["Item_ID"] = value
+    namespace = current_app.config["CONSORTIUM_SUSHI_NAMESPACE"] + ":"
+    return [value.removeprefix(namespace)]
+
+
+def item_entry(request, recid, rows, attributes):
+    """One IR Report_Item."""
+    first = rows[0]
+    tenant = {t.id: t for t in request.customer.tenants}[first.tenant_id]
+    namespace = current_app.config["CONSORTIUM_SUSHI_NAMESPACE"]
+    url = f"{current_app.config['SITE_UI_URL']}/records/{recid}"
+    return {
+        "Item": first.title or recid,
+        "Publisher": library_name(tenant),
+        "Platform": library_name(tenant),
+        "Item_ID": {"Proprietary": f"{namespace}:{recid}", "URI": url},
+        "Attribute_Performance": attributes,
+    }
+
+
+def item_report_items(request, rows, metrics, attribute, minimum):
+    """Report_Items of an item report: one group without parents, an item per record."""
+    items = []
+    for (tenant_id, recid), item_rows in grouped(rows, lambda r: (r.tenant_id, r.recid)):
+        attributes = []
+        for attrs, group in grouped(item_rows, attribute):
+            counts = performance(group, metrics)
+            if len(counts) >= minimum:
+                attributes.append({**dict(attrs), "Performance": counts})
+        if attributes:
+            items.append(item_entry(request, recid, item_rows, attributes))
+    return [{"Items": items}] if items else []
+
+
+def item_report(args):
+    """IR: usage per record by Data_Type, and YOP, Access_Type, Access_Method if shown."""
+    request = ReportRequest("ir", args)
+    all_metrics = [*METRICS, "Limit_Exceeded", "No_License"]
+    metrics = [m for m in (request.choose("metric_type", "Metric_Type", all_metrics)
+                           or list(METRICS)) if m in METRICS]
+    data_types = request.choose("data_type", "Data_Type", DATA_TYPES["IR"])
+    access_methods = request.choose("access_method", "Access_Method", ["Regular", "TDM"])
+    access_types = request.choose("access_type", "Access_Type",
+                                  ["Controlled", "Open", "Free_To_Read"])
+    years = yop_values(request)
+    recids = item_ids(request)
+    for flag in ("include_parent_details", "include_component_details"):
+        value = args.get(flag)
+        if value == "True":  # no parents or components: a record is the item
+            request.warn(3063 if flag == "include_component_details" else 3062, f"{flag}=True")
+    shown = request.attributes_to_show()
+    rows = [] if access_methods == ["TDM"] else request.rows(
+        data_type=data_types, access_type=access_types, yop=years, recid=recids)
+
+    def attribute(row):
+        attrs = [("Data_Type", row.data_type)]
+        if "YOP" in shown:
+            attrs.append(("YOP", row.yop))
+        if "Access_Type" in shown:
+            attrs.append(("Access_Type", row.access_type))
+        if "Access_Method" in shown:
+            attrs.append(("Access_Method", "Regular"))
+        return tuple(attrs)
+
+    items = item_report_items(request, rows, metrics, attribute, 1)
+    return request.finish(request.header(request.filters), items)
+
+
+def article_requests(args):
+    """IR_A1: requests of articles by Access_Type."""
+    request = ReportRequest("ir_a1", args)
+    metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
+    rows = request.rows(data_type=["Article"])
+    items = item_report_items(request, rows, metrics,
+                              lambda row: (("Access_Type", row.access_type),), 2)
+    filters = {"Access_Method": ["Regular"], "Data_Type": ["Article"], "Metric_Type": metrics}
+    return request.finish(request.header({**filters, **request.filters}, False), items)
+
+
+BUILDERS = {"pr": platform_report, "pr_p1": platform_usage, "ir": item_report,
+            "ir_a1": article_requests}

@@ -1,0 +1,133 @@
+"""Fixtures of the statistics tests: usage produced over HTTP, a SUSHI schema validator."""
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from unittest import mock
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+
+from helpers import ROOT, deposit, invoke_cli, publish_in_library
+
+SUSHI_API = ROOT.parent.parent / "shared" / "standards" / "counter-r5.1" / "COUNTER_SUSHI_API.json"
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+def previous_month():
+    """The first day of the month before this one."""
+    first = datetime.now(timezone.utc).date().replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+@pytest.fixture(scope="session")
+def sushi_schema():
+    """validate(NAME, data): raise unless DATA is a valid NAME of the COUNTER_SUSHI API.
+
+    NAME is a component schema (`PR`, `Exception_3020`…) or `[Status]` for an array of it.
+    """
+    spec = json.loads(SUSHI_API.read_text())
+
+    def validate(name, data):
+        ref = {"$ref": f"#/components/schemas/{name.strip('[]')}"}
+        schema = {"type": "array", "minItems": 1, "items": ref} if name.startswith("[") else ref
+        Draft202012Validator({**schema, "components": spec["components"]},
+                             format_checker=FormatChecker()).validate(data)
+        return data
+
+    return validate
+
+
+def process_events(app):
+    """Index the queued usage events (invenio-stats' Celery task, run here) and refresh."""
+    from invenio_search import current_search_client
+    from invenio_search.utils import prefix_index
+    from invenio_stats.tasks import process_events as task
+
+    task(["record-view", "file-download"])
+    current_search_client.indices.refresh(index=prefix_index("events-stats-*"))
+
+
+def event_clock(moment):
+    """The clock of InvenioRDM's usage-event builders shows MOMENT (a naive UTC datetime).
+
+    Only the events' timestamps move (the clicks "happen" then); the application
+    keeps the real time.
+    """
+    from invenio_rdm_records.resources.stats import event_builders
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment.replace(tzinfo=tz) if tz else moment
+
+    return mock.patch.object(event_builders, "datetime", Clock)
+
+
+def reader(app, address, agent):
+    """A browser at IP ADDRESS with user agent AGENT (anonymous)."""
+    client = app.test_client()
+    client.environ_base.update({"REMOTE_ADDR": address, "HTTP_USER_AGENT": agent})
+    return client
+
+
+@pytest.fixture(scope="module")
+def library_usage(app, make_tenant):
+    """Library A with one published article used last month over HTTP; library B unused.
+
+    At 12:00:00, 12:00:20 (double click) and 12:00:45 reader 1 opens the landing
+    page, then downloads the file at 12:01:00; reader 2 opens it at 12:05:00 and
+    downloads it at 12:05:10 and 12:05:15 (double click); a robot views and
+    downloads too. COUNTER: 3 views + 2 downloads = 5 investigations (2 unique),
+    2 requests (2 unique).
+    """
+    client = app.test_client()
+    tenant_a, people_a = make_tenant("usea")
+    tenant_b, people_b = make_tenant("useb")
+    draft = deposit(client, people_a["depositors"], tenant_a["community_id"],
+                    title="Usage article", content=b"%PDF usage")
+    record = publish_in_library(client, people_a, tenant_a["community_id"], draft["id"])
+    recid = record["id"]
+    page, download = f"/records/{recid}", f"/records/{recid}/files/work.pdf?download=1"
+    month = previous_month()
+    first, second = reader(app, "10.1.1.1", FIREFOX), reader(app, "10.1.1.2", FIREFOX)
+    robot = reader(app, "10.9.9.9", GOOGLEBOT)
+    clicks = [("12:00:00", first, page), ("12:00:20", first, page), ("12:00:45", first, page),
+              ("12:01:00", first, download), ("12:05:00", second, page),
+              ("12:05:10", second, download), ("12:05:15", second, download),
+              ("12:06:00", robot, page), ("12:06:10", robot, download)]
+    for clock, browser, url in clicks:
+        with event_clock(datetime.fromisoformat(f"{month.isoformat()} {clock}")):
+            res = browser.get(url)
+            # Landing page 200; a download is a redirect to the file's S3 address.
+            assert res.status_code == (200 if url == page else 302), (url, res.status_code)
+    process_events(app)
+    result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", month.strftime("%Y-%m")])
+    assert result.exit_code == 0, result.output
+    return {"a": (tenant_a, people_a), "b": (tenant_b, people_b), "recid": recid,
+            "month": month, "cli_output": result.output}
+
+
+@pytest.fixture(scope="module")
+def credentials_of(app, library_usage):
+    """The SUSHI credentials a library's manager issues over REST: {slug: params}."""
+    client = app.test_client()
+    issued = {}
+    for key in ("a", "b"):
+        tenant, people = library_usage[key]
+        res = client.post(f"/api/tenants/{tenant['slug']}/sushi-credentials",
+                          headers=people["managers"], json={"label": "harvester"})
+        assert res.status_code == 201, res.json
+        issued[key] = {k: res.json[k] for k in ("customer_id", "requestor_id", "api_key")}
+    return issued
+
+
+def month_range(month):
+    """begin_date and end_date of one whole month."""
+    return {"begin_date": month.strftime("%Y-%m"), "end_date": month.strftime("%Y-%m")}
+
+
+def first_of_month(day):
+    """The first day of DAY's month."""
+    return date(day.year, day.month, 1)
