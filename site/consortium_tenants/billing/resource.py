@@ -26,6 +26,7 @@ class BillingResourceConfig(ResourceConfig):
     url_prefix = ""
     routes = {
         "statements": "/tenants/<slug>/statements",
+        "snapshots": "/tenants/<slug>/snapshots",
         "summary": "/billing/summary",
         "tariffs": "/billing/tariffs",
         "tariff": "/billing/tariffs/<effective_from>",
@@ -57,6 +58,7 @@ class BillingResource(Resource):
         r = self.config.routes
         return [
             route("GET", r["statements"], self.statement),
+            route("GET", r["snapshots"], self.snapshots),
             route("GET", r["summary"], self.summary),
             route("GET", r["tariffs"], self.list_tariffs),
             route("POST", r["tariffs"], self.set_tariff),
@@ -74,6 +76,9 @@ class BillingResource(Resource):
         if kind != "json":
             raise ValidationError({"format": ["Must be one of: json, csv, html."]})
         return data, 200
+
+    def snapshots(self):
+        return self.service.snapshots(g.identity, request.view_args["slug"], _period()), 200
 
     def summary(self):
         """Every library's totals for a period, as CSV for the accountant."""

@@ -27,6 +27,14 @@ class BillingService:
         self.tenants.require(identity, "read_statements", tenant)
         return statements.statement(tenant, period)
 
+    def snapshots(self, identity, slug, period):
+        """The library's daily snapshots in PERIOD."""
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "read_statements", tenant)
+        label, first, last = statements.parse_period(period)
+        return {"period": label,
+                "hits": [snapshots.dump(s) for s in snapshots.of(tenant, first, last)]}
+
     def summary(self, identity, period, lang=None):
         """One row per library for PERIOD (the accountant's CSV)."""
         self.tenants.require(identity, "manage_billing")
