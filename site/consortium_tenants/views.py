@@ -87,6 +87,12 @@ def library_statement(slug, period):
     return statement_html(data)
 
 
+def libraries_page():
+    """/libraries: the member libraries with logos, works and links (cs/en)."""
+    return render_template("consortium_tenants/libraries.html",
+                           libraries=pages.member_libraries(with_works=True))
+
+
 def create_templates_blueprint(app):
     """Templates (e-mail notifications) for the REST app, where Celery tasks run too."""
     return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
@@ -98,6 +104,7 @@ def create_ui_blueprint(app):
         "consortium_tenants_ui", __name__, template_folder="templates"
     )
     blueprint.before_app_request(resolve_tenant)
+    blueprint.add_url_rule("/libraries", "libraries", libraries_page)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
     blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",
                            library_statement)
