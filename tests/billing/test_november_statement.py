@@ -103,7 +103,9 @@ def test_november_statement_matches_the_hand_computed_one(
     # Library A by hand: 10 GB on days 1-9 at 2.00 (9*10/30 = 3 GB-months) and on days
     # 10-15 at 3.00 (6*10/30 = 2): 5 GB-months in all; one deposit under each tariff;
     # member fee 6000/12 = 500 a month, 9/30 and 21/30 of it; VAT 21 %.
-    res = statement(client, a_people["managers"], a["slug"])
+    with on(30, hour=20):  # November is still open
+        res = statement(client, a_people["managers"], a["slug"])
+        data_b = statement(client, b_people["managers"], b["slug"]).json
     assert res.status_code == 200, res.json
     data = res.json
     assert lines_of(data) == [
@@ -121,7 +123,7 @@ def test_november_statement_matches_the_hand_computed_one(
 
     # Library B: 7 GB on days 1-19, 1 GB on days 20-30: (9*7)/30 = 2.1 GB-months at 2.00,
     # (10*7 + 11*1)/30 = 2.7 at 3.00: the deletion on day 20 shows.
-    data = statement(client, b_people["managers"], b["slug"]).json
+    data = data_b
     storage = [(l["quantity"], l["amount"]) for l in data["lines"] if l["kind"] == "storage"]
     assert storage == [("2.1000", "4.20"), ("2.7000", "8.10")]
     assert data["totals"]["net"] == "512.30"  # 4.20 + 150 + 8.10 + 350

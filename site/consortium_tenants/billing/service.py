@@ -35,6 +35,18 @@ class BillingService:
         return {"period": label,
                 "hits": [snapshots.dump(s) for s in snapshots.of(tenant, first, last)]}
 
+    def overview(self, identity, slug, months=6):
+        """Deposits per month of the last MONTHS months and this month's estimated bill."""
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "read_statements", tenant)
+        today = snapshots.today()
+        recent = [divmod(today.year * 12 + today.month - 1 - back, 12)
+                  for back in reversed(range(months))]
+        recent = [(year, month + 1) for year, month in recent]
+        estimate = statements.compute(tenant, f"{today.year}-{today.month:02d}")
+        return {"deposits_per_month": snapshots.published_per_month(tenant, recent),
+                "estimate": estimate["totals"]["gross"], "currency": estimate["currency"]}
+
     def summary(self, identity, period, lang=None):
         """One row per library for PERIOD (the accountant's CSV)."""
         self.tenants.require(identity, "manage_billing")

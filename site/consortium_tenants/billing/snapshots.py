@@ -120,3 +120,12 @@ def dump(snapshot):
         key: getattr(snapshot, key)
         for key in ("bytes", "files", "records", "drafts", "published", "members")}}
 
+
+
+def published_per_month(tenant, months):
+    """Deposits published in each of MONTHS ((year, month) pairs), from the snapshots."""
+    month = func.to_char(DailySnapshotModel.day, "YYYY-MM")
+    rows = db.session.query(month, func.sum(DailySnapshotModel.published)).filter(
+        DailySnapshotModel.tenant_id == tenant.id).group_by(month).all()
+    counts = {key: int(total or 0) for key, total in rows}
+    return {f"{y}-{m:02d}": counts.get(f"{y}-{m:02d}", 0) for y, m in months}
