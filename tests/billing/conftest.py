@@ -1,11 +1,8 @@
 """Fixtures of the billing tests: libraries with room for large files, tariffs, days."""
 
-from datetime import datetime, timezone
-
 import pytest
-import time_machine
 
-GB = 10**9
+from billing_time import GB, on
 
 
 @pytest.fixture()
@@ -36,11 +33,6 @@ def tariffs(client, admin_headers):
     yield _add
     for day in added:
         client.delete(f"/api/billing/tariffs/{day}", headers=admin_headers)
-
-
-def on(day, month=11, year=2026, hour=12):
-    """The clock at noon (UTC) of DAY, for `with on(5): …`."""
-    return time_machine.travel(datetime(year, month, day, hour, tzinfo=timezone.utc), tick=True)
 
 
 @pytest.fixture()

@@ -4,7 +4,7 @@ import json
 
 from helpers import browser_of, invoke_cli, new_draft, upload
 
-from conftest import on
+from billing_time import on
 
 
 def test_a_librarys_statements_are_for_its_managers_and_the_consortium(

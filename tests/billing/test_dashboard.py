@@ -2,7 +2,7 @@
 
 import calendar
 import secrets
-from datetime import date
+from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from helpers import browser_of, deposit, new_draft, submit_review, upload
@@ -39,7 +39,12 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     from consortium_tenants.billing.tasks import take_daily_snapshots
 
     take_daily_snapshots.delay()  # today's snapshot: one day of the 1000 CZK monthly fee
-    today = date.today()
+    today = datetime.now(timezone.utc).date()
+    res = client.get(f"/api/tenants/{small['slug']}/snapshots",
+                     headers=small_people["managers"], query_string={"period": f"{today:%Y-%m}"})
+    # The submitted deposit is the library's draft (its review's receiver); 3 B of "PDF".
+    assert [(s["day"], s["records"], s["drafts"], s["bytes"], s["members"])
+            for s in res.json["hits"]] == [(today.isoformat(), 0, 1, 3, 3)]
     net = (Decimal(1000) / calendar.monthrange(today.year, today.month)[1]).quantize(
         Decimal("0.01"), ROUND_HALF_UP)
     estimate = net + (net * Decimal("0.21")).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -71,3 +76,34 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
 
     manager = browser_of(app, small_people["managers_user"])
     assert manager.get("/administration/consortium-dashboard").status_code == 403
+
+
+def test_tariffs_panel_lists_adds_and_refuses_bad_input_by_field(app, client, admin_headers,
+                                                                  make_tenant):
+    browser = _staff_browser(app)
+    page = browser.get("/administration/consortium-tariffs", headers={"Accept-Language": "cs"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<tr data-effective-from="2026-01-01">' in html and "Sazba DPH" in html
+
+    res = browser.post("/administration/consortium-tariffs", data={
+        "effective_from": "2027-02-01", "price_gb_month": "-3", "price_deposit": "5",
+        "member_fee_year": "100", "vat_rate": "2"})
+    assert res.status_code == 400
+    html = res.get_data(as_text=True)
+    assert 'id="tariff-price_gb_month-error"' in html and 'id="tariff-vat_rate-error"' in html
+    assert 'id="tariff-price_deposit-error"' not in html
+
+    res = browser.post("/administration/consortium-tariffs", data={
+        "effective_from": "2027-02-01", "price_gb_month": "3", "price_deposit": "5",
+        "member_fee_year": "100", "vat_rate": "0.12"})
+    assert res.status_code == 302
+    listed = {t["effective_from"]: t for t in client.get("/api/billing/tariffs").json["hits"]}
+    assert (listed["2027-02-01"]["vat_rate"], listed["2027-02-01"]["source"]) == (
+        "0.1200", "database")
+    assert client.delete("/api/billing/tariffs/2027-02-01", headers=admin_headers
+                         ).status_code == 204
+
+    _, people = make_tenant("tariff-panel")
+    manager = browser_of(app, people["managers_user"])
+    assert manager.get("/administration/consortium-tariffs").status_code == 403

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from helpers import minimal_record, new_draft, publish_in_library
 
-from conftest import GB, on
+from billing_time import GB, on
 
 
 def reserve(client, headers, draft_id, key, size):

@@ -96,6 +96,16 @@ def field_errors(messages):
     return errors
 
 
+def csrf_problem():
+    """The message when the posted form's CSRF token is missing or invalid, else None."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except (CSRFError, WTFormsValidationError) as e:
+            return _("The form expired or is invalid (%(error)s); reload the page.", error=e)
+    return None
+
+
 class TenantsAdminView(AdminView):
     """List of member libraries with create, edit and status actions."""
 
@@ -124,13 +134,9 @@ class TenantsAdminView(AdminView):
     def post(self):
         """Create, update, suspend or resume; errors are shown next to their fields."""
         action, slug = request.form.get("action"), request.form.get("slug")
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
-            try:
-                validate_csrf(request.form.get("csrf_token"))
-            except (CSRFError, WTFormsValidationError) as e:
-                expired = _("The form expired or is invalid (%(error)s); reload the page.",
-                            error=e)
-                return self._error({"": [expired]}, 400)
+        expired = csrf_problem()
+        if expired:
+            return self._error({"": [expired]}, 400)
         try:
             if action == "create":
                 service.create(g.identity, form_to_tenant(request.form))
@@ -221,3 +227,54 @@ class ConsortiumDashboardView(AdminView):
         most = max([r["bytes"] for r in rows] + [1])
         return self.render(rows=rows, sort=sort, descending=descending, months=months,
                            most=most, format_size=format_size, columns=DASHBOARD_COLUMNS)
+
+
+TARIFF_FIELDS = {
+    "effective_from": _l("Effective from"),
+    "price_gb_month": _l("Price per GB-month"),
+    "price_deposit": _l("Price per published deposit"),
+    "member_fee_year": _l("Yearly member fee"),
+    "free_gb": _l("Free allowance (GB)"),
+    "vat_rate": _l("VAT rate"),
+}
+"""The tariff form's inputs and labels (prices in CZK)."""
+
+
+class TariffsAdminView(AdminView):
+    """The tariffs in force from each date; consortium administrators add or replace one."""
+
+    name = "consortium-tariffs"
+    category = _l("Consortium")
+    menu_label = _l("Tariffs")
+    url = "/consortium-tariffs"
+    icon = "money bill alternate"
+    order = 3
+    template = "consortium_tenants/admin/tariffs.html"
+
+    def _page(self, errors=None, status=200):
+        tariffs = current_billing_service.list_tariffs(g.identity)["hits"]
+        return self.render(tariffs=tariffs, errors=errors or {}, submitted=request.form,
+                           fields={k: str(v) for k, v in TARIFF_FIELDS.items()},
+                           csrf_token=generate_csrf()), status
+
+    def get(self):
+        return self._page()
+
+    def post(self):
+        """Add the tariff of the form; errors are shown next to their fields."""
+        expired = csrf_problem()
+        if expired:
+            return self._page({"": [expired]}, 400)
+        data = {key: request.form.get(key) or None for key in TARIFF_FIELDS}
+        data = {key: value for key, value in data.items() if value is not None}
+        try:
+            current_billing_service.set_tariff(g.identity, data)
+        except ValidationError as e:
+            errors = {}
+            for path, message in flat_errors(e.messages):
+                errors.setdefault(path if path in TARIFF_FIELDS else "", []).append(message)
+            return self._page(errors, 400)
+        except PermissionDeniedError:
+            return self._page({"": [_("You are not allowed to do this.")]}, 403)
+        flash(_("The tariff from %(day)s is saved.", day=data["effective_from"]), "success")
+        return redirect(request.path)
