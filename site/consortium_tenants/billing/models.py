@@ -7,7 +7,6 @@ row's. An issued statement is the frozen JSON of a closed period.
 
 from invenio_db import db
 from sqlalchemy_utils import Timestamp
-from sqlalchemy.dialects import postgresql
 from sqlalchemy_utils.types import UUIDType
 
 from ..tenants.models import JSON, TenantModel
