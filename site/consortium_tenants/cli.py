@@ -11,7 +11,7 @@ from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
-from .proxies import current_storage_service, current_workflows_service
+from .proxies import current_billing_service, current_storage_service, current_workflows_service
 from .stats.cli import stats as stats_commands
 from .storage.audit import unresolved
 from .units import format_size
@@ -354,3 +354,65 @@ def _print_s3(s3):
 
 
 tenants.add_command(stats_commands)
+
+
+# --- billing -----------------------------------------------------------------
+@tenants.group("snapshots")
+def snapshots_group():
+    """Daily usage snapshots of the libraries (billing)."""
+
+
+@snapshots_group.command("take")
+@with_appcontext
+def snapshots_take():
+    """Snapshot every library's usage of today (once a day; the beat task does it)."""
+    made = run(current_billing_service.take_snapshots)
+    click.echo(f"{made} snapshots taken")
+
+
+@snapshots_group.command("backfill")
+@click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@with_appcontext
+def snapshots_backfill(first, last):
+    """Fill the days without a snapshot from FIRST to LAST (existing ones are kept).
+
+    A past day's storage is what the ledger still holds of it: files deleted
+    since are not known, so a backfilled day may count less than was stored.
+    """
+    days = run(current_billing_service.backfill, first.date(), last.date())
+    made = 0
+    with click.progressbar(days, label="Taking snapshots", file=sys.stderr) as bar:
+        for day in bar:
+            made += current_billing_service.take_snapshots(system_identity, day)
+    click.echo(f"{made} snapshots taken for {len(days)} days")
+
+
+@tenants.command("statement")
+@click.option("--period", required=True, help="2026-11, 2026-Q4 or 2026.")
+@click.option("--library", "slug", default=None, help="One library (default: all).")
+@click.option("--format", "kind", type=click.Choice(["json", "csv", "html"]), default="json")
+@click.option("--language", type=click.Choice(["en", "cs"]), default="en")
+@with_appcontext
+def statement(period, slug, kind, language):
+    """A library's statement, or the summary of all libraries (csv) for a period."""
+    from flask import current_app
+    from invenio_i18n import force_locale
+
+    from .billing import formats
+
+    if slug is None and kind == "html":
+        fail("--format html needs --library")
+    with current_app.test_request_context(), force_locale(language):
+        if slug is None and kind == "csv":
+            click.echo(formats.summary_csv(
+                run(current_billing_service.summary, period, language)), nl=False)
+            return
+        slugs = [slug] if slug else all_slugs()
+        data = [run(current_billing_service.statement, s, period) for s in slugs]
+        if kind == "json":
+            show_json(data[0] if slug else data)
+        elif kind == "csv":
+            click.echo(formats.statement_csv(data[0]), nl=False)
+        else:
+            click.echo(formats.statement_html(data[0]))

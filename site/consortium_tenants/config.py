@@ -136,3 +136,19 @@ CONSORTIUM_SUSHI_NAMESPACE = "consortium"
 
 CONSORTIUM_SUSHI_CREATED_BY = "Library Consortium Repository"
 """Created_By of SUSHI reports."""
+
+CONSORTIUM_BILLING_TARIFFS = [
+    {
+        "effective_from": "2026-01-01",
+        "price_gb_month": "2.50",
+        "price_deposit": "10.00",
+        "member_fee_year": "12000.00",
+        "free_gb": "0",
+        "currency": "CZK",
+        "vat_rate": "0.21",
+    },
+]
+"""Default tariffs (billing.tariffs): prices in CZK from each effective date; CZK per
+GB-month (10^9 B), per published deposit, a yearly member fee (1/12 a month), a free
+allowance of GB per library and day, and the VAT rate. Tariffs that consortium
+administrators add in the database (`/api/billing/tariffs`) win on the same date."""

@@ -5,6 +5,8 @@ from flask_login import user_logged_in
 from flask_security.signals import user_registered
 
 from . import config, origin
+from .billing.resource import BillingResource, BillingResourceConfig
+from .billing.service import BillingService
 from .storage.errors import StorageUnavailableError
 from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
@@ -52,6 +54,8 @@ class ConsortiumTenants:
         self.workflows_service = WorkflowService(self.tenants_service)
         self.workflows_resource = WorkflowResource(WorkflowResourceConfig, self.workflows_service)
         self.storage_service = StorageService(self.tenants_service)
+        self.billing_service = BillingService(self.tenants_service)
+        self.billing_resource = BillingResource(BillingResourceConfig, self.billing_service)
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
         host_cache.connect_invalidation()  # registry changes reach every process's cache

@@ -13,6 +13,9 @@ from invenio_access.permissions import system_identity
 from invenio_communities.errors import LogoNotFoundError
 from invenio_communities.proxies import current_communities
 from invenio_rdm_records.proxies import current_rdm_records_service
+from invenio_communities.communities.records.models import CommunityMetadata
+from invenio_i18n import lazy_gettext as _
+from invenio_records_resources.services.records.facets import TermsFacet
 from invenio_search.engine import dsl
 
 from .i18n import localized
@@ -87,6 +90,23 @@ def member_libraries(with_works=False):
         for tenant in tenants
     ]
     return sorted(libraries, key=lambda library: library["name"].casefold())
+
+
+def library_labels(community_ids):
+    """Community id → the library's name in the page's language (a library's
+    collection: its community's title), for the search's *Library* facet."""
+    tenants = {str(t.community_id): t for t in TenantModel.query.filter(
+        TenantModel.community_id.in_(community_ids))}
+    others = {str(c.id): (c.json or {}).get("metadata", {}).get("title")
+              for c in CommunityMetadata.query.filter(CommunityMetadata.id.in_(
+                  [i for i in community_ids if i not in tenants]))}
+    return {i: library_name(tenants[i]) if i in tenants else others.get(i) or i
+            for i in community_ids}
+
+
+library_facet = TermsFacet(field="parent.communities.ids", label=_("Library"),
+                           value_labels=library_labels)
+"""The consortium search's *Library* facet (RDM_FACETS["library"] in invenio.cfg)."""
 
 
 def localized_community(community_ui):

@@ -1,11 +1,18 @@
 """Blueprints: the REST API and the UI side (host routing, branding)."""
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
 from . import pages, preferences
+from .billing.formats import statement_html
 from .page_helpers import or_abort
-from .proxies import current_storage_service, current_tenants_service, current_workflows_service
+from .proxies import (
+    current_billing_service,
+    current_storage_service,
+    current_tenants_service,
+    current_workflows_service,
+)
 from .routing import resolve_tenant
 from .storage.warnings import banner_for
 from .units import format_size
@@ -24,6 +31,11 @@ def create_api_blueprint(app):
 def create_workflows_blueprint(app):
     """`/api/tenants/<slug>/workflow` and `/api/tenants/<slug>/submissions`."""
     return app.extensions["consortium-tenants"].workflows_resource.as_blueprint()
+
+
+def create_billing_blueprint(app):
+    """`/api/tenants/<slug>/statements`, `/api/billing/summary|tariffs`."""
+    return app.extensions["consortium-tenants"].billing_resource.as_blueprint()
 
 
 DEPOSIT_ENDPOINTS = {
@@ -65,6 +77,22 @@ def library_storage(slug):
     )
 
 
+@login_required
+def library_statement(slug, period):
+    """A library's statement for PERIOD, printable, for its managers and consortium staff."""
+    try:
+        data = or_abort(current_billing_service.statement, g.identity, slug, period)
+    except ValidationError:
+        abort(404)
+    return statement_html(data)
+
+
+def libraries_page():
+    """/libraries: the member libraries with logos, works and links (cs/en)."""
+    return render_template("consortium_tenants/libraries.html",
+                           libraries=pages.member_libraries(with_works=True))
+
+
 def create_templates_blueprint(app):
     """Templates (e-mail notifications) for the REST app, where Celery tasks run too."""
     return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
@@ -76,7 +104,10 @@ def create_ui_blueprint(app):
         "consortium_tenants_ui", __name__, template_folder="templates"
     )
     blueprint.before_app_request(resolve_tenant)
+    blueprint.add_url_rule("/libraries", "libraries", libraries_page)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
+    blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",
+                           library_statement)
     workflow_views.register(blueprint)
     pages.register(blueprint)  # front page, footers, library names
     preferences.register(blueprint)  # the profile page's preferences form

@@ -4,7 +4,9 @@ A server-rendered panel over TenantService: the same validation, permissions
 and provisioning as the CLI and the REST API.
 """
 
-from flask import current_app, flash, g, redirect, request
+from decimal import Decimal
+
+from flask import Response, current_app, flash, g, redirect, request
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError as WTFormsValidationError
 from invenio_administration.views.base import AdminView
@@ -14,7 +16,9 @@ from marshmallow import ValidationError
 from invenio_i18n import gettext as _
 from invenio_i18n import lazy_gettext as _l
 
-from ..proxies import current_storage_service
+from ..billing.formats import to_csv
+from ..i18n import localized
+from ..proxies import current_billing_service, current_storage_service, current_workflows_service
 from ..proxies import current_tenants_service as service
 from ..units import form_size, format_size
 from ..tenants.errors import TenantError
@@ -92,6 +96,16 @@ def field_errors(messages):
     return errors
 
 
+def csrf_problem():
+    """The message when the posted form's CSRF token is missing or invalid, else None."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except (CSRFError, WTFormsValidationError) as e:
+            return _("The form expired or is invalid (%(error)s); reload the page.", error=e)
+    return None
+
+
 class TenantsAdminView(AdminView):
     """List of member libraries with create, edit and status actions."""
 
@@ -120,13 +134,9 @@ class TenantsAdminView(AdminView):
     def post(self):
         """Create, update, suspend or resume; errors are shown next to their fields."""
         action, slug = request.form.get("action"), request.form.get("slug")
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
-            try:
-                validate_csrf(request.form.get("csrf_token"))
-            except (CSRFError, WTFormsValidationError) as e:
-                expired = _("The form expired or is invalid (%(error)s); reload the page.",
-                            error=e)
-                return self._error({"": [expired]}, 400)
+        expired = csrf_problem()
+        if expired:
+            return self._error({"": [expired]}, 400)
         try:
             if action == "create":
                 service.create(g.identity, form_to_tenant(request.form))
@@ -161,3 +171,110 @@ class TenantsAdminView(AdminView):
             except TenantError:
                 editing = None
         return self._page(editing=editing, errors=errors, submitted=request.form), status
+
+
+DASHBOARD_COLUMNS = ("slug", "name", "bytes", "quota", "percent", "waiting", "deposits",
+                     "estimate")
+"""The dashboard's columns (and sort keys); `deposits` is the last months' total."""
+
+
+class ConsortiumDashboardView(AdminView):
+    """Every library side by side: storage, quota use, deposits per month, submissions
+    waiting and this month's estimated bill; sortable, as CSV, with a chart."""
+
+    name = "consortium-dashboard"
+    category = _l("Consortium")
+    menu_label = _l("Dashboard")
+    url = "/consortium-dashboard"
+    icon = "chart bar"
+    order = 2
+    template = "consortium_tenants/admin/dashboard.html"
+
+    @staticmethod
+    def rows():
+        """One row per library, read through the storage, workflows and billing services."""
+        rows = []
+        for tenant in service.search(g.identity, size=100)["hits"]["hits"]:
+            slug = tenant["slug"]
+            usage = current_storage_service.usage(g.identity, slug)
+            overview = current_billing_service.overview(g.identity, slug)
+            queue = current_workflows_service.queue(g.identity, slug, "submitted", 1, 1)
+            rows.append({
+                "slug": slug, "name": localized(tenant["names"]),
+                "bytes": usage["bytes"], "quota": usage["quota"],
+                "percent": usage["percent"],
+                "waiting": queue["counts"]["submitted"],
+                "per_month": overview["deposits_per_month"],
+                "deposits": sum(overview["deposits_per_month"].values()),
+                "estimate": overview["estimate"], "currency": overview["currency"],
+            })
+        return rows
+
+    def get(self):
+        """The table (`?sort=<column>&order=asc|desc`), or `?format=csv`."""
+        sort = request.args.get("sort", "slug")
+        sort = sort if sort in DASHBOARD_COLUMNS else "slug"
+        descending = request.args.get("order") == "desc"
+        rows = self.rows()
+        key = (lambda r: Decimal(r["estimate"])) if sort == "estimate" else (
+            lambda r: r[sort] if r[sort] is not None else -1)
+        rows.sort(key=key, reverse=descending)
+        if request.args.get("format") == "csv":
+            return Response(to_csv(rows, DASHBOARD_COLUMNS), mimetype="text/csv",
+                            headers={"Content-Disposition":
+                                     'attachment; filename="consortium-dashboard.csv"'})
+        months = list(rows[0]["per_month"]) if rows else []
+        most = max([r["bytes"] for r in rows] + [1])
+        return self.render(rows=rows, sort=sort, descending=descending, months=months,
+                           most=most, format_size=format_size, columns=DASHBOARD_COLUMNS)
+
+
+TARIFF_FIELDS = {
+    "effective_from": _l("Effective from"),
+    "price_gb_month": _l("Price per GB-month"),
+    "price_deposit": _l("Price per published deposit"),
+    "member_fee_year": _l("Yearly member fee"),
+    "free_gb": _l("Free allowance (GB)"),
+    "vat_rate": _l("VAT rate"),
+}
+"""The tariff form's inputs and labels (prices in CZK)."""
+
+
+class TariffsAdminView(AdminView):
+    """The tariffs in force from each date; consortium administrators add or replace one."""
+
+    name = "consortium-tariffs"
+    category = _l("Consortium")
+    menu_label = _l("Tariffs")
+    url = "/consortium-tariffs"
+    icon = "money bill alternate"
+    order = 3
+    template = "consortium_tenants/admin/tariffs.html"
+
+    def _page(self, errors=None, status=200):
+        tariffs = current_billing_service.list_tariffs(g.identity)["hits"]
+        return self.render(tariffs=tariffs, errors=errors or {}, submitted=request.form,
+                           fields={k: str(v) for k, v in TARIFF_FIELDS.items()},
+                           csrf_token=generate_csrf()), status
+
+    def get(self):
+        return self._page()
+
+    def post(self):
+        """Add the tariff of the form; errors are shown next to their fields."""
+        expired = csrf_problem()
+        if expired:
+            return self._page({"": [expired]}, 400)
+        data = {key: request.form.get(key) or None for key in TARIFF_FIELDS}
+        data = {key: value for key, value in data.items() if value is not None}
+        try:
+            current_billing_service.set_tariff(g.identity, data)
+        except ValidationError as e:
+            errors = {}
+            for path, message in flat_errors(e.messages):
+                errors.setdefault(path if path in TARIFF_FIELDS else "", []).append(message)
+            return self._page(errors, 400)
+        except PermissionDeniedError:
+            return self._page({"": [_("You are not allowed to do this.")]}, 403)
+        flash(_("The tariff from %(day)s is saved.", day=data["effective_from"]), "success")
+        return redirect(request.path)

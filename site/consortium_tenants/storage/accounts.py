@@ -246,6 +246,15 @@ def usage(tenant):
     }
 
 
+def usage_at(tenant, moment):
+    """Bytes and files the ledger lists as charged before MOMENT (naive UTC) and still
+    charged now: files released since are no longer known (a lower bound)."""
+    size, count = db.session.query(
+        func.coalesce(func.sum(ChargedFileModel.size), 0), func.count(ChargedFileModel.file_id)
+    ).filter(ChargedFileModel.tenant_id == tenant.id, ChargedFileModel.created < moment).one()
+    return {"bytes": int(size), "files": count}
+
+
 def measure(account):
     """Recount from the database: the files that should be counted."""
     rows = db.session.execute(

@@ -28,6 +28,9 @@ class StorageTenantComponent(TenantServiceComponent):
     def usage(self, tenant, data):
         data["storage"] = accounts.usage(tenant)
 
+    def usage_at(self, tenant, moment, data):
+        data["storage"] = accounts.usage_at(tenant, moment)
+
     def assigned_library(self, record):
         account = accounts.account_of_bucket(getattr(record, "bucket", None))
         return account.tenant if account is not None else None

@@ -44,6 +44,10 @@ class TenantServiceComponent(BaseServiceComponent):
     def usage(self, tenant, data):
         """Add what TENANT uses of the feature to DATA."""
 
+    def usage_at(self, tenant, moment, data):
+        """Add what TENANT used at MOMENT (naive UTC), as far as the feature knows, to
+        DATA (billing's backfill of missing days)."""
+
     def community_update(self, identity, tenant, data):
         """Refuse (ValidationError) a user's change DATA of TENANT's community."""
 

@@ -74,3 +74,5 @@ class TenantPermissionPolicy(BasePermissionPolicy):
     can_update_workflow = managers
     can_read_submissions = curators
     can_audit_storage = admins
+    can_read_statements = managers
+    can_manage_billing = admins  # tariffs, the consortium's summary, snapshots

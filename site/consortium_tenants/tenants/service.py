@@ -324,10 +324,23 @@ class TenantService(Service):
         self.require(identity, "read_usage", tenant)
         published, drafts = self._record_counts(tenant)
         members = {group: len(emails) for group, emails in self._members(tenant).items()}
-        data = {"records": published, "drafts": drafts, "members": members}
+        return {"records": published, "drafts": drafts, "members": members,
+                **self.counters(tenant)}
+
+    def counters(self, tenant, moment=None):
+        """What the features count for TENANT now, or at MOMENT (naive UTC) as far as
+        they know; no permission check (the system's own accounting)."""
+        data = {}
         for component in self.components:
-            component.usage(tenant, data)
+            if moment is None:
+                component.usage(tenant, data)
+            else:
+                component.usage_at(tenant, moment, data)
         return data
+
+    def member_count(self, tenant):
+        """People holding any of the library's roles."""
+        return len({email for emails in self._members(tenant).values() for email in emails})
 
     @unit_of_work()
     def delete(self, identity, slug, uow=None):

@@ -1,0 +1,1 @@
+"""Centralised billing: daily usage snapshots, tariffs and statements per library."""

@@ -1,0 +1,103 @@
+"""The billing service: statements, the consortium's summary, tariffs, snapshots.
+
+Permissions are the tenant policy's: a library's managers and consortium
+administrators read its statements (`read_statements`); only administrators
+read the summary and change tariffs (`manage_billing`).
+"""
+
+from invenio_db import db
+from marshmallow import ValidationError
+
+from ..i18n import language
+from ..tenants.errors import TenantNotFound
+from ..tenants.models import TenantModel
+from . import snapshots, statements, tariffs
+from .models import TariffModel
+
+
+class BillingService:
+    """What each library owes, and the prices it is computed with."""
+
+    def __init__(self, tenants):
+        self.tenants = tenants
+
+    def statement(self, identity, slug, period):
+        """The library's statement for PERIOD (`2026-11`, `2026-Q4`, `2026`)."""
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "read_statements", tenant)
+        return statements.statement(tenant, period)
+
+    def snapshots(self, identity, slug, period):
+        """The library's daily snapshots in PERIOD."""
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "read_statements", tenant)
+        label, first, last = statements.parse_period(period)
+        return {"period": label,
+                "hits": [snapshots.dump(s) for s in snapshots.of(tenant, first, last)]}
+
+    def overview(self, identity, slug, months=6):
+        """Deposits per month of the last MONTHS months and this month's estimated bill."""
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "read_statements", tenant)
+        today = snapshots.today()
+        recent = [divmod(today.year * 12 + today.month - 1 - back, 12)
+                  for back in reversed(range(months))]
+        recent = [(year, month + 1) for year, month in recent]
+        estimate = statements.compute(tenant, f"{today.year}-{today.month:02d}")
+        return {"deposits_per_month": snapshots.published_per_month(tenant, recent),
+                "estimate": estimate["totals"]["gross"], "currency": estimate["currency"]}
+
+    def summary(self, identity, period, lang=None):
+        """One row per library for PERIOD (the accountant's CSV)."""
+        self.tenants.require(identity, "manage_billing")
+        statements.parse_period(period)
+        return [statements.summary_row(statements.statement(tenant, period), lang or language())
+                for tenant in TenantModel.query.order_by(TenantModel.slug)]
+
+    def list_tariffs(self, identity):
+        """Every tariff, config defaults and database, by effective date."""
+        self.tenants.require(identity, "search")  # public prices
+        return {"hits": [tariffs.dump(t) for t in tariffs.all_tariffs()]}
+
+    def set_tariff(self, identity, data):
+        """Add the tariff effective from DATA's date, or replace the database's one."""
+        self.tenants.require(identity, "manage_billing")
+        if not isinstance(data, dict):
+            raise ValidationError("Expected a JSON object.")
+        loaded = tariffs.TariffSchema().load(data)
+        model = TariffModel.query.filter_by(effective_from=loaded["effective_from"]).one_or_none()
+        if model is None:
+            model = TariffModel(effective_from=loaded["effective_from"])
+            db.session.add(model)
+        for key, value in loaded.items():
+            setattr(model, key, value)
+        db.session.commit()
+        return tariffs.dump(tariffs.as_row(model))
+
+    def delete_tariff(self, identity, effective_from):
+        """Remove the database's tariff effective from EFFECTIVE_FROM (an ISO date)."""
+        self.tenants.require(identity, "manage_billing")
+        try:
+            day = tariffs.TariffSchema().fields["effective_from"].deserialize(effective_from)
+        except ValidationError as error:
+            raise ValidationError({"effective_from": error.messages}) from error
+        model = TariffModel.query.filter_by(effective_from=day).one_or_none()
+        if model is None:
+            raise TenantNotFound(f"No tariff in the database effective from {day}.")
+        db.session.delete(model)
+        db.session.commit()
+
+    def take_snapshots(self, identity, day=None):
+        """Snapshot every library for DAY (default today), once."""
+        self.tenants.require(identity, "manage_billing")
+        return snapshots.take(day)
+
+    def backfill(self, identity, first, last):
+        """Days from FIRST to LAST, for the progress bar of `snapshots backfill`."""
+        self.tenants.require(identity, "manage_billing")
+        if last < first:
+            raise ValidationError({"to": ["Must not be before --from."]})
+        if last > snapshots.today():
+            raise ValidationError({"to": ["Must not be after today."]})
+        return snapshots.days_between(first, last)
+
