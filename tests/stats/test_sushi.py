@@ -40,6 +40,10 @@ def test_recompute_is_idempotent_and_shows_progress(app, library_usage):
     result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", month])
     assert result.exit_code == 0, result.output
     assert library_rows(library_usage) == expected
+    from consortium_tenants.stats.tasks import compute_recent_months
+
+    compute_recent_months.delay()  # the beat task: the previous and the current month
+    assert library_rows(library_usage) == expected
     result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", "2026-13"])
     assert result.exit_code == 1
     assert "--month must be YYYY-MM" in result.output
