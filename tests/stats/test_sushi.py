@@ -1,6 +1,7 @@
 """A SUSHI client harvests COUNTER R5.1 reports of usage produced over HTTP."""
 
 import re
+from datetime import timedelta
 
 from conftest import month_range
 from helpers import invoke_cli
@@ -39,6 +40,10 @@ def test_recompute_is_idempotent_and_shows_progress(app, library_usage):
     assert re.search(rf"^{month}: \d+ item rows$", library_usage["cli_output"], re.M)
     result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", month])
     assert result.exit_code == 0, result.output
+    assert library_rows(library_usage) == expected
+    from consortium_tenants.stats.tasks import compute_recent_months
+
+    compute_recent_months.delay()  # the beat task: the previous and the current month
     assert library_rows(library_usage) == expected
     result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", "2026-13"])
     assert result.exit_code == 1
@@ -251,3 +256,44 @@ def test_statistics_page_chart_table_and_csv(app, library_usage):
     other = browser_of(app, library_usage["b"][1]["managers_user"])
     assert other.get(url, query_string=query).status_code == 403
     assert other.get(f"{url}.csv", query_string=query).status_code == 403
+
+
+def test_counter_reports_as_tsv(app, library_usage):
+    from conftest import SUSHI_API
+    from helpers import browser_of
+
+    month = library_usage["month"]
+    label = month.strftime("%b-%Y")
+    tenant_a, people_a = library_usage["a"]
+    manager = browser_of(app, people_a["managers_user"])
+    url = f"/libraries/{tenant_a['slug']}/counter"
+    res = manager.get(f"{url}/pr.tsv", query_string=month_range(month))
+    assert res.status_code == 200 and res.mimetype == "text/tab-separated-values"
+    lines = [line.split("\t") for line in res.get_data(as_text=True).split("\r\n")]
+    sample = (SUSHI_API.parent / "samples" / "PR_sample_r51.tsv").read_text("utf-8-sig")
+    assert [row[0] for row in lines[:14]] == [
+        line.split("\t")[0] for line in sample.splitlines()[:14]]
+    last_day = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    assert lines[9] == ["Reporting_Period",
+                        f"Begin_Date={month.isoformat()}; End_Date={last_day.isoformat()}"]
+    name = tenant_a["names"]["en"]
+    assert lines[14:19] == [
+        ["Platform", "Data_Type", "Metric_Type", "Reporting_Period_Total", label],
+        [name, "Article", "Total_Item_Investigations", "5", "5"],
+        [name, "Article", "Total_Item_Requests", "2", "2"],
+        [name, "Article", "Unique_Item_Investigations", "2", "2"],
+        [name, "Article", "Unique_Item_Requests", "2", "2"],
+    ]
+    res = manager.get(f"{url}/ir_a1.tsv", query_string=month_range(month))
+    rows = [line.split("\t") for line in res.get_data(as_text=True).split("\r\n")[15:17]]
+    assert [(r[0], r[8], r[-4], r[-3], r[-2], r[-1]) for r in rows] == [
+        ("Usage article", f"consortium:{library_usage['recid']}", "Open",
+         "Total_Item_Requests", "2", "2"),
+        ("Usage article", f"consortium:{library_usage['recid']}", "Open",
+         "Unique_Item_Requests", "2", "2"),
+    ]
+    res = manager.get(f"{url}/pr.tsv", query_string={"begin_date": "2026-13", "end_date": "x"})
+    assert res.status_code == 400
+    assert res.get_data(as_text=True) == "3020: Invalid Date Arguments"
+    depositor = browser_of(app, people_a["depositors_user"])
+    assert depositor.get(f"{url}/pr.tsv", query_string=month_range(month)).status_code == 403

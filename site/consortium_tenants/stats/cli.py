@@ -56,7 +56,7 @@ def sushi_issue(slug, consortium, label):
         _fail("give --library SLUG or --consortium")
     data = credentials.issue(system_identity, _tenant(slug), label)
     for key in ("customer_id", "requestor_id", "api_key"):
-        click.echo(f"{key}: {data[key] or 'consortium'}")
+        click.echo(f"{key}: {data[key]}")
 
 
 @stats.command("sushi-revoke")

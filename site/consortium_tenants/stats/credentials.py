@@ -12,6 +12,7 @@ import secrets
 import uuid
 from datetime import datetime, timezone
 
+from flask import current_app
 from invenio_db import db
 from invenio_records_permissions.generators import SystemProcess
 from invenio_records_permissions.policies.base import BasePermissionPolicy
@@ -68,7 +69,8 @@ def hash_key(api_key):
 def dump(credential, tenant=None, api_key=None):
     """JSON of a credential (with its API key only when just issued)."""
     data = {
-        "customer_id": tenant.slug if tenant else None,
+        "customer_id": (tenant.slug if tenant else
+                        current_app.config["CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID"]),
         "requestor_id": credential.requestor_id,
         "label": credential.label,
         "created": credential.created.isoformat(),

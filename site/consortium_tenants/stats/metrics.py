@@ -14,6 +14,7 @@ Computing a month replaces its rows, so it can be run again at will.
 from collections import defaultdict
 from datetime import date, datetime, timezone
 
+from invenio_access.permissions import system_identity
 from invenio_db import db
 from invenio_records_resources.proxies import current_service_registry
 from invenio_search import current_search_client
@@ -82,8 +83,6 @@ def usage_of_month(month):
 
 def title_of(recid):
     """The record's current title (its id if it is gone)."""
-    from invenio_access.permissions import system_identity
-
     try:
         record = current_service_registry.get("records").read(system_identity, recid)
         return record.data["metadata"]["title"]

@@ -5,10 +5,6 @@ import uuid
 from invenio_db import db
 from sqlalchemy_utils.types import UUIDType
 
-METRICS = ("total_investigations", "unique_investigations", "total_requests", "unique_requests")
-"""Columns of ItemMonthUsage, in COUNTER's order (Total/Unique_Item_Investigations/Requests)."""
-
-
 class ItemMonthUsage(db.Model):
     """Usage of one item in one library in one month, by the item's attributes then."""
 

@@ -10,8 +10,10 @@ from invenio_i18n import gettext as _
 
 from ..page_helpers import or_abort
 from .chart import usage_chart
-from .credentials import tenant_by_slug
+from .credentials import require, tenant_by_slug
 from .summary import BadRange, library_stats
+from .sushi import BUILDERS, SushiError, customer_of
+from .tsv import report_tsv
 
 
 def default_range(args):
@@ -63,9 +65,28 @@ def stats_csv(slug):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+@login_required
+def counter_report_tsv(slug, report):
+    """A COUNTER report (pr, pr_p1, ir, ir_a1) of the library in tabular form (TSV)."""
+    tenant = or_abort(tenant_by_slug, slug)
+    or_abort(require, g.identity, "read_stats", tenant)
+    if report not in BUILDERS:
+        return Response("Unknown report.", status=404, mimetype="text/plain")
+    try:
+        data = BUILDERS[report](request.args.to_dict(), customer_of(tenant))
+    except SushiError as error:
+        message = error.to_dict()
+        return Response(f"{message['Code']}: {message['Message']}", status=400,
+                        mimetype="text/plain")
+    return Response(report_tsv(data), mimetype="text/tab-separated-values", headers={
+        "Content-Disposition": f'attachment; filename="{tenant.slug}-{report}.tsv"'})
+
+
 def create_blueprint(app):
     """The library statistics pages."""
     blueprint = Blueprint("consortium_library_stats_pages", __name__)
     blueprint.add_url_rule("/libraries/<slug>/stats", "stats", stats_page)
     blueprint.add_url_rule("/libraries/<slug>/stats.csv", "stats_csv", stats_csv)
+    blueprint.add_url_rule("/libraries/<slug>/counter/<report>.tsv", "counter_tsv",
+                           counter_report_tsv)
     return blueprint

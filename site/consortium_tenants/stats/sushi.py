@@ -127,6 +127,11 @@ def library_name(tenant):
     return tenant.names.get("en") or tenant.names.get("cs") or tenant.slug
 
 
+def customer_of(tenant):
+    """The Customer of one library (its own statistics pages, no credentials)."""
+    return Customer(tenant.slug, [tenant], library_name(tenant))
+
+
 def authorize(args):
     """The Customer that ARGS' credentials may harvest, or SushiError."""
     missing = [p for p in ("customer_id", "requestor_id", "api_key") if not args.get(p)]
@@ -199,10 +204,10 @@ def split(value):
 class ReportRequest:
     """A parsed report request: customer, months, filters, attributes and warnings."""
 
-    def __init__(self, path, args):
+    def __init__(self, path, args, customer=None):
         self.path = path
         self.report_id = REPORTS[path][0]
-        self.customer = authorize(args)
+        self.customer = customer or authorize(args)
         self.exceptions = []
         if not args.get("begin_date") or not args.get("end_date"):
             raise SushiError(1030, "begin_date and end_date are required")
@@ -363,9 +368,9 @@ def platform_items(request, rows, metrics, attribute):
     return items
 
 
-def platform_report(args):
+def platform_report(args, customer=None):
     """PR: Total/Unique_Item_Investigations/Requests by Data_Type (and Access_Method)."""
-    request = ReportRequest("pr", args)
+    request = ReportRequest("pr", args, customer)
     metrics = request.choose("metric_type", "Metric_Type", list(METRICS)) or list(METRICS)
     data_types = request.choose("data_type", "Data_Type", DATA_TYPES["PR"])
     access_methods = request.choose("access_method", "Access_Method", ["Regular", "TDM"])
@@ -380,9 +385,9 @@ def platform_report(args):
     return request.finish(request.header(request.filters), items)
 
 
-def platform_usage(args):
+def platform_usage(args, customer=None):
     """PR_P1: requests by Data_Type (Access_Method Regular)."""
-    request = ReportRequest("pr_p1", args)
+    request = ReportRequest("pr_p1", args, customer)
     metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
     items = platform_items(request, request.rows(), metrics,
                            lambda row: (("Data_Type", row.data_type),))
@@ -449,9 +454,9 @@ def item_report_items(request, rows, metrics, attribute, minimum):
     return [{"Items": items}] if items else []
 
 
-def item_report(args):
+def item_report(args, customer=None):
     """IR: usage per record by Data_Type, and YOP, Access_Type, Access_Method if shown."""
-    request = ReportRequest("ir", args)
+    request = ReportRequest("ir", args, customer)
     all_metrics = [*METRICS, "Limit_Exceeded", "No_License"]
     metrics = [m for m in (request.choose("metric_type", "Metric_Type", all_metrics)
                            or list(METRICS)) if m in METRICS]
@@ -483,9 +488,9 @@ def item_report(args):
     return request.finish(request.header(request.filters), items)
 
 
-def article_requests(args):
+def article_requests(args, customer=None):
     """IR_A1: requests of articles by Access_Type."""
-    request = ReportRequest("ir_a1", args)
+    request = ReportRequest("ir_a1", args, customer)
     metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
     rows = request.rows(data_type=["Article"])
     items = item_report_items(request, rows, metrics,
