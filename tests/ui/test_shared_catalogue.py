@@ -60,12 +60,13 @@ def test_the_libraries_page_lists_each_library_with_logo_works_and_links(
     english = page(client, "/libraries", "en")
     assert '<h1 id="libraries-title" class="ui header">Member libraries</h1>' in english
     assert f'src="/api/communities/{first["community_id"]}/logo"' in english
-    assert f'href="/communities/{second["slug"]}/records">2 works</a>' in english
+    assert f'<li class="ui card member-library" data-slug="{second["slug"]}">' in english
+    assert '<span class="member-library-works">2 works</span>' in english
     assert f'href="http://{second["slug"]}.localhost:5000/"' in english
     assert second["names"]["en"] in english and second["names"]["cs"] not in english
     czech = page(client, "/libraries", "cs")
     assert "Členské knihovny" in czech and second["names"]["cs"] in czech
-    assert f'href="/communities/{second["slug"]}/records">2 díla</a>' in czech
+    assert '<span class="member-library-works">2 díla</span>' in czech
     front = page(client, "/", "en")
     assert '<a href="/libraries">Member libraries</a>' in front
 
