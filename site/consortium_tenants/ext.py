@@ -5,6 +5,8 @@ from flask_login import user_logged_in
 from flask_security.signals import user_registered
 
 from . import config, origin
+from .dois.accounts import DataCiteAccountService
+from .dois.resource import DataCiteResource, DataCiteResourceConfig
 from .storage.errors import StorageUnavailableError
 from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
@@ -51,6 +53,8 @@ class ConsortiumTenants:
         self.workflows_service = WorkflowService(self.tenants_service)
         self.workflows_resource = WorkflowResource(WorkflowResourceConfig, self.workflows_service)
         self.storage_service = StorageService(self.tenants_service)
+        self.datacite_service = DataCiteAccountService(self.tenants_service)
+        self.datacite_resource = DataCiteResource(DataCiteResourceConfig, self.datacite_service)
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
         self._connect_signals(app)

@@ -7,3 +7,4 @@ current_consortium = LocalProxy(lambda: current_app.extensions["consortium-tenan
 current_tenants_service = LocalProxy(lambda: current_consortium.tenants_service)
 current_workflows_service = LocalProxy(lambda: current_consortium.workflows_service)
 current_storage_service = LocalProxy(lambda: current_consortium.storage_service)
+current_datacite_service = LocalProxy(lambda: current_consortium.datacite_service)

@@ -26,6 +26,11 @@ def create_workflows_blueprint(app):
     return app.extensions["consortium-tenants"].workflows_resource.as_blueprint()
 
 
+def create_datacite_blueprint(app):
+    """`/api/tenants/<slug>/datacite` and `/api/tenants/<slug>/dois/failed`."""
+    return app.extensions["consortium-tenants"].datacite_resource.as_blueprint()
+
+
 DEPOSIT_ENDPOINTS = {
     "invenio_app_rdm_records.deposit_create",
     "invenio_app_rdm_records.deposit_edit",
