@@ -21,7 +21,7 @@ import idutils
 import requests
 from datacite import DataCiteRESTClient
 from datacite.errors import DataCiteError, DataCiteForbiddenError, DataCiteUnauthorizedError
-from flask import current_app
+from flask import current_app, g
 from invenio_i18n import lazy_gettext as _
 from invenio_pidstore.models import PIDStatus
 from invenio_rdm_records.services.pids.providers import DataCitePIDProvider
@@ -68,12 +68,15 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
     def generate_id(self, record, prefix=None, **kwargs):
         """PREFIX's account (a concept DOI: its version's), else the record's concept's
         or library's."""
-        prefix = prefix or concept_prefix(record)
+        prefix = prefix or concept_prefix(record) or _minted_for_parent(record)
         account = account_of_prefix(prefix) if prefix else account_of_record(record)
         if account is None:
             raise ValidationError(
                 message=_("This library has no DataCite account: its works get no DOI."),
                 field_name="pids.doi")
+        parent = getattr(record, "parent", None)
+        if parent is not None:  # its concept DOI, minted next, comes from the same account
+            g.setdefault("consortium_doi_prefixes", {})[str(parent.id)] = account.prefix
         doi_format = current_app.config.get("DATACITE_FORMAT", "{prefix}/{id}")
         if callable(doi_format):
             return doi_format(account.prefix, record)
@@ -151,6 +154,12 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
             errors.append({"field": "metadata.publisher", "messages": [
                 _("Missing publisher field required for DOI registration.")]})
         return not errors, errors
+
+
+def _minted_for_parent(record):
+    """The prefix of the version DOI just minted in this publication, when RECORD is
+    its parent (RDM passes the prefix only when the version's DOI is on the draft)."""
+    return g.get("consortium_doi_prefixes", {}).get(str(getattr(record, "id", "")))
 
 
 def _describe(error):
