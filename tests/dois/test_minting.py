@@ -161,3 +161,66 @@ def test_wrong_credentials_are_reported_for_the_library_not_as_500(
     assert (res.json["status"], res.json["last_error"]) == ("failing", "401: Bad credentials.")
     res = client.get(f"/api/tenants/{tenant['slug']}/datacite", headers=people["managers"])
     assert res.json == {"library": tenant["slug"], "status": "failing", "prefix": "10.70005"}
+
+
+SCHEMAS = __import__("pathlib").Path(__file__).parent / "schemas"
+KERNEL = "http://datacite.org/schema/kernel-4"
+
+
+@pytest.fixture(scope="module")
+def xsd():
+    from lxml import etree
+
+    parser = etree.XMLParser(no_network=True)
+    kernel = etree.XMLSchema(etree.parse(str(SCHEMAS / "kernel-4.5" / "metadata.xsd"), parser))
+    oai = etree.XMLSchema(etree.parse(str(SCHEMAS / "oai-1.1" / "oai.xsd"), parser))
+    return kernel, oai
+
+
+def _valid(schema, element):
+    assert schema.validate(element), [str(e) for e in schema.error_log]
+
+
+def test_datacite_output_of_the_libraries_records_validates_against_the_kernel(
+        app, world, xsd):
+    """REST `datacite+xml`, OAI-PMH `datacite` and `oai_datacite` of records with DOIs,
+    one of them deposited without a publisher (it gets its library's name)."""
+    from lxml import etree
+
+    kernel, oai = xsd
+    client = app.test_client()
+    (b, b_people) = world["b"]
+    body = minimal_record("Bez vydavatele")
+    body["files"] = {"enabled": False}
+    del body["metadata"]["publisher"]
+    draft = client.post("/api/records", headers=b_people["depositors"], json=body).json
+    record = publish_in_library(client, b_people, b["community_id"], draft["id"])
+    assert record["metadata"]["publisher"] == f"Knihovna {b['slug']}"
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    current_rdm_records_service.indexer.refresh()
+    hits = client.get(f"/api/records?q=parent.communities.ids:{b['community_id']}&size=50",
+                      headers={"Accept": "application/json"}).json["hits"]["hits"]
+    assert len(hits) >= 2
+    for hit in hits:
+        res = client.get(f"/api/records/{hit['id']}",
+                         headers={"Accept": "application/vnd.datacite.datacite+xml"})
+        assert res.status_code == 200
+        resource = etree.fromstring(res.data)
+        assert resource.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation") == \
+            f"{KERNEL} http://schema.datacite.org/meta/kernel-4.5/metadata.xsd"
+        _valid(kernel, resource)
+        assert resource.findtext(f"{{{KERNEL}}}identifier") == hit["pids"]["doi"]["identifier"]
+        for prefix in ("datacite", "oai_datacite"):
+            res = client.get(f"/oai2d/{b['slug']}?verb=GetRecord&metadataPrefix={prefix}"
+                             f"&identifier=oai:repository.consortium.example:{hit['id']}")
+            assert res.status_code == 200
+            page = etree.fromstring(res.data)
+            metadata = page.find(".//{http://www.openarchives.org/OAI/2.0/}metadata")
+            assert metadata is not None, res.get_data(as_text=True)[:500]
+            element = metadata[0]
+            if prefix == "oai_datacite":
+                _valid(oai, element)
+                element = element.find("{http://schema.datacite.org/oai/oai-1.1/}payload")[0]
+            _valid(kernel, element)
+            assert element.findtext(f"{{{KERNEL}}}publisher")
