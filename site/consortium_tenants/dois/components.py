@@ -45,5 +45,7 @@ class LibraryDOIComponent(ServiceComponent):
             return
         if draft["access"]["record"] == "restricted":
             return
+        if draft.versions.index > 1 and not concept_prefix(draft):
+            return  # earlier versions have no DOI of ours: RDM's optional-DOI transitions
         if account_for(draft) is not None:
             draft.pids = {**(draft.pids or {}), "doi": {"provider": "datacite"}}
