@@ -185,6 +185,7 @@ def load(path):
             members = entry.pop("members", {}) or {}
             workflow = entry.pop("workflow", None)
             logo = entry.pop("logo", None)  # a file, relative to the YAML file
+            datacite_account = entry.pop("datacite", None)  # see `tenants datacite set`
             try:
                 service.read(system_identity, entry.get("slug", ""))
                 run(service.update, entry["slug"], entry)
@@ -192,6 +193,8 @@ def load(path):
                 run(service.create, entry)
             if workflow is not None:
                 run(current_workflows_service.update, entry["slug"], workflow)
+            if datacite_account is not None:
+                run(current_datacite_service.set, entry["slug"], datacite_account)
             if logo is not None:
                 logo_path = Path(path).parent / logo
                 if not logo_path.is_file():
