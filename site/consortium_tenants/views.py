@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from . import pages, preferences
 from .page_helpers import or_abort
 from .proxies import current_storage_service, current_tenants_service, current_workflows_service
+from .dois.accounts import account_of_library
 from .routing import resolve_tenant
 from .storage.warnings import banner_for
 from .units import format_size
@@ -49,6 +50,13 @@ def deposit_storage_warning():
     return banner_for(_deposit_form_library())
 
 
+def deposit_without_doi():
+    """On the deposit form: True when the library deposited into has no DataCite
+    account (nor the consortium one), so its works get no DOI."""
+    tenant = _deposit_form_library()
+    return tenant is not None and account_of_library(tenant) is None
+
+
 def deposit_rules():
     """On the deposit form: the library and its workflow, for the rules panel."""
     tenant = _deposit_form_library()
@@ -90,6 +98,7 @@ def create_ui_blueprint(app):
     def tenant_context():
         return {"current_tenant": getattr(g, "tenant", None),
                 "deposit_storage_warning": deposit_storage_warning,
-                "deposit_rules": deposit_rules}
+                "deposit_rules": deposit_rules,
+                "deposit_without_doi": deposit_without_doi}
 
     return blueprint
