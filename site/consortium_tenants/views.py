@@ -2,10 +2,16 @@
 
 from flask import Blueprint, current_app, g, render_template, request
 from flask_login import current_user, login_required
+from invenio_i18n import lazy_gettext as _
 
 from . import pages, preferences
 from .page_helpers import or_abort
-from .proxies import current_storage_service, current_tenants_service, current_workflows_service
+from .proxies import (
+    current_datacite_service,
+    current_storage_service,
+    current_tenants_service,
+    current_workflows_service,
+)
 from .dois.accounts import account_of_library
 from .routing import resolve_tenant
 from .storage.warnings import banner_for
@@ -78,6 +84,25 @@ def library_storage(slug):
     )
 
 
+DOI_ACCOUNT_STATUSES = {
+    "enabled": _("the library's own account"),
+    "failing": _("the library's own account, refused by DataCite (check its credentials)"),
+    "disabled": _("switched off"),
+    "consortium": _("the consortium's account"),
+    "none": _("none: works get no DOI"),
+}
+
+
+@login_required
+def library_dois(slug):
+    """A library's DataCite status and failed registrations, for its managers."""
+    account = or_abort(current_datacite_service.read, g.identity, slug)
+    return render_template(
+        "consortium_tenants/dois.html", tenant=current_tenants_service.get(slug),
+        account=account, failed=current_datacite_service.failed(g.identity, slug),
+        statuses=DOI_ACCOUNT_STATUSES)
+
+
 def create_templates_blueprint(app):
     """Templates (e-mail notifications) for the REST app, where Celery tasks run too."""
     return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
@@ -90,6 +115,7 @@ def create_ui_blueprint(app):
     )
     blueprint.before_app_request(resolve_tenant)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
+    blueprint.add_url_rule("/libraries/<slug>/dois", "dois", library_dois)
     workflow_views.register(blueprint)
     pages.register(blueprint)  # front page, footers, library names
     preferences.register(blueprint)  # the profile page's preferences form

@@ -161,6 +161,17 @@ def test_wrong_credentials_are_reported_for_the_library_not_as_500(
     assert (res.json["status"], res.json["last_error"]) == ("failing", "401: Bad credentials.")
     res = client.get(f"/api/tenants/{tenant['slug']}/datacite", headers=people["managers"])
     assert res.json == {"library": tenant["slug"], "status": "failing", "prefix": "10.70005"}
+    # the managers' page: status and the DOIs waiting for registration
+    from helpers import browser_of
+
+    page = browser_of(app, people["managers_user"]).get(
+        f"/libraries/{tenant['slug']}/dois", headers={"Accept-Language": "cs"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-status="failing"' in text and "Dosud neregistrované DOI (2)" in text
+    assert record["pids"]["doi"]["identifier"] in text and "401: Bad credentials." in text
+    other = world["a"][1]["managers_user"]
+    assert browser_of(app, other).get(f"/libraries/{tenant['slug']}/dois").status_code == 403
 
 
 SCHEMAS = __import__("pathlib").Path(__file__).parent / "schemas"
@@ -224,3 +235,24 @@ def test_datacite_output_of_the_libraries_records_validates_against_the_kernel(
                 element = element.find("{http://schema.datacite.org/oai/oai-1.1/}payload")[0]
             _valid(kernel, element)
             assert element.findtext(f"{{{KERNEL}}}publisher")
+
+
+def test_deletion_hides_the_doi_and_restoring_shows_it(app, world, datacite, make_user):
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    client = app.test_client()
+    tenant, people = world["a"]
+    record = _publish(client, tenant, people, "Smazané dílo")
+    doi = record["pids"]["doi"]["identifier"]
+    admin, admin_headers = make_user()
+    current_datastore.add_role_to_user(admin, "admin")
+    db.session.commit()
+    res = client.delete(f"/api/records/{record['id']}/delete", headers=admin_headers,
+                        json={"removal_reason": {"id": "spam"}, "is_visible": True})
+    assert res.status_code == 204, res.json
+    assert datacite.doi(doi)[1]["attributes"]["state"] == "registered"  # hidden, kept
+    assert ("PUT", f"/dois/{doi}", "CZ.A.REPO") in datacite.requests
+    res = client.post(f"/api/records/{record['id']}/restore", headers=admin_headers)
+    assert res.status_code == 200, res.json
+    assert datacite.doi(doi)[1]["attributes"]["state"] == "findable"
