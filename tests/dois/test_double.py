@@ -85,3 +85,10 @@ def test_outage_answers_the_configured_status(api, datacite):
     finally:
         datacite.fail_with = None
     assert api("GET", "/dois/10.90001/own").status_code == 200
+
+
+def test_put_creates_a_missing_doi_of_the_accounts_prefix(api, datacite):
+    res = api("PUT", "/dois/10.90001/put-new", event="publish", **VALID)
+    assert (res.status_code, res.json()["data"]["attributes"]["state"]) == (201, "findable")
+    assert api("PUT", "/dois/10.90002/put-new", event="publish", **VALID).status_code == 403
+    assert datacite.doi("10.90002/put-new") == (None, None)

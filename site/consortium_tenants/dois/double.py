@@ -133,6 +133,9 @@ class DataCiteDouble:
         attributes = self._attributes(request)
         if attributes is None:
             return _error(400, "Invalid JSON:API document.")
+        return self._create(account, attributes)
+
+    def _create(self, account, attributes):
         doi = (attributes.get("doi") or "").lower()
         if not doi:
             return _error(422, "Can't be blank", "doi")
@@ -165,7 +168,7 @@ class DataCiteDouble:
             if not self._owns(account, doi):
                 return _error(403, "You are not authorized to access this resource.")
             # DataCite creates a DOI on PUT when it does not exist yet
-            return self.create(account, _with_doi(request, attributes, doi))
+            return self._create(account, {**attributes, "doi": doi})
         if owner != account:
             return _error(404, "The resource you are looking for doesn't exist.")
         event = attributes.get("event")
@@ -192,16 +195,6 @@ class DataCiteDouble:
             return _error(405, "Method not allowed: only draft DOIs can be deleted.")
         del self.dois[account][doi]
         return Response(status=204)
-
-
-def _with_doi(request, attributes, doi):
-    """REQUEST with a body whose attributes name DOI (for create-on-PUT)."""
-    from werkzeug.test import EnvironBuilder
-
-    body = json.dumps({"data": {"type": "dois", "attributes": {**attributes, "doi": doi}}})
-    builder = EnvironBuilder(method="POST", path="/dois", data=body,
-                             headers=dict(request.headers))
-    return Request(builder.get_environ())
 
 
 class DataCiteServer:

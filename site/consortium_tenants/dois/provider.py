@@ -108,12 +108,21 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
 
     def register(self, pid, record, url=None, **kwargs):
         """Make the DOI findable, then mark it registered (not before: a refused DOI
-        stays reserved and is retried)."""
+        stays reserved and is retried). A retry whose DOI DataCite already took (its
+        answer was lost) updates it instead."""
         if _restricted(record):
             return False
         doc = self.serializer.dump_obj(record)
-        if not self._call(pid, record,
-                          lambda api: api.public_doi(metadata=doc, url=url, doi=pid.pid_value)):
+
+        def publish(api):
+            try:
+                api.public_doi(metadata=dict(doc), url=url, doi=pid.pid_value)
+            except DataCiteError as error:
+                if "already been taken" not in str(error.args[0] if error.args else ""):
+                    raise
+                api.update_doi(metadata={**doc, "event": "publish"}, doi=pid.pid_value, url=url)
+
+        if not self._call(pid, record, publish):
             return False
         return PIDProvider.register(self, pid)
 
