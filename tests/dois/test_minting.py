@@ -256,3 +256,20 @@ def test_deletion_hides_the_doi_and_restoring_shows_it(app, world, datacite, mak
     res = client.post(f"/api/records/{record['id']}/restore", headers=admin_headers)
     assert res.status_code == 200, res.json
     assert datacite.doi(doi)[1]["attributes"]["state"] == "findable"
+
+
+def test_a_retry_of_a_doi_datacite_already_took_updates_it(app, world, datacite):
+    from invenio_access.permissions import system_identity
+    from invenio_db import db
+    from invenio_pidstore.models import PersistentIdentifier, PIDStatus
+    from invenio_rdm_records.proxies import current_rdm_records_service as service
+
+    tenant, people = world["a"]
+    record = _publish(app.test_client(), tenant, people, "Ztracená odpověď")
+    doi = record["pids"]["doi"]["identifier"]
+    PersistentIdentifier.get("doi", doi).status = PIDStatus.RESERVED  # as if the answer was lost
+    db.session.commit()
+    service.pids.register_or_update(system_identity, record["id"], "doi")
+    assert _status(doi) == "R"
+    assert [r for r in datacite.requests if r[1] in ("/dois", f"/dois/{doi}")][-2:] == \
+        [("POST", "/dois", "CZ.A.REPO"), ("PUT", f"/dois/{doi}", "CZ.A.REPO")]
