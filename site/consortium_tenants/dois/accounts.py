@@ -13,7 +13,6 @@ from invenio_db import db
 from invenio_records_resources.services.uow import unit_of_work
 
 from ..tenants.library import library_of_deposit
-from ..tenants.models import TenantModel
 from . import crypto, failures
 from .models import DataCiteAccountModel
 
@@ -173,13 +172,6 @@ class DataCiteAccountService:
         self.tenants.require(identity, "update_restricted", tenant)
         DataCiteAccountModel.query.filter_by(tenant_id=tenant.id).delete()
         return self._dump(tenant, None, True)
-
-
-def libraries_with_accounts():
-    """(tenant, row) of every library with an account of its own."""
-    return (db.session.query(TenantModel, DataCiteAccountModel)
-            .join(DataCiteAccountModel, DataCiteAccountModel.tenant_id == TenantModel.id)
-            .order_by(TenantModel.slug).all())
 
 
 def dump_failure(row):
