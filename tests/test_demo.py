@@ -11,6 +11,12 @@ import re
 from helpers import browser_of, run_cli
 
 
+def queue_community(slug):
+    from consortium_tenants.tenants.models import TenantModel
+
+    return TenantModel.query.filter_by(slug=slug).one().community_id
+
+
 def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_headers):
     from invenio_accounts.proxies import current_datastore
     from invenio_rdm_records.proxies import current_rdm_records_service
@@ -35,6 +41,12 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
         res = client.get(f"/oai2d/{slug}?verb=ListIdentifiers&metadataPrefix=oai_dc")
         assert res.status_code == 200
         assert res.get_data(as_text=True).count("<header>") == 2
+        # each demo library mints under its own test prefix (tenants.yaml `datacite:`)
+        prefix = {"mzk": "10.83001", "svkos": "10.83002", "vkol": "10.83003"}[slug]
+        hits = client.get(f"/api/records?q=parent.communities.ids:{queue_community(slug)}",
+                          headers={"Accept": "application/json"}).json["hits"]["hits"]
+        assert sorted(h["pids"]["doi"]["identifier"].split("/")[0] for h in hits) == \
+            [prefix, prefix], slug
     # The curators' request page names the depositor (not "Anonymous user").
     from invenio_users_resources.proxies import current_users_service
 

@@ -11,8 +11,15 @@ from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
-from .proxies import current_billing_service, current_storage_service, current_workflows_service
+from .proxies import (
+    current_billing_service,
+    current_datacite_service,
+    current_storage_service,
+    current_workflows_service,
+)
 from .stats.cli import stats as stats_commands
+from .dois import failures as doi_failures
+from .dois.accounts import dump_failure
 from .storage.audit import unresolved
 from .units import format_size
 from .tenants.errors import TenantError, TenantNotFound
@@ -184,6 +191,7 @@ def load(path):
             members = entry.pop("members", {}) or {}
             workflow = entry.pop("workflow", None)
             logo = entry.pop("logo", None)  # a file, relative to the YAML file
+            datacite_account = entry.pop("datacite", None)  # see `tenants datacite set`
             try:
                 service.read(system_identity, entry.get("slug", ""))
                 run(service.update, entry["slug"], entry)
@@ -191,6 +199,8 @@ def load(path):
                 run(service.create, entry)
             if workflow is not None:
                 run(current_workflows_service.update, entry["slug"], workflow)
+            if datacite_account is not None:
+                run(current_datacite_service.set, entry["slug"], datacite_account)
             if logo is not None:
                 logo_path = Path(path).parent / logo
                 if not logo_path.is_file():
@@ -416,3 +426,75 @@ def statement(period, slug, kind, language):
             click.echo(formats.statement_csv(data[0]), nl=False)
         else:
             click.echo(formats.statement_html(data[0]))
+
+
+@tenants.group("datacite")
+def datacite():
+    """A library's DataCite account (consortium administrators)."""
+
+
+@datacite.command("set")
+@click.argument("slug")
+@click.option("--prefix", required=True, help="DOI prefix, e.g. 10.12345.")
+@click.option("--repository-id", required=True, help="Repository account, e.g. CZ.NKP.REPO.")
+@click.option("--password", prompt=True, hide_input=True,
+              help="The repository account's password (asked when omitted).")
+@click.option("--test/--production", "test_mode", default=True,
+              help="DataCite's test system (default) or production.")
+@click.option("--enable/--disable", "enabled", default=True,
+              help="Disabled: the library's new works use the consortium's account.")
+@with_appcontext
+def datacite_set(slug, prefix, repository_id, password, test_mode, enabled):
+    """Set SLUG's DataCite account; the password is stored encrypted."""
+    show_json(run(current_datacite_service.set, slug, {
+        "prefix": prefix, "repository_id": repository_id, "password": password,
+        "test_mode": test_mode, "enabled": enabled}))
+
+
+@datacite.command("show")
+@click.argument("slug")
+@with_appcontext
+def datacite_show(slug):
+    """SLUG's DataCite account (never its password)."""
+    show_json(run(current_datacite_service.read, slug))
+
+
+@datacite.command("remove")
+@click.argument("slug")
+@with_appcontext
+def datacite_remove(slug):
+    """Forget SLUG's account: its new works use the consortium's, if any."""
+    show_json(run(current_datacite_service.remove, slug))
+
+
+@tenants.command("dois")
+@click.option("--failed", is_flag=True, required=True,
+              help="List the DOIs DataCite has not registered yet.")
+@click.option("--retry", is_flag=True, help="Try to register them now.")
+@click.argument("slugs", nargs=-1)
+@with_appcontext
+def dois(failed, retry, slugs):
+    """DOIs DataCite refused or missed, per library; exits 1 while some remain."""
+    tenant_ids = [service.get(slug).id for slug in slugs] if slugs else None
+    if retry:
+        rows = doi_failures.failed(tenant_ids)
+        with click.progressbar(rows, label="Registering DOIs", file=sys.stderr) as bar:
+            for row in bar:
+                doi_failures.retry(row)
+    rows = doi_failures.failed(tenant_ids)
+    slugs_by_id = {t.id: t.slug for t in (service.get(s) for s in slugs)} if slugs else None
+    for row in rows:
+        item = dump_failure(row)
+        library = (slugs_by_id or {}).get(row.tenant_id) or _slug_of_id(row.tenant_id)
+        click.echo(f"{item['doi']}\t{library}\trecord {item['record']}"
+                   f"{' (concept)' if item['concept'] else ''}\t{item['attempts']} attempt(s)"
+                   f"\t{item['error']}")
+    click.echo(f"{len(rows)} DOI(s) not registered", err=True)
+    sys.exit(1 if rows else 0)
+
+
+def _slug_of_id(tenant_id):
+    from .tenants.models import TenantModel
+
+    tenant = TenantModel.query.get(tenant_id) if tenant_id else None
+    return tenant.slug if tenant else "-"

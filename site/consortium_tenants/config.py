@@ -152,3 +152,24 @@ CONSORTIUM_BILLING_TARIFFS = [
 GB-month (10^9 B), per published deposit, a yearly member fee (1/12 a month), a free
 allowance of GB per library and day, and the VAT rate. Tariffs that consortium
 administrators add in the database (`/api/billing/tariffs`) win on the same date."""
+CONSORTIUM_DATACITE_URLS = {
+    "test": "https://api.test.datacite.org/",
+    "production": "https://api.datacite.org/",
+}
+"""DataCite REST API of each account mode (a library's account is in test or production
+mode). Tests and the local platform point both at the DataCite test double."""
+
+CONSORTIUM_DATACITE_TIMEOUT = 10
+"""Seconds to wait for DataCite; an unanswered call is retried later (dois.tasks)."""
+
+CONSORTIUM_DATACITE_FALLBACK = None
+"""The consortium's own DataCite account, used by libraries without one:
+{"prefix": "10.x", "repository_id": "...", "password": "...", "test_mode": True}
+(production: set it with INVENIO_CONSORTIUM_DATACITE_FALLBACK). None: such
+libraries' works get no DOI."""
+
+CONSORTIUM_DATACITE_PUBLISHER_LANGUAGE = "cs"
+"""Which of a library's names is the publisher of its works when none is given."""
+
+CONSORTIUM_DATACITE_DEFAULT_PUBLISHER = "Library Consortium Repository"
+"""Publisher of works that belong to no library."""

@@ -7,6 +7,8 @@ from flask_security.signals import user_registered
 from . import config, origin
 from .billing.resource import BillingResource, BillingResourceConfig
 from .billing.service import BillingService
+from .dois.accounts import DataCiteAccountService
+from .dois.resource import DataCiteResource, DataCiteResourceConfig
 from .storage.errors import StorageUnavailableError
 from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
@@ -56,6 +58,8 @@ class ConsortiumTenants:
         self.storage_service = StorageService(self.tenants_service)
         self.billing_service = BillingService(self.tenants_service)
         self.billing_resource = BillingResource(BillingResourceConfig, self.billing_service)
+        self.datacite_service = DataCiteAccountService(self.tenants_service)
+        self.datacite_resource = DataCiteResource(DataCiteResourceConfig, self.datacite_service)
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
         host_cache.connect_invalidation()  # registry changes reach every process's cache

@@ -3,16 +3,19 @@
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
+from invenio_i18n import lazy_gettext as _
 
 from . import pages, preferences
 from .billing.formats import statement_html
 from .page_helpers import or_abort
 from .proxies import (
     current_billing_service,
+    current_datacite_service,
     current_storage_service,
     current_tenants_service,
     current_workflows_service,
 )
+from .dois.accounts import account_of_library
 from .routing import resolve_tenant
 from .storage.warnings import banner_for
 from .units import format_size
@@ -38,6 +41,11 @@ def create_billing_blueprint(app):
     return app.extensions["consortium-tenants"].billing_resource.as_blueprint()
 
 
+def create_datacite_blueprint(app):
+    """`/api/tenants/<slug>/datacite` and `/api/tenants/<slug>/dois/failed`."""
+    return app.extensions["consortium-tenants"].datacite_resource.as_blueprint()
+
+
 DEPOSIT_ENDPOINTS = {
     "invenio_app_rdm_records.deposit_create",
     "invenio_app_rdm_records.deposit_edit",
@@ -54,6 +62,13 @@ def _deposit_form_library():
 def deposit_storage_warning():
     """On the deposit form: usage of the library it deposits to, when nearly full."""
     return banner_for(_deposit_form_library())
+
+
+def deposit_without_doi():
+    """On the deposit form: True when the library deposited into has no DataCite
+    account (nor the consortium one), so its works get no DOI."""
+    tenant = _deposit_form_library()
+    return tenant is not None and account_of_library(tenant) is None
 
 
 def deposit_rules():
@@ -93,6 +108,25 @@ def libraries_page():
                            libraries=pages.member_libraries(with_works=True))
 
 
+DOI_ACCOUNT_STATUSES = {
+    "enabled": _("the library's own account"),
+    "failing": _("the library's own account, refused by DataCite (check its credentials)"),
+    "disabled": _("switched off"),
+    "consortium": _("the consortium's account"),
+    "none": _("none: works get no DOI"),
+}
+
+
+@login_required
+def library_dois(slug):
+    """A library's DataCite status and failed registrations, for its managers."""
+    account = or_abort(current_datacite_service.read, g.identity, slug)
+    return render_template(
+        "consortium_tenants/dois.html", tenant=current_tenants_service.get(slug),
+        account=account, failed=current_datacite_service.failed(g.identity, slug),
+        statuses=DOI_ACCOUNT_STATUSES)
+
+
 def create_templates_blueprint(app):
     """Templates (e-mail notifications) for the REST app, where Celery tasks run too."""
     return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
@@ -108,6 +142,7 @@ def create_ui_blueprint(app):
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
     blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",
                            library_statement)
+    blueprint.add_url_rule("/libraries/<slug>/dois", "dois", library_dois)
     workflow_views.register(blueprint)
     pages.register(blueprint)  # front page, footers, library names
     preferences.register(blueprint)  # the profile page's preferences form
@@ -116,6 +151,7 @@ def create_ui_blueprint(app):
     def tenant_context():
         return {"current_tenant": getattr(g, "tenant", None),
                 "deposit_storage_warning": deposit_storage_warning,
-                "deposit_rules": deposit_rules}
+                "deposit_rules": deposit_rules,
+                "deposit_without_doi": deposit_without_doi}
 
     return blueprint

@@ -1,0 +1,1 @@
+"""DOIs under each member library's own DataCite account (settings, provider, retries)."""

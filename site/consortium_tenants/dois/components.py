@@ -1,0 +1,51 @@
+"""Records service component: the library's name as publisher, a DOI when its
+library (or the consortium) has a DataCite account."""
+
+from flask import current_app
+from invenio_access.permissions import system_identity
+from invenio_drafts_resources.services.records.components import ServiceComponent
+
+from ..tenants.library import library_of_deposit
+from .accounts import account_of_library, account_of_prefix
+
+
+def publisher_of(tenant):
+    """The publisher a library's works name: its name in CONSORTIUM_DATACITE_PUBLISHER_LANGUAGE."""
+    if tenant is None:
+        return current_app.config["CONSORTIUM_DATACITE_DEFAULT_PUBLISHER"]
+    names = tenant.names or {}
+    return names.get(current_app.config["CONSORTIUM_DATACITE_PUBLISHER_LANGUAGE"]) \
+        or names.get("en") or tenant.short_name
+
+
+def concept_prefix(record):
+    """The prefix of RECORD's concept DOI (earlier versions), or None."""
+    parent = getattr(record, "parent", None)
+    doi = ((parent.get("pids") or {}).get("doi") or {}).get("identifier") if parent else None
+    return doi.split("/", 1)[0] if doi else None
+
+
+def account_for(draft):
+    """The account a DOI of DRAFT comes from: its concept's, else its library's."""
+    prefix = concept_prefix(draft)
+    if prefix:
+        return account_of_prefix(prefix)
+    return account_of_library(library_of_deposit(system_identity, record=draft))
+
+
+class LibraryDOIComponent(ServiceComponent):
+    """Runs before RDM's PIDs component on publish (the DOI is required only where an
+    account exists: RDM_PERSISTENT_IDENTIFIERS["doi"]["required"] is False)."""
+
+    def publish(self, identity, draft=None, record=None):
+        library = library_of_deposit(system_identity, record=draft)
+        if not draft.metadata.get("publisher"):
+            draft.metadata["publisher"] = publisher_of(library)
+        if "doi" in (draft.get("pids") or {}) or "doi" in (record.get("pids") or {}):
+            return
+        if draft["access"]["record"] == "restricted":
+            return
+        if draft.versions.index > 1 and not concept_prefix(draft):
+            return  # earlier versions have no DOI of ours: RDM's optional-DOI transitions
+        if account_for(draft) is not None:
+            draft.pids = {**(draft.pids or {}), "doi": {"provider": "datacite"}}
