@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import gevent
+import psutil
 from locust import constant
 from locust.env import Environment
 
@@ -77,21 +78,38 @@ def setup():
     return records
 
 
+def server_cpu(url):
+    """CPU seconds used so far by the processes serving URL (dev server, or nginx + uWSGI)."""
+    names = ["dev"] if url == DEV_URL else ["nginx", "ui", "api"]
+    total = 0.0
+    for name in names:
+        try:
+            root = psutil.Process(int((ROOT / ".local" / "run" / f"{name}.pid").read_text()))
+            for proc in (root, *root.children(recursive=True)):
+                times = proc.cpu_times()
+                total += times.user + times.system
+        except (OSError, ValueError, psutil.Error):
+            pass
+    return total
+
+
 def run(targets, classes, users, seconds, think, rounds=1):
     """Run CLASSES against each URL of TARGETS, alternating in ROUNDS (they share the
-    machine's background load); per endpoint figures and totals of each target."""
+    machine's background load); per endpoint figures and totals of each target, and
+    the CPU time its server processes used per request."""
     for cls in classes:
         cls.wait_time = constant(0) if think is None else locustfile.between(*think)
     envs = {url: Environment(user_classes=classes, host=url) for url in targets}
     runners = {url: env.create_local_runner() for url, env in envs.items()}
-    active = dict.fromkeys(targets, 0.0)
+    active, cpu = dict.fromkeys(targets, 0.0), dict.fromkeys(targets, 0.0)
     for _ in range(rounds):
         for url in targets:
             runners[url].start(users, spawn_rate=max(1, users / 10))
-            start = time.monotonic()
+            start, cpu_start = time.monotonic(), server_cpu(url)
             gevent.sleep(seconds / rounds)
             runners[url].stop()
             active[url] += time.monotonic() - start
+            cpu[url] += server_cpu(url) - cpu_start
     results = []
     for url, env in envs.items():
         runners[url].quit()
@@ -99,9 +117,12 @@ def run(targets, classes, users, seconds, think, rounds=1):
                 for (name, _method), entry in sorted(env.stats.entries.items())}
         errors = {f"{e.name}: {e.error}"[:160]: e.occurrences
                   for e in env.stats.errors.values()}
+        requests_done = env.stats.total.num_requests
         results.append({"url": url, "users": users, "seconds": round(active[url], 1),
                         "rows": rows, "total": figures(env.stats.total, active[url]),
-                        "errors": errors})
+                        "errors": errors, "server_cpu_s": round(cpu[url], 1),
+                        "cpu_ms_per_request": round(1000 * cpu[url] / requests_done, 1)
+                        if requests_done else None})
     return results
 
 
@@ -147,6 +168,18 @@ def print_side_by_side(dev, prod):
     ratio = prod["total"]["rps"] / dev["total"]["rps"] if dev["total"]["rps"] else float("inf")
     print(f"\nthroughput: dev {dev['total']['rps']:.2f} req/s, production "
           f"{prod['total']['rps']:.2f} req/s, ratio {ratio:.2f} (goal >= 1.8)")
+    # On a machine shared with other work the wall-clock figures depend on what else
+    # runs; the CPU time per request does not. The dev server is one process (one core
+    # at most, the GIL); uWSGI's processes use every core.
+    cores = os.cpu_count()
+    workers = 2 * int(os.environ.get("WEB_WORKERS", 2))
+    d, p = dev["cpu_ms_per_request"], prod["cpu_ms_per_request"]
+    if d and p:
+        capacity = {"dev": 1000 / d, "prod": 1000 * min(cores, workers) / p}
+        print(f"server CPU per request: dev {d:.0f} ms, production {p:.0f} ms; capacity of "
+              f"{cores} dedicated cores: dev {capacity['dev']:.1f} req/s (1 core), production "
+              f"{capacity['prod']:.1f} req/s ({min(cores, workers)} cores), ratio "
+              f"{capacity['prod'] / capacity['dev']:.2f}")
     return ratio
 
 
@@ -179,7 +212,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--sat-users", type=int, default=8)
     parser.add_argument("--sat-seconds", type=int, default=60, help="per server")
-    parser.add_argument("--warmup", type=int, default=30, help="seconds, not measured")
+    parser.add_argument("--warmup", type=int, default=45, help="seconds per server, not measured")
+    parser.add_argument("--no-mix", action="store_true", help="saturation comparison only")
     parser.add_argument("--rounds", type=int, default=4,
                         help="saturation alternates the servers in this many rounds")
     args = parser.parse_args()
@@ -191,7 +225,7 @@ def main():
     app_sh("start", "dev")
     try:
         # every uWSGI worker (and the dev server) fills its own caches on first use
-        run([DEV_URL, PROD_URL], readers, args.sat_users, args.warmup, None)
+        run([DEV_URL, PROD_URL], readers, 2 * args.sat_users, args.warmup, None)
         dev, prod = run([DEV_URL, PROD_URL], readers, args.sat_users, args.sat_seconds, None,
                         args.rounds)
     finally:
@@ -200,6 +234,8 @@ def main():
     print_table("saturation, production topology", prod)
     ratio = print_side_by_side(dev, prod)
 
+    if args.no_mix:
+        return save(args, dev, prod, ratio, None, [])
     [mix] = run([PROD_URL], [*readers, locustfile.Depositor, locustfile.Curator],
                 args.users, args.seconds, (1, 3))
     print_table("realistic mix (think time 1-3 s), production topology", mix)
@@ -212,13 +248,17 @@ def main():
           f"lost {len(lost)}; errors {mix['total']['errors']}; pages' worst p95 {worst_p95:.0f} ms "
           "(goals: 0 lost, 0 errors, p95 < 1000 ms)")
 
+    save(args, dev, prod, ratio, mix, lost)
+
+
+def save(args, dev, prod, ratio, mix, lost):
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%MZ")
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / f"{stamp}.json").write_text(json.dumps(
-        {"date": stamp, "cores": os.cpu_count(), "args": vars(args), "dev": dev, "prod": prod,
-         "ratio": round(ratio, 2), "mix": mix, "submitted": submitted, "lost": lost},
-        indent=1))
+        {"date": stamp, "cores": os.cpu_count(), "load_average": os.getloadavg(),
+         "args": vars(args), "dev": dev, "prod": prod, "ratio": round(ratio, 2), "mix": mix,
+         "submitted": len(locustfile.LEDGER["submitted"]), "lost": lost}, indent=1))
     (results / f"{stamp}.svg").write_text(svg_chart(dev, prod, mix))
     print(f"results: {results / stamp}.json, chart: {results / stamp}.svg")
 
