@@ -6,7 +6,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "5e1b7c9d2f15"
-down_revision = "4d9a3f6b7c04"
+down_revision = "5e1b7c9d2f14"
 branch_labels = ()
 depends_on = None
 

@@ -5,7 +5,7 @@ import sqlalchemy_utils
 from alembic import op
 
 revision = "5e1b7c9d2f16"
-down_revision = "4d9a3f6b7c04"
+down_revision = "5e1b7c9d2f15"
 branch_labels = ()
 depends_on = None
 
