@@ -1,24 +1,14 @@
 """Fixtures of the statistics tests: usage produced over HTTP, a SUSHI schema validator."""
 
 import json
-from datetime import date, datetime, timedelta, timezone
-
-from unittest import mock
+from datetime import datetime
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from helpers import ROOT, deposit, invoke_cli, publish_in_library
-
-SUSHI_API = ROOT.parent.parent / "shared" / "standards" / "counter-r5.1" / "COUNTER_SUSHI_API.json"
-FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-
-
-def previous_month():
-    """The first day of the month before this one."""
-    first = datetime.now(timezone.utc).date().replace(day=1)
-    return (first - timedelta(days=1)).replace(day=1)
+from helpers import deposit, invoke_cli, publish_in_library
+from stats_helpers import (FIREFOX, GOOGLEBOT, SUSHI_API, event_clock, previous_month,
+                           process_events, reader)
 
 
 @pytest.fixture(scope="session")
@@ -37,39 +27,6 @@ def sushi_schema():
         return data
 
     return validate
-
-
-def process_events(app):
-    """Index the queued usage events (invenio-stats' Celery task, run here) and refresh."""
-    from invenio_search import current_search_client
-    from invenio_search.utils import prefix_index
-    from invenio_stats.tasks import process_events as task
-
-    task(["record-view", "file-download"])
-    current_search_client.indices.refresh(index=prefix_index("events-stats-*"))
-
-
-def event_clock(moment):
-    """The clock of InvenioRDM's usage-event builders shows MOMENT (a naive UTC datetime).
-
-    Only the events' timestamps move (the clicks "happen" then); the application
-    keeps the real time.
-    """
-    from invenio_rdm_records.resources.stats import event_builders
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return moment.replace(tzinfo=tz) if tz else moment
-
-    return mock.patch.object(event_builders, "datetime", Clock)
-
-
-def reader(app, address, agent):
-    """A browser at IP ADDRESS with user agent AGENT (anonymous)."""
-    client = app.test_client()
-    client.environ_base.update({"REMOTE_ADDR": address, "HTTP_USER_AGENT": agent})
-    return client
 
 
 @pytest.fixture(scope="module")
@@ -121,13 +78,3 @@ def credentials_of(app, library_usage):
         assert res.status_code == 201, res.json
         issued[key] = {k: res.json[k] for k in ("customer_id", "requestor_id", "api_key")}
     return issued
-
-
-def month_range(month):
-    """begin_date and end_date of one whole month."""
-    return {"begin_date": month.strftime("%Y-%m"), "end_date": month.strftime("%Y-%m")}
-
-
-def first_of_month(day):
-    """The first day of DAY's month."""
-    return date(day.year, day.month, 1)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from conftest import FIREFOX, event_clock, month_range, previous_month, process_events, reader
+from stats_helpers import FIREFOX, event_clock, month_range, previous_month, process_events, reader
 from helpers import deposit, invoke_cli, publish_in_library, request_action
 
 

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from conftest import month_range
+from stats_helpers import month_range
 from helpers import invoke_cli
 
 SUSHI = "/api/sushi/r51"
@@ -259,7 +259,7 @@ def test_statistics_page_chart_table_and_csv(app, library_usage):
 
 
 def test_counter_reports_as_tsv(app, library_usage):
-    from conftest import SUSHI_API
+    from stats_helpers import SUSHI_API
     from helpers import browser_of
 
     month = library_usage["month"]
