@@ -1,0 +1,113 @@
+"""Fault drills over the real services: each ends with `invenio platform check` clean.
+
+The drills stop and start this checkout's own services (scripts/services.sh with
+the ports of the environment) and leave them running. Requests go over real HTTP
+(`http_server`), so a failure is the status code a browser would get.
+"""
+
+import os
+import subprocess
+import time
+
+import pytest
+import requests
+
+from helpers import ROOT, browser_of, deposit, init_file, invoke_cli, new_draft, submit_review
+
+
+def services(action, name):
+    """Stop or start one of this checkout's services and wait for it."""
+    subprocess.run(["bash", str(ROOT / "scripts" / "services.sh"), action, name],
+                   env=os.environ, check=True, capture_output=True, timeout=300)
+
+
+def check_clean(app, repair=False):
+    """`invenio platform check` (after `--repair` when REPAIR) exits 0."""
+    if repair:
+        invoke_cli(app, ["platform", "check", "--repair"])
+    result = invoke_cli(app, ["platform", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def found(client, pid):
+    """How many records the public search finds for PID."""
+    from invenio_search.proxies import current_search_client
+
+    current_search_client.indices.refresh()
+    return client.get("/api/records", query_string={"q": f'id:"{pid}"'}).json["hits"]["total"]
+
+
+def test_drill_opensearch_down_while_a_curator_publishes(app, client, make_tenant, http_server):
+    tenant, people = make_tenant("drill-os")
+    cid, dep = tenant["community_id"], people["depositors"]
+    draft = deposit(client, dep, cid, title="Published while search was down", content=b"x")
+    request_id = submit_review(client, dep, draft["id"]).json["id"]
+
+    services("stop", "opensearch")
+    try:
+        started = time.monotonic()
+        res = requests.post(f"{http_server}/api/requests/{request_id}/actions/accept",
+                            headers=people["curators"], json={}, timeout=120)
+        assert res.status_code >= 500  # an error, not a hang and not a false success
+        assert time.monotonic() - started < 60
+    finally:
+        services("start", "opensearch")
+
+    from invenio_db import db
+
+    db.session.rollback()
+    # The database committed the publication: the record exists…
+    assert client.get(f"/api/records/{draft['id']}").status_code == 200
+    # …and the check finds what the index missed, then repair makes it findable.
+    result = invoke_cli(app, ["platform", "check"])
+    assert result.exit_code == 1, result.output
+    assert "not in the index" in result.stdout or "stale in the index" in result.stdout
+    check_clean(app, repair=True)
+    assert found(client, draft["id"]) == 1
+
+
+def test_drill_postgresql_restarted_during_an_upload(app, client, make_tenant, http_server):
+    tenant, people = make_tenant("drill-pg")
+    dep = people["depositors"]
+    draft = new_draft(client, dep)
+    assert init_file(client, dep, draft["id"], "data.bin", 2000).status_code == 201
+    url = f"{http_server}/api/records/{draft['id']}/draft/files/data.bin"
+    binary = {**dep, "Content-Type": "application/octet-stream"}
+
+    services("stop", "postgres")
+    try:
+        res = requests.put(f"{url}/content", headers=binary, data=b"p" * 2000, timeout=120)
+        assert res.status_code >= 500
+    finally:
+        services("start", "postgres")
+
+    from invenio_db import db
+
+    db.session.rollback()
+    # The retry goes through on the first attempt (pool_pre_ping drops dead connections).
+    res = requests.put(f"{url}/content", headers=binary, data=b"p" * 2000, timeout=120)
+    assert res.status_code == 200, res.text
+    assert requests.post(f"{url}/commit", headers=dep, timeout=60).status_code == 200
+    usage = client.get(f"/api/tenants/{tenant['slug']}/usage",
+                       headers=people["managers"]).json["storage"]
+    assert (usage["bytes"], usage["files"]) == (2000, 1)
+    check_clean(app)
+
+
+def test_drill_redis_restarted_sessions_survive_and_no_500s(app, client, make_tenant,
+                                                            http_server):
+    tenant, people = make_tenant("drill-redis")
+    browser = browser_of(app, people["depositors_user"])
+    assert browser.get("/account/settings/profile").status_code == 200
+
+    services("stop", "redis")
+    services("start", "redis")
+
+    codes = [requests.get(f"{http_server}{path}", timeout=60).status_code
+             for path in ("/", "/api/records", "/api/tenants", "/oai2d?verb=Identify",
+                          f"/communities/{tenant['slug']}") * 4]
+    assert codes.count(500) == 0, codes
+    assert set(codes) == {200}, codes
+    # The session was kept (Redis saved it on shutdown): still logged in.
+    assert browser.get("/account/settings/profile").status_code == 200
+    check_clean(app)
