@@ -386,8 +386,8 @@ def check(repair, deep, as_json):
         click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
     else:
         if repair and report["repaired"]:
-            click.secho(f"Repaired {consistency.count(report['repaired'])} difference(s):",
-                        fg="yellow")
+            click.secho(f"Found {consistency.count(report['repaired'])} difference(s); "
+                        "repaired what the database can mend:", fg="yellow")
             _print_differences(report["repaired"])
         if left:
             click.secho(f"{left} difference(s) remain:", fg="red", bold=True)
