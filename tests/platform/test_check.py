@@ -5,7 +5,7 @@ import json
 import pytest
 from invenio_search.proxies import current_search_client
 
-from helpers import TEST_BUCKET, deposit, invoke_cli, publish_in_library, tenant_objects, upload
+from helpers import TEST_BUCKET, deposit, invoke_cli, publish_in_library, tenant_objects
 
 
 def check(app, *options):
