@@ -343,3 +343,109 @@ def demo():
                     _demo_record(depositor, curator, tenant.community_id, title_cs, title_en,
                                  entry["slug"], review=review)
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")
+
+
+def _print_differences(differences):
+    """One line per difference, grouped by area and name."""
+    for area, names in differences.items():
+        for name, found in names.items():
+            click.secho(f"{area} / {name}: {len(found)} difference(s)", fg="red", bold=True)
+            for item in found:
+                subject = item.get("id") or item.get("key") or item.get("tenant") \
+                    or item.get("set") or ""
+                details = ", ".join(f"{k}={v}" for k, v in item.items()
+                                    if k not in ("id", "key", "tenant", "set", "problem"))
+                click.echo(f"  {item['problem']}: {subject}" + (f" ({details})" if details else ""))
+
+
+@platform.command("check")
+@click.option("--repair", is_flag=True,
+              help="Reindex from the database, drop index ghosts, recount usage counters. "
+                   "Never deletes an S3 object.")
+@click.option("--deep", is_flag=True, help="Also compare every live file's checksum with S3.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def check(repair, deep, as_json):
+    """Prove that database, search indices, S3, usage counters and OAI-PMH sets agree.
+
+    Exits 1 while a difference remains (after --repair: one that repair could not mend,
+    such as an object missing in S3: restore it from a backup).
+    """
+    import json
+    import sys
+
+    from . import consistency
+
+    def progress(items):
+        return click.progressbar(items, label="Checking", file=sys.stderr,
+                                 item_show_func=lambda s: s and f"{s[0]} {s[1]}")
+
+    report = consistency.run_checks(repair=repair, deep=deep, progress=progress)
+    left = consistency.count(report["differences"])
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
+    else:
+        if repair and report["repaired"]:
+            click.secho(f"Found {consistency.count(report['repaired'])} difference(s); "
+                        "repaired what the database can mend:", fg="yellow")
+            _print_differences(report["repaired"])
+        if left:
+            click.secho(f"{left} difference(s) remain:", fg="red", bold=True)
+            _print_differences(report["differences"])
+        else:
+            click.secho("Database, search indices, S3, usage counters and OAI-PMH sets agree.",
+                        fg="green")
+    sys.exit(1 if left else 0)
+
+
+@platform.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False))
+@with_appcontext
+def backup_command(folder):
+    """Back up database (pg_dump), S3 objects (with checksums) and configuration into FOLDER."""
+    import sys
+    import time
+
+    from .backup import BackupError, backup
+
+    started = time.monotonic()
+    try:
+        manifest = backup(folder, lambda keys: click.progressbar(
+            keys, label="Copying S3 objects", file=sys.stderr))
+    except BackupError as error:
+        raise click.ClickException(str(error))
+    click.secho(f"Backed up database {manifest['database']['name']} and "
+                f"{len(manifest['objects'])} objects ({manifest['bytes']} B) into {folder} "
+                f"in {time.monotonic() - started:.1f} s.", fg="green")
+
+
+@platform.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def restore_command(folder):
+    """Restore a backup from FOLDER into an empty instance; indices are rebuilt."""
+    import sys
+    import time
+
+    from . import backup
+
+    started = time.monotonic()
+    try:
+        manifest = backup.read_manifest(folder)
+        click.echo("Restoring the database")
+        backup.restore_database(folder)
+        backup.restore_objects(folder, manifest, lambda items: click.progressbar(
+            items, label="Restoring S3 objects", file=sys.stderr))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo("Rebuilding the search indices from the database")
+    records_index = build_alias_name("rdmrecords-records")
+    if not current_search_client.indices.exists(index=records_index):
+        run_cli("index init")
+        run_cli("rdm-records custom-fields init")
+        run_cli("communities custom-fields init")
+    run_cli("queues declare")
+    backup.rebuild_indices()
+    click.secho(f"Restored {len(manifest['objects'])} objects and the database of "
+                f"{manifest['started']} in {time.monotonic() - started:.1f} s. "
+                "Run `invenio platform check` to confirm.", fg="green")

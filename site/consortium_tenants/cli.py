@@ -249,6 +249,59 @@ def quota(slug, quota, max_file_size, max_files):
                f"max files per record {limits['max_files'] or '-'}")
 
 
+@tenants.command("export")
+@click.argument("slug")
+@click.argument("folder", type=click.Path(file_okay=False))
+@with_appcontext
+def export(slug, folder):
+    """Export a library's published records into FOLDER: metadata JSON and files.
+
+    For a library that leaves the consortium: FOLDER/<record id>/record.json (the
+    record as the REST API returns it) and files/<key>, listed with their
+    checksums in FOLDER/records.json. Restricted records are included.
+    """
+    import hashlib
+
+    from invenio_rdm_records.proxies import current_rdm_records_service as records
+
+    tenant = run(service.read, slug)
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        fail(f"{folder} is not empty.")
+    found = list(records.scan(system_identity,
+                              params={"q": f'parent.communities.ids:"{tenant["community_id"]}"'}))
+    listing = []
+    with click.progressbar(found, label="Exporting records", file=sys.stderr) as bar:
+        for hit in bar:
+            record = records.read(system_identity, hit["id"]).to_dict()
+            target = folder / record["id"]
+            (target / "files").mkdir(parents=True)
+            (target / "record.json").write_text(
+                json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+            files = []
+            if record["files"]["enabled"]:
+                for entry in records.files.list_files(system_identity, record["id"]).entries:
+                    content = records.files.get_file_content(
+                        system_identity, record["id"], entry["key"])
+                    digest = hashlib.md5()
+                    with content.get_stream("rb") as stream, \
+                            open(target / "files" / entry["key"], "wb") as out:
+                        for chunk in iter(lambda: stream.read(1 << 20), b""):
+                            digest.update(chunk)
+                            out.write(chunk)
+                    if f"md5:{digest.hexdigest()}" != entry["checksum"]:
+                        fail(f"{record['id']}/{entry['key']}: checksum differs from the "
+                             "stored one; run `invenio platform check --deep`.")
+                    files.append({"key": entry["key"], "size": entry["size"],
+                                  "checksum": entry["checksum"]})
+            listing.append({"id": record["id"], "title": record["metadata"]["title"],
+                            "files": files})
+    (folder / "records.json").write_text(json.dumps(
+        {"library": slug, "records": listing}, indent=2, ensure_ascii=False), encoding="utf-8")
+    click.echo(f"Exported {len(listing)} records and "
+               f"{sum(len(r['files']) for r in listing)} files of {slug} into {folder}.")
+
+
 @tenants.command("usage")
 @click.argument("slugs", nargs=-1)
 @click.option("--recompute", is_flag=True,

@@ -96,6 +96,10 @@ CONSORTIUM_S3_BUCKET = "consortium"
 CONSORTIUM_S3_ACL = "private"
 """Canned ACL sent with every S3 write (see storage.s3.ConsortiumS3Storage)."""
 
+CONSORTIUM_S3_FS_RETRIES = 1
+"""Tries of s3fs around each S3 call (its default is 5). botocore already retries
+(`S3_CONFIG_EXTRA["retries"]`); s3fs's own tries multiply a hung S3's timeouts."""
+
 CONSORTIUM_OAI_PAGE_SIZE = 100
 """Records per OAI-PMH list response."""
 

@@ -1,6 +1,7 @@
 """Flask extension wiring the consortium tenants module."""
 
 from botocore.exceptions import ConnectionError as S3ConnectionError
+from botocore.exceptions import HTTPClientError as S3HTTPClientError
 from flask_login import user_logged_in
 from flask_security.signals import user_registered
 
@@ -78,7 +79,8 @@ class ConsortiumTenants:
             app.logger.error("S3 storage unavailable: %s", error)
             return StorageUnavailableError().get_response()
 
-        app.register_error_handler(S3ConnectionError, storage_unavailable)
+        for error in (S3ConnectionError, S3HTTPClientError):  # down, or timed out
+            app.register_error_handler(error, storage_unavailable)
 
     def _connect_signals(self, app):
         """Users whose e-mail domain is a library's join it on sign-up and login."""

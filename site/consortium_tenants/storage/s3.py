@@ -1,10 +1,12 @@
 """The S3 side of storage: a client for the configured endpoint, object listings."""
 
+import json
 from functools import lru_cache
 from urllib.parse import urlparse
 
 import boto3
 import s3fs
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from flask import current_app
 from invenio_files_rest.errors import StorageError
@@ -14,18 +16,23 @@ from invenio_s3.storage import S3FSFileStorage
 
 
 @lru_cache(maxsize=4)
-def _client(endpoint_url, access_key, secret_key, region):
+def _client(endpoint_url, access_key, secret_key, region, config_json):
     return boto3.client(
         "s3", endpoint_url=endpoint_url, aws_access_key_id=access_key,
         aws_secret_access_key=secret_key, region_name=region,
+        config=Config(**json.loads(config_json)),
     )
 
 
 def s3_client():
-    """A boto3 client for the configured S3 endpoint (shared: clients are thread-safe)."""
+    """A boto3 client for the configured S3 endpoint (shared: clients are thread-safe).
+
+    It has the timeouts and retries of S3_CONFIG_EXTRA, as invenio-s3's file system has.
+    """
     cfg = current_app.config
     return _client(cfg["S3_ENDPOINT_URL"], cfg["S3_ACCESS_KEY_ID"],
-                   cfg["S3_SECRET_ACCESS_KEY"], cfg.get("S3_REGION_NAME") or "us-east-1")
+                   cfg["S3_SECRET_ACCESS_KEY"], cfg.get("S3_REGION_NAME") or "us-east-1",
+                   json.dumps(cfg.get("S3_CONFIG_EXTRA") or {}, sort_keys=True))
 
 
 def split_uri(uri):
@@ -122,6 +129,7 @@ class ConsortiumS3Storage(S3FSFileStorage):
         fs, path = super()._get_fs(*args, **kwargs)
         if isinstance(fs, s3fs.S3FileSystem):
             fs.s3_additional_kwargs.setdefault("ACL", current_app.config["CONSORTIUM_S3_ACL"])
+            fs.retries = current_app.config["CONSORTIUM_S3_FS_RETRIES"]
         return fs, path
 
     def send_file(self, filename, mimetype=None, restricted=True, checksum=None,
