@@ -273,3 +273,15 @@ def test_a_retry_of_a_doi_datacite_already_took_updates_it(app, world, datacite)
     assert _status(doi) == "R"
     assert [r for r in datacite.requests if r[1] in ("/dois", f"/dois/{doi}")][-2:] == \
         [("POST", "/dois", "CZ.A.REPO"), ("PUT", f"/dois/{doi}", "CZ.A.REPO")]
+
+
+def test_unreachable_datacite_keeps_publication(app, world, configure):
+    configure(CONSORTIUM_DATACITE_URLS={"test": "http://127.0.0.1:9/",
+                                        "production": "http://127.0.0.1:9/"})
+    client = app.test_client()
+    tenant, people = world["a"]
+    record = _publish(client, tenant, people, "Nedostupná DataCite")
+    assert _status(record["pids"]["doi"]["identifier"]) == "K"
+    res = client.get(f"/api/tenants/{tenant['slug']}/dois/failed", headers=people["managers"])
+    errors = {h["doi"]: h["error"] for h in res.json["hits"]["hits"]}
+    assert errors[record["pids"]["doi"]["identifier"]] == "DataCite unreachable: HttpError"

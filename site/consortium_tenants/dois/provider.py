@@ -20,7 +20,12 @@ import json
 import idutils
 import requests
 from datacite import DataCiteRESTClient
-from datacite.errors import DataCiteError, DataCiteForbiddenError, DataCiteUnauthorizedError
+from datacite.errors import (
+    DataCiteError,
+    DataCiteForbiddenError,
+    DataCiteUnauthorizedError,
+    HttpError,
+)
 from flask import current_app, g
 from invenio_i18n import lazy_gettext as _
 from invenio_pidstore.models import PIDStatus
@@ -94,7 +99,7 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
             return False
         try:
             action(rest_client(account))
-        except (DataCiteError, requests.RequestException) as error:
+        except (DataCiteError, HttpError, requests.RequestException) as error:
             message = _describe(error)
             current_app.logger.warning("DataCite (%s) refused %s: %s",
                                        account.label, pid.pid_value, message)
@@ -173,7 +178,7 @@ def _minted_for_parent(record):
 
 def _describe(error):
     """One line about ERROR for people: DataCite's status and first message."""
-    if isinstance(error, requests.RequestException):
+    if isinstance(error, (HttpError, requests.RequestException)):  # the client wraps them
         return f"DataCite unreachable: {error.__class__.__name__}"
     text = error.args[0] if error.args else ""
     try:
