@@ -3,6 +3,8 @@
 #   nginx (Debian) on 127.0.0.1:$WEB_PORT: statics from the instance folder, / -> ui, /api -> api
 #   ui, api: uWSGI with docker/uwsgi/uwsgi_{ui,rest}.ini, $WEB_WORKERS processes each
 #   worker, beat: Celery
+#   datacite: the DataCite test double on 127.0.0.1:$DATACITE_PORT with the demo libraries'
+#             accounts (app_data/tenants.yaml); production talks to DataCite itself
 #   dev: Flask's development server on 127.0.0.1:$DEV_WEB_PORT (not started by default;
 #        for debugging and the load bench's side-by-side comparison)
 # Usage: scripts/app.sh start|stop|status [web|ui|api|nginx|worker|beat|dev ...]
@@ -10,7 +12,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-ALL=(worker beat ui api nginx)
+ALL=(datacite worker beat ui api nginx)
 CELERY="$VENV/bin/celery"
 NGINX_DIR="$LOCAL_DIR/nginx"
 export WEB_WORKERS="${WEB_WORKERS:-2}"               # uWSGI processes per application
@@ -28,6 +30,7 @@ api_ready() { uwsgi_ready api && port_open "$API_PORT"; }
 nginx_ready() { pid_alive nginx && port_open "$WEB_PORT"; }
 worker_ready() { pid_alive worker; }
 beat_ready() { pid_alive beat; }
+datacite_ready() { pid_alive datacite && port_open "$DATACITE_PORT"; }
 
 nginx_config() {  # render scripts/nginx.conf into $NGINX_DIR/nginx.conf
   ensure_apt /usr/sbin/nginx nginx
@@ -76,6 +79,11 @@ start_one() {
       FLASK_DEBUG=0 nohup "$VENV/bin/invenio" run --host 127.0.0.1 --port "$DEV_WEB_PORT" \
         --no-reload --with-threads >"$LOG_DIR/dev.log" 2>&1 &
       ;;
+    datacite)
+      port_open "$DATACITE_PORT" && die "port $DATACITE_PORT (DataCite double) is taken by another program"
+      nohup "$VENV/bin/python" -m consortium_tenants.dois.double "$DATACITE_PORT" \
+        "$ROOT/app_data/tenants.yaml" >"$LOG_DIR/datacite.log" 2>&1 &
+      ;;
     worker)
       nohup "$CELERY" -A invenio_app.celery worker --loglevel=INFO -Q celery,low \
         --concurrency "${WORKER_CONCURRENCY:-2}" -n "consortium@%h" >"$LOG_DIR/worker.log" 2>&1 &
@@ -95,6 +103,9 @@ start_one() {
     nginx)
       wait_for "web app (http://127.0.0.1:$WEB_PORT, nginx)" 120 web_ready \
         || die "web app not answering through nginx after 120 s, see $LOG_DIR/nginx-error.log" ;;
+    datacite)
+      wait_for "DataCite test double (127.0.0.1:$DATACITE_PORT)" 60 datacite_ready \
+        || die "DataCite double not answering after 60 s, see $LOG_DIR/datacite.log" ;;
     *)
       sleep 2; pid_alive "$name" || die "$name exited, see $LOG_DIR/$name.log"
       log "$name started" ;;
@@ -125,5 +136,5 @@ case "$cmd" in
       if "${p}_ready"; then printf '%-11s up\n' "$p"; else printf '%-11s down\n' "$p"; rc=1; fi
     done
     exit $rc ;;
-  *) die "usage: $0 start|stop|status [web ui api nginx worker beat dev]" ;;
+  *) die "usage: $0 start|stop|status [web ui api nginx worker beat datacite dev]" ;;
 esac

@@ -15,6 +15,7 @@ export OS_PORT=$((OS_BASE_PORT + 1))
 export OS_TRANSPORT_PORT="${OS_TRANSPORT_PORT:-$((OS_BASE_PORT + 100))}"  # node-to-node
 export S3_PORT="${S3_PORT:-9000}"
 export WEB_PORT="${WEB_PORT:-5000}"
+export DATACITE_PORT="${DATACITE_PORT:-$((WEB_PORT + 103))}"  # local DataCite test double (make run)
 
 export DB_USER="${DB_USER:-consortium}"
 export DB_PASSWORD="${DB_PASSWORD:-consortium}"

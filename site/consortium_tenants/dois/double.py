@@ -218,17 +218,32 @@ class DataCiteServer:
         self._server.server_close()
 
 
+def _accounts(spec):
+    """(repository id, password, prefixes) of an `ID:PASSWORD:PREFIX[,PREFIX]` or a tenants file."""
+    if not spec.endswith((".yaml", ".yml")):
+        name, password, prefixes = spec.split(":", 2)
+        return [(name, password, prefixes.split(","))]
+    import yaml
+
+    with open(spec) as stream:
+        tenants = yaml.safe_load(stream)
+    tenants = tenants.get("tenants", tenants) if isinstance(tenants, dict) else tenants
+    return [(t["datacite"]["repository_id"], t["datacite"]["password"], [t["datacite"]["prefix"]])
+            for t in tenants if t.get("datacite")]
+
+
 def main(argv=None):
-    """`python -m consortium_tenants.dois.double PORT [ID:PASSWORD:PREFIX[,PREFIX]…]`:
-    serve the double for a local platform until interrupted."""
+    """`python -m consortium_tenants.dois.double PORT [ID:PASSWORD:PREFIX[,PREFIX]… | TENANTS.yaml]`:
+    serve the double for a local platform until interrupted. A tenants file (the
+    `invenio tenants load` format) gives the accounts of its libraries' `datacite` entries."""
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
     port = int(args.pop(0)) if args else 5103
     server = DataCiteServer(port)
     for spec in args:
-        name, password, prefixes = spec.split(":", 2)
-        server.double.add_account(name, password, *prefixes.split(","))
+        for name, password, prefixes in _accounts(spec):
+            server.double.add_account(name, password, *prefixes)
     print(f"DataCite test double on {server.url}", flush=True)
     try:
         server._server.serve_forever()
