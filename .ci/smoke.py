@@ -54,6 +54,17 @@ def login(session, email, host):
         and "/login/" not in uploads.url and email in uploads.text
 
 
+def _library_records(session, slug):
+    """The published records of a library's community (REST, anonymous)."""
+    json = {"Accept": "application/json"}
+    found = get(session, f"/api/communities?q=slug:{slug}", headers=json)
+    hits = found.json()["hits"]["hits"] if found.ok else []
+    if not hits:
+        return []
+    records = get(session, f"/api/communities/{hits[0]['id']}/records?size=50", headers=json)
+    return records.json()["hits"]["hits"] if records.ok else []
+
+
 def main():
     anonymous = requests.Session()
     home = get(anonymous, "/")
@@ -71,6 +82,24 @@ def main():
     total = records.json()["hits"]["total"] if records.ok else None
     check("/api/records lists the demo records (2 per library)",
           records.ok and total >= 2 * len(LIBRARIES), f"{records.status_code}, total {total}")
+
+    for library in LIBRARIES:
+        prefix = (library.get("datacite") or {}).get("prefix")
+        if not prefix:
+            continue
+        own = _library_records(anonymous, library["slug"])
+        dois = [h.get("pids", {}).get("doi", {}).get("identifier", "") for h in own]
+        check(f"{library['slug']}'s published works have DOIs under its own prefix {prefix}",
+              own and all(d.startswith(prefix + "/") for d in dois), dois)
+
+    libraries = get(anonymous, "/libraries")
+    check("/libraries lists every member library",
+          libraries.status_code == 200 and all(
+              lib["names"]["cs"] in libraries.text or lib["names"]["en"] in libraries.text
+              for lib in LIBRARIES), libraries.status_code)
+
+    sushi = get(anonymous, "/api/sushi/r51/status", headers={"Accept": "application/json"})
+    check("the SUSHI status endpoint answers", sushi.status_code == 200, sushi.status_code)
 
     oai = get(anonymous, "/oai2d?verb=Identify", "mzk.localhost")
     check("MZK's OAI-PMH Identify names the library",
