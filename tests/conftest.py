@@ -13,10 +13,9 @@ import threading
 
 import pytest
 from flask.testing import FlaskClient
-from opensearchpy import OpenSearch
-from sqlalchemy_utils import database_exists, drop_database
 
 from helpers import (
+    wipe_test_state,
     TEST_CONFIG,
     tenant_payload,
     LOCAL,
@@ -31,27 +30,6 @@ from helpers import (
     s3_client,
 )
 
-
-
-def _wipe_test_state():
-    """Drop what an earlier session left: test database, indices, S3 objects."""
-    s3 = s3_client()
-    for bucket in s3.list_buckets()["Buckets"]:
-        if bucket["Name"] == TEST_BUCKET:
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=TEST_BUCKET):
-                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])
-                        if not item["Key"].endswith("/")]  # S3Proxy's directories
-                if keys:
-                    s3.delete_objects(Bucket=TEST_BUCKET, Delete={"Objects": keys})
-    if database_exists(TEST_DB_URI):
-        drop_database(TEST_DB_URI)
-    search = OpenSearch([{"host": "127.0.0.1", "port": PORT["OS"]}])
-    pattern = f"{TEST_INDEX_PREFIX}*"
-    search.indices.delete_data_stream(name=pattern, ignore=[404])
-    search.indices.delete(index=pattern, ignore=[404], expand_wildcards="all")
-    search.indices.delete_index_template(name=pattern, ignore=[404])
-    search.cluster.delete_component_template(name=pattern, ignore=[404])
-    search.indices.delete_template(name=pattern, ignore=[404])
 
 
 class RequestIsolatedClient(FlaskClient):
@@ -77,7 +55,7 @@ def app():
     os.environ["INVENIO_INSTANCE_PATH"] = str(instance)
     # Front-end assets as built by `scripts/setup.sh assets`.
     os.environ["INVENIO_STATIC_FOLDER"] = str(LOCAL / "instance" / "static")
-    _wipe_test_state()
+    wipe_test_state()
 
     from invenio_app.factory import create_app
 

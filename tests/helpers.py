@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import boto3
+from opensearchpy import OpenSearch
+from sqlalchemy_utils import database_exists, drop_database
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
@@ -276,3 +278,24 @@ def prefer_language(app, user, locale):
         "preferences-locale": locale,
     })
     assert res.status_code == 303, res.get_data(as_text=True)[:500]
+
+
+def wipe_test_state():
+    """Drop what an earlier session left: test database, indices, S3 objects."""
+    s3 = s3_client()
+    for bucket in s3.list_buckets()["Buckets"]:
+        if bucket["Name"] == TEST_BUCKET:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=TEST_BUCKET):
+                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])
+                        if not item["Key"].endswith("/")]  # S3Proxy's directories
+                if keys:
+                    s3.delete_objects(Bucket=TEST_BUCKET, Delete={"Objects": keys})
+    if database_exists(TEST_DB_URI):
+        drop_database(TEST_DB_URI)
+    search = OpenSearch([{"host": "127.0.0.1", "port": PORT["OS"]}])
+    pattern = f"{TEST_INDEX_PREFIX}*"
+    search.indices.delete_data_stream(name=pattern, ignore=[404])
+    search.indices.delete(index=pattern, ignore=[404], expand_wildcards="all")
+    search.indices.delete_index_template(name=pattern, ignore=[404])
+    search.cluster.delete_component_template(name=pattern, ignore=[404])
+    search.indices.delete_template(name=pattern, ignore=[404])

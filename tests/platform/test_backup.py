@@ -6,6 +6,7 @@ import re
 import time
 
 from helpers import (
+    wipe_test_state,
     TEST_BUCKET,
     deposit,
     invoke_cli,
@@ -57,11 +58,10 @@ def _consortium_state(app, client, s3):
 
 def _wipe(app, api_app):
     """Lose everything: drop the database, delete the indices, empty the bucket."""
-    from conftest import _wipe_test_state
     from invenio_db import db
 
     db.session.remove()
-    _wipe_test_state()
+    wipe_test_state()
     for flask_app in (app, api_app):
         with flask_app.app_context():
             db.engine.dispose()
