@@ -285,3 +285,39 @@ def test_unreachable_datacite_keeps_publication(app, world, configure):
     res = client.get(f"/api/tenants/{tenant['slug']}/dois/failed", headers=people["managers"])
     errors = {h["doi"]: h["error"] for h in res.json["hits"]["hits"]}
     assert errors[record["pids"]["doi"]["identifier"]] == "DataCite unreachable: HttpError"
+
+
+def test_records_without_a_doi_have_no_datacite_form_in_oai_pmh(app, make_tenant):
+    """DataCite's kernel requires an <identifier>: a work without a DOI is refused in the
+    DataCite formats (cannotDisseminateFormat), left out of their lists, and still served
+    as Dublin Core."""
+    from lxml import etree
+
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    client = app.test_client()
+    tenant, people = make_tenant("doi-none")
+    record = _publish(client, tenant, people, "Dílo bez DOI")
+    assert "doi" not in record["pids"]
+    current_rdm_records_service.indexer.refresh()
+    endpoint = f"/oai2d/{tenant['slug']}"
+    identifier = f"oai:repository.consortium.example:{record['id']}"
+    ns = {"o": "http://www.openarchives.org/OAI/2.0/"}
+
+    def oai(query):
+        res = client.get(f"{endpoint}?{query}")
+        assert res.status_code == 200
+        return etree.fromstring(res.data)
+
+    for prefix in ("datacite", "oai_datacite", "datacite4", "oai_datacite4"):
+        page = oai(f"verb=GetRecord&metadataPrefix={prefix}&identifier={identifier}")
+        assert page.find("o:error", ns).get("code") == "cannotDisseminateFormat"
+        page = oai(f"verb=ListIdentifiers&metadataPrefix={prefix}")
+        assert page.find("o:error", ns).get("code") == "noRecordsMatch"
+    page = oai(f"verb=ListMetadataFormats&identifier={identifier}")
+    prefixes = {e.text for e in page.iterfind(".//o:metadataPrefix", ns)}
+    assert "oai_dc" in prefixes and not prefixes & {"datacite", "oai_datacite"}
+    page = oai("verb=ListIdentifiers&metadataPrefix=oai_dc")
+    assert [e.text for e in page.iterfind(".//o:header/o:identifier", ns)] == [identifier]
+    page = oai(f"verb=GetRecord&metadataPrefix=oai_dc&identifier={identifier}")
+    assert page.find("o:error", ns) is None

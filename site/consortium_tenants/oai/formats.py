@@ -15,3 +15,22 @@ def dublincore_etree(pid, record, **serializer_kwargs):
     """oai_dc of a search hit of a public record."""
     return simpledc.dump_etree(DublinCoreXMLSerializer(**serializer_kwargs).dump_obj(
         record["_source"]))
+
+
+class Availability:
+    """Which records a metadata format can describe: an index query and the same test on a hit.
+
+    A format spec names one under "available" (OAISERVER_METADATA_FORMATS); without it, every
+    record is available.
+    """
+
+    def __init__(self, query, test):
+        self.query = query
+        self.test = test
+
+
+WITH_DOI = Availability(
+    {"exists": {"field": "pids.doi.identifier"}},
+    lambda source: bool(source.get("pids", {}).get("doi", {}).get("identifier")),
+)
+"""DataCite's kernel requires an <identifier>: records without a DOI have no DataCite form."""

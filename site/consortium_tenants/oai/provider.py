@@ -295,9 +295,12 @@ class Request:
             etree.SubElement(oai_id, f"{{{NS_ID}}}{tag}").text = text
 
     def ListMetadataFormats(self, element):
+        source = None
         if "identifier" in self.args:
-            self.endpoint.find(self.args["identifier"])
+            source = self.endpoint.find(self.args["identifier"])["_source"]
         for prefix, spec in current_app.config["OAISERVER_METADATA_FORMATS"].items():
+            if source is not None and not _available(spec, source):
+                continue
             fmt = _sub(element, "metadataFormat")
             _sub(fmt, "metadataPrefix", prefix)
             _sub(fmt, "schema", spec["schema"])
@@ -325,6 +328,10 @@ class Request:
     def GetRecord(self, element):
         spec = self._format(self.args["metadataPrefix"])
         hit = self.endpoint.find(self.args["identifier"])
+        if not _available(spec, hit["_source"]):
+            raise OAIError("cannotDisseminateFormat",
+                           f"{self.args['identifier']} is not available as "
+                           f"{self.args['metadataPrefix']}.")
         self._record(element, hit, spec)
 
     def ListIdentifiers(self, element):
@@ -366,6 +373,8 @@ class Request:
             parse_date(state["from"], "from")[0] if state["from"] else None,
             parse_date(state["until"], "until", end=True)[0] if state["until"] else None,
         )
+        if spec.get("available"):
+            query["bool"]["filter"].append(import_string(spec["available"]).query)
         size = current_app.config["CONSORTIUM_OAI_PAGE_SIZE"]
         result = self.endpoint.search(query, size, after=state["after"])
         hits, total = result["hits"]["hits"], result["hits"]["total"]["value"]
@@ -405,6 +414,13 @@ class Request:
             return
         metadata = _sub(record, "metadata")
         metadata.append(import_string(spec["serializer"])(pid=None, record=hit))
+
+
+def _available(spec, source):
+    """Whether the format of SPEC can describe the record SOURCE (deleted ones: headers only)."""
+    if not spec.get("available") or source.get("deletion_status", "P") != "P":
+        return True
+    return import_string(spec["available"]).test(source)
 
 
 def oai_identifier(source):
