@@ -1,6 +1,9 @@
 """Who reads statements and changes tariffs; bad input; the commands; the printable page."""
 
 import json
+from datetime import datetime, time, timedelta, timezone
+
+import time_machine
 
 from helpers import browser_of, invoke_cli, new_draft, upload
 
@@ -75,37 +78,45 @@ def test_tariffs_are_set_by_consortium_admins_only_and_validated(client, make_te
 
 
 def test_backfill_fills_missing_days_from_the_ledger_once(app, client, make_tenant):
+    """The library and its file date from today (S3 refuses requests from another time);
+    the backfill runs three days later over the day before creation and the two after."""
     tenant, people = make_tenant("backfill")
     slug, dep = tenant["slug"], people["depositors"]
     draft = new_draft(client, dep)
     assert upload(client, dep, draft["id"], "a.txt", b"a" * 1500).status_code == 200
+    created = datetime.now(timezone.utc).date()
+    day = {n: (created + timedelta(days=n)).isoformat() for n in (-1, 0, 1, 2, 9)}
 
-    with on(3, 12):  # December 3rd: November 29th to December 2nd are past days
-        result = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", "2026-11-29",
-                                  "--to", "2026-12-02"])
+    later = datetime.combine(created + timedelta(days=3), time(12), tzinfo=timezone.utc)
+    with time_machine.travel(later, tick=True):  # the four days are past days
+        result = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[-1],
+                                  "--to", day[2]])
         assert result.exit_code == 0, result.output
         assert "Taking snapshots" in result.output  # the progress bar
-        again = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", "2026-11-29",
-                                 "--to", "2026-12-02"])
+        again = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[-1],
+                                 "--to", day[2]])
         assert again.exit_code == 0, again.output
         assert again.output.strip().endswith("0 snapshots taken for 4 days")
-        bad = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", "2026-12-02",
-                               "--to", "2026-11-29"])
+        bad = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[2],
+                               "--to", day[-1]])
         assert bad.exit_code == 1
         assert "Must not be before --from" in bad.output
-        future = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", "2026-12-02",
-                                  "--to", "2026-12-09"])
+        future = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[2],
+                                  "--to", day[9]])
         assert future.exit_code == 1
         assert "Must not be after today" in future.output
 
-    def snapshot_days(period):
-        res = client.get(f"/api/tenants/{slug}/snapshots", headers=people["managers"],
-                         query_string={"period": period})
-        return [(s["day"], s["bytes"], s["files"], s["members"]) for s in res.json["hits"]]
+    def snapshot_days(*periods):
+        days = []
+        for period in dict.fromkeys(periods):
+            res = client.get(f"/api/tenants/{slug}/snapshots", headers=people["managers"],
+                             query_string={"period": period})
+            days += [(s["day"], s["bytes"], s["files"], s["members"]) for s in res.json["hits"]]
+        return days
 
-    # The library was created on November 30th: nothing before.
-    assert snapshot_days("2026-11") == [("2026-11-30", 1500, 1, 3)]
-    assert snapshot_days("2026-12") == [("2026-12-01", 1500, 1, 3), ("2026-12-02", 1500, 1, 3)]
+    # Nothing before the library was created; the file on every day since.
+    assert snapshot_days(*(day[n][:7] for n in (-1, 0, 1, 2))) == [
+        (day[n], 1500, 1, 3) for n in (0, 1, 2)]
 
 
 def test_statement_command_and_printable_page_in_both_languages(app, client, make_tenant,
