@@ -1,11 +1,10 @@
 """Helpers of the statistics tests: the usage events' clock, readers, month ranges."""
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from unittest import mock
 
-from helpers import ROOT
-
-SUSHI_API = ROOT.parent.parent / "shared" / "standards" / "counter-r5.1" / "COUNTER_SUSHI_API.json"
+SUSHI_API = Path(__file__).resolve().parent / "schemas" / "counter-r5.1" / "COUNTER_SUSHI_API.json"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
