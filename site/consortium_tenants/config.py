@@ -132,6 +132,10 @@ further refuses depositors (workflows.components: only curators and managers).""
 CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX = 100
 """Largest page of the curators' submission queue."""
 
+CONSORTIUM_STATS_DOUBLE_CLICK_TTL = 2 * 60 * 60
+"""Seconds Redis keeps a visitor's last click on an item (COUNTER double clicks); longer
+than the time between two runs of invenio-stats' `process_events` (30 min)."""
+
 CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID = "consortium"
 """SUSHI customer ID of the consortium itself (its credentials harvest every library)."""
 
