@@ -1,5 +1,6 @@
 """Default configuration of the consortium tenants module (CONSORTIUM_* keys)."""
 
+from .stats.component import StatsTenantComponent
 from .storage.provisioning import StorageTenantComponent
 from .workflows.provisioning import WorkflowTenantComponent
 
@@ -40,7 +41,8 @@ library's community (settings, members); a community needs one owner."""
 CONSORTIUM_TENANTS_SEARCH_SIZE_MAX = 100
 """Largest page of the tenant list."""
 
-CONSORTIUM_TENANT_SERVICE_COMPONENTS = [StorageTenantComponent, WorkflowTenantComponent]
+CONSORTIUM_TENANT_SERVICE_COMPONENTS = [StorageTenantComponent, WorkflowTenantComponent,
+                                        StatsTenantComponent]
 """Features plugged into the tenant service (consortium_tenants.tenants.components:
 TenantServiceComponent): they provision a new library, add to its JSON and usage, and
 name the library a deposit is assigned to. A new feature appends its own."""
