@@ -89,15 +89,26 @@ def add_library(event, sender_app, record=None, **kwargs):
     return event
 
 
-_clients = {}
+LAST_CLICK = """
+local previous = redis.call('GET', KEYS[1])
+if previous and tonumber(previous) > tonumber(ARGV[1]) then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return previous
+"""
+"""Keep the later of the stored and the given click time; answer the stored one (atomic)."""
+
+_scripts = {}
 
 
-def _redis():
-    """A Redis client of invenio-cache's database (one per URL and process)."""
+def _last_click():
+    """The LAST_CLICK script on invenio-cache's Redis (one client per URL and process)."""
     url = current_app.config["CACHE_REDIS_URL"]
-    if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url)
-    return _clients[url]
+    if url not in _scripts:
+        _scripts[url] = redis.Redis.from_url(url).register_script(LAST_CLICK)
+    return _scripts[url]
 
 
 def drop_double_clicks(event):
@@ -107,20 +118,17 @@ def drop_double_clicks(event):
     `anonymize_user` hashes them away), the event's kind and its item
     (`unique_id`); Redis keeps the time of the key's last event, also of a
     dropped one, for `CONSORTIUM_STATS_DOUBLE_CLICK_TTL` seconds of wall time
-    (longer than the time between two runs of `process_events`).
+    (longer than the time between two runs of `process_events`). One round trip.
     """
     visitor = (event.get("user_id") or event.get("session_id")
                or f"{event.get('ip_address')}|{event.get('user_agent')}")
     digest = hashlib.sha256(
         f"{visitor}|{event.get('unique_id')}|{'bucket_id' in event}".encode()).hexdigest()
-    key = f"consortium:stats:click:{digest}"
     moment = parser.parse(event["timestamp"]).timestamp()
-    client = _redis()
-    previous = client.get(key)
-    previous = float(previous) if previous is not None else None
-    ttl = current_app.config["CONSORTIUM_STATS_DOUBLE_CLICK_TTL"]
-    client.set(key, max(moment, previous or moment), ex=ttl)
-    if previous is not None and abs(moment - previous) < DOUBLE_CLICK_SECONDS:
+    previous = _last_click()(keys=[f"consortium:stats:click:{digest}"],
+                             args=[repr(moment), current_app.config[
+                                 "CONSORTIUM_STATS_DOUBLE_CLICK_TTL"]])
+    if previous is not None and abs(moment - float(previous)) < DOUBLE_CLICK_SECONDS:
         return None
     return event
 
