@@ -1,5 +1,6 @@
 """Default configuration of the consortium tenants module (CONSORTIUM_* keys)."""
 
+from .stats.component import StatsTenantComponent
 from .storage.provisioning import StorageTenantComponent
 from .workflows.provisioning import WorkflowTenantComponent
 
@@ -40,7 +41,8 @@ library's community (settings, members); a community needs one owner."""
 CONSORTIUM_TENANTS_SEARCH_SIZE_MAX = 100
 """Largest page of the tenant list."""
 
-CONSORTIUM_TENANT_SERVICE_COMPONENTS = [StorageTenantComponent, WorkflowTenantComponent]
+CONSORTIUM_TENANT_SERVICE_COMPONENTS = [StorageTenantComponent, WorkflowTenantComponent,
+                                        StatsTenantComponent]
 """Features plugged into the tenant service (consortium_tenants.tenants.components:
 TenantServiceComponent): they provision a new library, add to its JSON and usage, and
 name the library a deposit is assigned to. A new feature appends its own."""
@@ -131,6 +133,10 @@ further refuses depositors (workflows.components: only curators and managers).""
 
 CONSORTIUM_WORKFLOW_QUEUE_SIZE_MAX = 100
 """Largest page of the curators' submission queue."""
+
+CONSORTIUM_STATS_DOUBLE_CLICK_TTL = 2 * 60 * 60
+"""Seconds Redis keeps a visitor's last click on an item (COUNTER double clicks); longer
+than the time between two runs of invenio-stats' `process_events` (30 min)."""
 
 CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID = "consortium"
 """SUSHI customer ID of the consortium itself (its credentials harvest every library)."""

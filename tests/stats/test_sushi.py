@@ -35,7 +35,7 @@ def library_rows(library_usage):
 
 def test_recompute_is_idempotent_and_shows_progress(app, library_usage):
     month = library_usage["month"].strftime("%Y-%m")
-    expected = [(library_usage["recid"], "Open", "2026", "Article", 5, 2, 2, 2)]
+    expected = [(library_usage["recid"], "Open", "2026", "Article", 4, 2, 2, 2)]
     assert library_rows(library_usage) == expected
     assert re.search(rf"^{month}: \d+ item rows$", library_usage["cli_output"], re.M)
     result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", month])
@@ -65,7 +65,7 @@ def test_platform_report_has_the_exact_counts(client, library_usage, credentials
         "Platform": tenant["names"]["en"],
         "Attribute_Performance": [{
             "Data_Type": "Article", "Access_Method": "Regular",
-            "Performance": {"Total_Item_Investigations": {key: 5},
+            "Performance": {"Total_Item_Investigations": {key: 4},
                             "Total_Item_Requests": {key: 2},
                             "Unique_Item_Investigations": {key: 2},
                             "Unique_Item_Requests": {key: 2}},
@@ -111,7 +111,7 @@ def test_item_report_by_yop_and_access_type(client, library_usage, credentials_o
     [item] = report["Report_Items"][0]["Items"]
     assert item["Attribute_Performance"] == [{
         "Data_Type": "Article", "YOP": "2026", "Access_Type": "Open",
-        "Performance": {"Total_Item_Investigations": {key: 5},
+        "Performance": {"Total_Item_Investigations": {key: 4},
                         "Unique_Item_Requests": {key: 2}},
     }]
     res = harvest(client, "reports/ir", credentials_of["a"], **month_range(month),
@@ -212,9 +212,10 @@ def test_library_stats_rest_matches_the_reports(client, library_usage, admin_hea
     for who in (people_a["managers"], people_a["curators"], admin_headers):
         res = client.get(url, headers=who, query_string=query)
         assert res.status_code == 200, res.json
-        assert res.json["months"] == [{"month": month, "views": 3, "downloads": 2,
-                                       "unique_visits": 2}]
-        assert res.json["top_items"] == [{"id": library_usage["recid"], "views": 3,
+        assert res.json["months"] == [{"month": month, "views": 2, "downloads": 2,
+                                       "unique_visits": 2, "deposits": 0,
+                                       "storage_bytes": 0}]
+        assert res.json["top_items"] == [{"id": library_usage["recid"], "views": 2,
                                           "downloads": 2, "title": "Usage article"}]
     assert client.get(url, headers=people_a["depositors"], query_string=query).status_code == 403
     assert client.get(url, headers=library_usage["b"][1]["managers"],
@@ -240,14 +241,14 @@ def test_statistics_page_chart_table_and_csv(app, library_usage):
         html = res.get_data(as_text=True)
         assert f"<h1>{heading}: " in html
         assert f"<th>{views}</th>" in html
-        assert f"<tr><td>{month}</td><td>3</td><td>2</td><td>2</td></tr>" in html
-        for series, value in (("views", 3), ("downloads", 2), ("unique_visits", 2)):
+        assert f"<tr><td>{month}</td><td>2</td><td>2</td><td>2</td><td>0</td>" in html
+        for series, value in (("views", 2), ("downloads", 2), ("unique_visits", 2)):
             assert re.search(rf'<rect class="bar-{series}"[^>]* data-value="{value}"', html)
         assert f'<a href="/records/{library_usage["recid"]}">Usage article</a>' in html
     res = manager.get(f"{url}.csv", query_string=query)
     assert res.status_code == 200 and res.mimetype == "text/csv"
     assert res.get_data(as_text=True).splitlines() == [
-        "month,views,downloads,unique_visits", f"{month},3,2,2"]
+        "month,views,downloads,unique_visits,deposits,storage_bytes", f"{month},2,2,2,0,0"]
     assert manager.get(url, query_string={"from": "2026-xx"}).status_code == 400
     curator = browser_of(app, people_a["curators_user"])
     assert curator.get(url, query_string=query).status_code == 200
@@ -279,7 +280,7 @@ def test_counter_reports_as_tsv(app, library_usage):
     name = tenant_a["names"]["en"]
     assert lines[14:19] == [
         ["Platform", "Data_Type", "Metric_Type", "Reporting_Period_Total", label],
-        [name, "Article", "Total_Item_Investigations", "5", "5"],
+        [name, "Article", "Total_Item_Investigations", "4", "4"],
         [name, "Article", "Total_Item_Requests", "2", "2"],
         [name, "Article", "Unique_Item_Investigations", "2", "2"],
         [name, "Article", "Unique_Item_Requests", "2", "2"],

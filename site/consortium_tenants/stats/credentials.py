@@ -32,6 +32,7 @@ class StatsPermissionPolicy(BasePermissionPolicy):
     can_read_credentials = can_manage_credentials
     can_read_stats = [*admins, TenantMembers("managers", "curators")]
     can_manage_consortium_credentials = admins
+    can_read_consortium_stats = admins
 
 
 class PermissionDenied(PermissionDeniedError):

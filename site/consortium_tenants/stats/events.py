@@ -9,12 +9,19 @@ queue, then `invenio_stats.tasks.process_events` indexes them into
   moment, and the item's COUNTER attributes then (Access_Type, YOP, Data_Type),
   so usage stays with the library it happened in when the record moves later;
 * robots of the COUNTER list (`counter-robots`) dropped before indexing;
-* double clicks: events of one visitor on one item in the same 30-second
-  window index to one document (invenio-stats' `double_click_window`);
+* double clicks (`drop_double_clicks`): an event of one visitor on one item
+  less than 30 s (event time) after the visitor's previous event of that kind
+  on that item is dropped, so a chain of quick clicks counts once (COUNTER's
+  sliding window; invenio-stats' `double_click_window` only folds fixed slots);
 * `unique_session_id` (invenio-stats' anonymiser): user, session or IP + user
   agent, plus the hour — COUNTER's surrogate session for unique items.
 """
 
+import hashlib
+
+import redis
+from dateutil import parser
+from flask import current_app
 from invenio_rdm_records.resources.stats.event_builders import build_record_unique_id
 from invenio_stats.contrib.event_builders import build_file_unique_id
 from invenio_stats.processors import anonymize_user, filter_robots, flag_machines
@@ -82,6 +89,50 @@ def add_library(event, sender_app, record=None, **kwargs):
     return event
 
 
+LAST_CLICK = """
+local previous = redis.call('GET', KEYS[1])
+if previous and tonumber(previous) > tonumber(ARGV[1]) then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return previous
+"""
+"""Keep the later of the stored and the given click time; answer the stored one (atomic)."""
+
+_scripts = {}
+
+
+def _last_click():
+    """The LAST_CLICK script on invenio-cache's Redis (one client per URL and process)."""
+    url = current_app.config["CACHE_REDIS_URL"]
+    if url not in _scripts:
+        _scripts[url] = redis.Redis.from_url(url).register_script(LAST_CLICK)
+    return _scripts[url]
+
+
+def drop_double_clicks(event):
+    """Preprocessor: None for a double click, else EVENT.
+
+    The key is the visitor (user, else session, else IP and user agent — before
+    `anonymize_user` hashes them away), the event's kind and its item
+    (`unique_id`); Redis keeps the time of the key's last event, also of a
+    dropped one, for `CONSORTIUM_STATS_DOUBLE_CLICK_TTL` seconds of wall time
+    (longer than the time between two runs of `process_events`). One round trip.
+    """
+    visitor = (event.get("user_id") or event.get("session_id")
+               or f"{event.get('ip_address')}|{event.get('user_agent')}")
+    digest = hashlib.sha256(
+        f"{visitor}|{event.get('unique_id')}|{'bucket_id' in event}".encode()).hexdigest()
+    moment = parser.parse(event["timestamp"]).timestamp()
+    previous = _last_click()(keys=[f"consortium:stats:click:{digest}"],
+                             args=[repr(moment), current_app.config[
+                                 "CONSORTIUM_STATS_DOUBLE_CLICK_TTL"]])
+    if previous is not None and abs(moment - float(previous)) < DOUBLE_CLICK_SECONDS:
+        return None
+    return event
+
+
 def stats_events(rdm_events):
     """STATS_EVENTS: RDM's record-view and file-download events carrying the library."""
 
@@ -94,8 +145,9 @@ def stats_events(rdm_events):
                                "consortium_tenants.stats.events:add_library"],
             "params": {
                 **rdm.get("params", {}),
-                "preprocessors": [filter_robots, flag_machines, anonymize_user, unique_id],
-                "double_click_window": DOUBLE_CLICK_SECONDS,
+                "preprocessors": [filter_robots, flag_machines, unique_id,
+                                  drop_double_clicks, anonymize_user],
+                "double_click_window": 0,  # drop_double_clicks does it
             },
         }
 

@@ -1,4 +1,5 @@
-"""The statistics page of a library (`/libraries/<slug>/stats`) and its CSV download."""
+"""Statistics pages: a library's (`/libraries/<slug>/stats`), every library side by side
+(`/libraries/stats`, consortium admins), their CSV downloads, a library's public totals."""
 
 import csv
 import io
@@ -9,9 +10,11 @@ from flask_login import login_required
 from invenio_i18n import gettext as _
 
 from ..page_helpers import or_abort
-from .chart import usage_chart
+from ..tenants.models import TenantModel
+from ..units import format_size
+from .chart import LIBRARY_SERIES, bar_chart, usage_chart
 from .credentials import require, tenant_by_slug
-from .summary import BadRange, library_stats
+from .summary import BadRange, consortium_stats, library_stats, public_totals
 from .sushi import BUILDERS, SushiError, customer_of
 from .tsv import report_tsv
 
@@ -41,11 +44,29 @@ def stats_page(slug):
     if isinstance(stats, BadRange):
         return render_template("consortium_tenants/stats.html", tenant=tenant, stats=None,
                                errors=stats.errors, range=default_range(request.args)), 400
-    labels = {"views": _("Views"), "downloads": _("Downloads"),
-              "unique_visits": _("Unique visits")}
-    return render_template("consortium_tenants/stats.html", tenant=tenant, stats=stats,
-                           errors={}, chart=usage_chart(stats["months"], labels),
-                           range=default_range(request.args))
+    labels = series_labels()
+    return render_template(
+        "consortium_tenants/stats.html", tenant=tenant, stats=stats, errors={},
+        chart=usage_chart(stats["months"], labels),
+        deposits_chart=usage_chart(stats["months"], labels, (("deposits", "#6435c9"),),
+                                   "deposits-chart"),
+        range=default_range(request.args), format_size=format_size)
+
+
+def series_labels():
+    """Legend texts of the charts' series."""
+    return {"views": _("Views"), "downloads": _("Downloads"),
+            "unique_visits": _("Unique visits"), "deposits": _("Deposits")}
+
+
+def csv_response(header, rows, filename):
+    """A CSV download of HEADER and ROWS."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @login_required
@@ -54,15 +75,51 @@ def stats_csv(slug):
     tenant, stats = _stats(slug)
     if isinstance(stats, BadRange):
         return Response(str(stats.errors), status=400, mimetype="text/plain")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["month", "views", "downloads", "unique_visits"])
-    for month in stats["months"]:
-        writer.writerow([month["month"], month["views"], month["downloads"],
-                         month["unique_visits"]])
-    filename = f"{tenant.slug}-stats-{stats['months'][0]['month']}-{stats['months'][-1]['month']}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    columns = ["month", "views", "downloads", "unique_visits", "deposits", "storage_bytes"]
+    rows = [["" if m[c] is None else m[c] for c in columns] for m in stats["months"]]
+    months = stats["months"]
+    return csv_response(columns, rows,
+                        f"{tenant.slug}-stats-{months[0]['month']}-{months[-1]['month']}.csv")
+
+
+def _consortium_stats():
+    """Every library's numbers for the request's range, or 403 / a BadRange."""
+    try:
+        return or_abort(consortium_stats, g.identity,
+                        {**default_range(request.args), "sort": request.args.get("sort")})
+    except BadRange as error:
+        return error
+
+
+@login_required
+def consortium_page():
+    """Every library's views, downloads, unique visits and deposits side by side."""
+    stats = _consortium_stats()
+    if isinstance(stats, BadRange):
+        return render_template("consortium_tenants/consortium_stats.html", stats=None,
+                               errors=stats.errors, range=default_range(request.args)), 400
+    chart = bar_chart(stats["libraries"], lambda lib: lib["tenant"].short_name,
+                      LIBRARY_SERIES, series_labels(), "libraries-chart")
+    return render_template("consortium_tenants/consortium_stats.html", stats=stats, errors={},
+                           chart=chart, range=default_range(request.args))
+
+
+@login_required
+def consortium_csv():
+    """The consortium page's numbers as CSV."""
+    stats = _consortium_stats()
+    if isinstance(stats, BadRange):
+        return Response(str(stats.errors), status=400, mimetype="text/plain")
+    columns = ["views", "downloads", "unique_visits", "deposits"]
+    rows = [[lib["slug"], *(lib[c] for c in columns)] for lib in stats["libraries"]]
+    return csv_response(["library", *columns], rows,
+                        f"libraries-stats-{stats['from']}-{stats['to']}.csv")
+
+
+def library_usage_totals(community_id):
+    """Public totals of the library whose community is COMMUNITY_ID (None if none)."""
+    tenant = TenantModel.of_community(community_id)
+    return public_totals(tenant) if tenant is not None else None
 
 
 @login_required
@@ -85,8 +142,15 @@ def counter_report_tsv(slug, report):
 def create_blueprint(app):
     """The library statistics pages."""
     blueprint = Blueprint("consortium_library_stats_pages", __name__)
+    blueprint.add_url_rule("/libraries/stats", "consortium_stats", consortium_page)
+    blueprint.add_url_rule("/libraries/stats.csv", "consortium_stats_csv", consortium_csv)
     blueprint.add_url_rule("/libraries/<slug>/stats", "stats", stats_page)
     blueprint.add_url_rule("/libraries/<slug>/stats.csv", "stats_csv", stats_csv)
     blueprint.add_url_rule("/libraries/<slug>/counter/<report>.tsv", "counter_tsv",
                            counter_report_tsv)
+
+    @blueprint.app_context_processor
+    def usage_totals_helper():
+        return {"library_usage_totals": library_usage_totals}
+
     return blueprint

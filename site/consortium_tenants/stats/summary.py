@@ -1,7 +1,15 @@
-"""A library's monthly usage for people: views, downloads, unique visitors, top items."""
+"""Usage for people: a library's months (views, downloads, unique visitors, deposits,
+storage), its top items, its public totals, and every library side by side."""
 
 from collections import defaultdict
+from datetime import datetime, timezone
 
+from invenio_db import db
+from invenio_rdm_records.records.models import RDMParentCommunity, RDMRecordMetadata
+from sqlalchemy import func, select
+
+from ..proxies import current_tenants_service
+from ..tenants.models import TenantModel
 from .credentials import require
 from .metrics import next_month, parse_month
 from .models import ItemMonthUsage
@@ -32,8 +40,65 @@ def parse_range(args):
     return months["from"], months["to"]
 
 
+def usage_totals(tenant, first, last):
+    """Sums of TENANT's metrics over the months FIRST..LAST (first days of months)."""
+    investigations, requests, unique = db.session.query(
+        func.coalesce(func.sum(ItemMonthUsage.total_investigations), 0),
+        func.coalesce(func.sum(ItemMonthUsage.total_requests), 0),
+        func.coalesce(func.sum(ItemMonthUsage.unique_investigations), 0),
+    ).filter(ItemMonthUsage.tenant_id == tenant.id, ItemMonthUsage.month >= first,
+             ItemMonthUsage.month <= last).one()
+    return {"investigations": int(investigations), "requests": int(requests),
+            "views": int(investigations - requests), "downloads": int(requests),
+            "unique_visits": int(unique)}
+
+
+def current_month():
+    """The first day of the current UTC month."""
+    return datetime.now(timezone.utc).date().replace(day=1)
+
+
+def months_back(month, count):
+    """The first day of the month COUNT months before MONTH."""
+    index = month.year * 12 + month.month - 1 - count
+    return month.replace(year=index // 12, month=index % 12 + 1)
+
+
+def public_totals(tenant):
+    """Views and downloads of TENANT's works in the last 12 months (this one included)."""
+    last = current_month()
+    return usage_totals(tenant, months_back(last, 11), last)
+
+
+def start_of(month):
+    """Midnight (naive UTC) opening MONTH."""
+    return datetime.combine(month, datetime.min.time())
+
+
+def deposits_of_month(tenant, month):
+    """Record versions published in TENANT's community during MONTH."""
+    parents = select(RDMParentCommunity.record_id).where(
+        RDMParentCommunity.community_id == tenant.community_id)
+    return RDMRecordMetadata.query.filter(
+        RDMRecordMetadata.json.isnot(None), RDMRecordMetadata.deletion_status == "P",
+        RDMRecordMetadata.parent_id.in_(parents),
+        RDMRecordMetadata.created >= start_of(month),
+        RDMRecordMetadata.created < start_of(next_month(month)),
+    ).count()
+
+
+def storage_at_month_end(tenant, month):
+    """Bytes TENANT stored at the end of MONTH (now for the current one; None later),
+    from the core's counters (the storage feature's ledger)."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    if month > now.date():
+        return None
+    end = min(start_of(next_month(month)), now)
+    return current_tenants_service.counters(tenant, end).get("storage", {}).get("bytes", 0)
+
+
 def library_stats(identity, tenant, args, top=10):
-    """Monthly views, downloads, unique visitors and the top items of TENANT."""
+    """Monthly views, downloads, unique visitors, deposits, storage; top items of TENANT."""
     require(identity, "read_stats", tenant)
     first, last = parse_range(args)
     rows = ItemMonthUsage.query.filter(
@@ -52,13 +117,45 @@ def library_stats(identity, tenant, args, top=10):
         item["title"] = row.title
     months, month = [], first
     while month <= last:
-        months.append({"month": month.strftime("%Y-%m"), **per_month[month]})
+        months.append({"month": month.strftime("%Y-%m"), **per_month[month],
+                       "deposits": deposits_of_month(tenant, month),
+                       "storage_bytes": storage_at_month_end(tenant, month)})
         month = next_month(month)
     ranked = sorted(items.items(), key=lambda kv: (-kv[1]["downloads"] - kv[1]["views"], kv[0]))
     return {
         "library": tenant.slug,
         "interval": "month",
         "months": months,
-        "totals": {k: sum(m[k] for m in months) for k in ("views", "downloads", "unique_visits")},
+        "totals": {k: sum(m[k] for m in months)
+                   for k in ("views", "downloads", "unique_visits", "deposits")},
         "top_items": [{"id": recid, **data} for recid, data in ranked[:top]],
     }
+
+
+SORT_KEYS = ("name", "views", "downloads", "unique_visits", "deposits")
+
+
+def consortium_stats(identity, args):
+    """Every library's views, downloads, unique visits and deposits over a range of months,
+    sorted by `sort` (a SORT_KEYS name, `-` first for descending); consortium admins."""
+    require(identity, "read_consortium_stats")
+    first, last = parse_range(args)
+    sort = args.get("sort") or "name"
+    if sort.lstrip("-") not in SORT_KEYS:
+        raise BadRange({"sort": [f"One of {', '.join(SORT_KEYS)}, optionally with '-'."]})
+    libraries = []
+    for tenant in TenantModel.query.all():
+        totals = usage_totals(tenant, first, last)
+        deposits, month = 0, first
+        while month <= last:
+            deposits += deposits_of_month(tenant, month)
+            month = next_month(month)
+        libraries.append({"slug": tenant.slug, "tenant": tenant,
+                          **{k: totals[k] for k in ("views", "downloads", "unique_visits")},
+                          "deposits": deposits})
+    key = sort.lstrip("-")
+    libraries.sort(key=lambda lib: (lib[key] if key != "name" else lib["tenant"].short_name.lower(),
+                                    lib["slug"]),
+                   reverse=sort.startswith("-"))
+    return {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m"), "sort": sort,
+            "libraries": libraries}

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
+from sqlalchemy import func
 
 from ..tenants.models import TenantModel
 from .credentials import authenticate
@@ -285,8 +286,10 @@ class ReportRequest:
             self.warn(3062, f"granularity={granularity}")
         return shown
 
-    def rows(self, **where):
-        """Metric rows of the customer's libraries in the processed months asked for."""
+    def rows(self, per_platform=False, **where):
+        """Metric rows of the customer's libraries in the processed months asked for;
+        PER_PLATFORM: summed in the database per library, month and Data_Type (platform
+        reports need no more)."""
         if not self.ready:
             return []
         query = ItemMonthUsage.query.filter(
@@ -296,6 +299,10 @@ class ReportRequest:
         for column, values in where.items():
             if values is not None:
                 query = query.filter(getattr(ItemMonthUsage, column).in_(values))
+        if per_platform:
+            keys = (ItemMonthUsage.tenant_id, ItemMonthUsage.month, ItemMonthUsage.data_type)
+            sums = [func.sum(getattr(ItemMonthUsage, c)).label(c) for c in METRICS.values()]
+            query = query.with_entities(*keys, *sums).group_by(*keys)
         return query.all()
 
     def header(self, report_filters, with_attributes=True):
@@ -375,7 +382,7 @@ def platform_report(args, customer=None):
     data_types = request.choose("data_type", "Data_Type", DATA_TYPES["PR"])
     access_methods = request.choose("access_method", "Access_Method", ["Regular", "TDM"])
     shown = request.attributes_to_show()
-    rows = [] if access_methods == ["TDM"] else request.rows(data_type=data_types)
+    rows = [] if access_methods == ["TDM"] else request.rows(True, data_type=data_types)
 
     def attribute(row):
         attrs = (("Data_Type", row.data_type),)
@@ -389,7 +396,7 @@ def platform_usage(args, customer=None):
     """PR_P1: requests by Data_Type (Access_Method Regular)."""
     request = ReportRequest("pr_p1", args, customer)
     metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
-    items = platform_items(request, request.rows(), metrics,
+    items = platform_items(request, request.rows(True), metrics,
                            lambda row: (("Data_Type", row.data_type),))
     filters = {"Access_Method": ["Regular"],
                "Metric_Type": ["Searches_Platform", "Total_Item_Requests",
