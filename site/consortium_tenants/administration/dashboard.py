@@ -26,7 +26,7 @@ def dashboard_row(identity, tenant):
     so whoever may not read the library's statements is refused (403)."""
     slug = tenant["slug"]
     overview = current_billing_service.overview(identity, slug)
-    usage = service.usage(identity, slug)
+    counters = service.counters(service.get(slug))  # the features' counters, no searches
     storage = current_storage_service.usage(identity, slug)
     queue = current_workflows_service.queue(identity, slug, "submitted", 1, 1)
     return {
@@ -35,7 +35,7 @@ def dashboard_row(identity, tenant):
         "waiting": queue["counts"]["submitted"],
         "per_month": overview["deposits_per_month"],
         "deposits": sum(overview["deposits_per_month"].values()),
-        **{key: usage.get(key) for key in USAGE_COUNTERS},
+        **{key: counters.get(key) for key in USAGE_COUNTERS},
         "estimate": overview["estimate"], "currency": overview["currency"],
         "trend": sparkline(overview["storage_trend"]),
     }
