@@ -1,6 +1,7 @@
 """Settings, request bodies and helpers shared by the tests."""
 
 import os
+import secrets
 from pathlib import Path
 
 import boto3
@@ -219,6 +220,25 @@ def browser_of(app, user, password="Heslo-123456", base_url=None):
     res = browser.post("/login/", data={"email": account.email, "password": password},
                        base_url=base_url)
     assert res.status_code == 302, res.get_data(as_text=True)[:500]
+    return browser
+
+
+def staff_browser(app, roles=("administration", "consortium-admin"), prefix="staff"):
+    """A test client logged in as a new user holding ROLES (the administration panel and
+    the consortium's administrators by default)."""
+    from flask_security.utils import hash_password
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    email = f"{prefix}-{secrets.token_hex(3)}@consortium.example"
+    user = current_datastore.create_user(email=email, password=hash_password("Heslo-123456"),
+                                         active=True)
+    for role in roles:
+        current_datastore.add_role_to_user(user, role)
+    db.session.commit()
+    browser = app.test_client()
+    assert browser.post("/login/", data={"email": email, "password": "Heslo-123456"}
+                        ).status_code == 302
     return browser
 
 

@@ -92,6 +92,13 @@ def member_libraries(with_works=False):
     return sorted(libraries, key=lambda library: library["name"].casefold())
 
 
+def libraries_by_community():
+    """Community id → the library's name in the page's language and its site (which
+    shows its collection): the search pages' results name each work's library."""
+    return {str(t.community_id): {"name": library_name(t), "url": library_url(t)}
+            for t in TenantModel.query if t.community_id is not None}
+
+
 def library_labels(community_ids):
     """Community id → the library's name in the page's language (a library's
     collection: its community's title), for the search's *Library* facet."""
@@ -140,7 +147,7 @@ def register(blueprint):
     def page_helpers():
         return {"library_name": library_name, "library_url": library_url,
                 "consortium_url": consortium_url, "member_libraries": member_libraries,
-                "library_logo": library_logo}
+                "library_logo": library_logo, "libraries_by_community": libraries_by_community}
 
     blueprint.add_app_template_filter(localized_community, "localized_community")
     # Browsers ask every host for /favicon.ico itself (an XML page, e.g. OAI-PMH, links none).

@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from invenio_i18n import lazy_gettext as _
 
 from . import pages, preferences
+from .administration.dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, sorted_rows
 from .billing.formats import statement_html
 from .page_helpers import or_abort
 from .proxies import (
@@ -102,6 +103,20 @@ def library_statement(slug, period):
     return statement_html(data)
 
 
+@login_required
+def library_dashboard(slug):
+    """A library's own dashboard (its row of the consortium's), for its managers and
+    consortium staff; `?format=csv` as CSV."""
+    tenant = or_abort(current_tenants_service.read, g.identity, slug)
+    rows, sort, descending = sorted_rows([or_abort(dashboard_row, g.identity, tenant)])
+    if request.args.get("format") == "csv":
+        return csv_response(rows, f"dashboard-{slug}.csv")
+    return render_template(
+        "consortium_tenants/library_dashboard.html", tenant=current_tenants_service.get(slug),
+        rows=rows, sort=sort, descending=descending, columns=DASHBOARD_COLUMNS,
+        format_size=format_size)
+
+
 def libraries_page():
     """/libraries: the member libraries with logos, works and links (cs/en)."""
     return render_template("consortium_tenants/libraries.html",
@@ -143,6 +158,7 @@ def create_ui_blueprint(app):
     blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",
                            library_statement)
     blueprint.add_url_rule("/libraries/<slug>/dois", "dois", library_dois)
+    blueprint.add_url_rule("/libraries/<slug>/dashboard", "dashboard", library_dashboard)
     workflow_views.register(blueprint)
     pages.register(blueprint)  # front page, footers, library names
     preferences.register(blueprint)  # the profile page's preferences form

@@ -1,29 +1,15 @@
 """Administration → Dashboard: every library side by side, sortable, as CSV, with a chart."""
 
 import calendar
-import secrets
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from helpers import browser_of, deposit, new_draft, submit_review, upload
+import lxml.html
+import time_machine
+from consortium_tenants.tenants.components import TenantServiceComponent
 
+from helpers import browser_of, deposit, new_draft, staff_browser, submit_review, upload
 
-
-def _staff_browser(app):
-    from flask_security.utils import hash_password
-    from invenio_accounts.proxies import current_datastore
-    from invenio_db import db
-
-    email = f"dash-{secrets.token_hex(3)}@consortium.example"
-    user = current_datastore.create_user(email=email, password=hash_password("Heslo-123456"),
-                                         active=True)
-    for role in ("administration", "consortium-admin"):
-        current_datastore.add_role_to_user(user, role)
-    db.session.commit()
-    browser = app.test_client()
-    assert browser.post("/login/", data={"email": email, "password": "Heslo-123456"}
-                        ).status_code == 302
-    return browser
 
 
 def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
@@ -49,7 +35,7 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
         Decimal("0.01"), ROUND_HALF_UP)
     estimate = net + (net * Decimal("0.21")).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
-    browser = _staff_browser(app)
+    browser = staff_browser(app, prefix="dash")
     res = browser.get("/administration/consortium-dashboard?sort=bytes&order=desc")
     assert res.status_code == 200
     html = res.get_data(as_text=True)
@@ -65,10 +51,12 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     res = browser.get("/administration/consortium-dashboard?format=csv&sort=slug")
     assert res.status_code == 200 and res.mimetype == "text/csv"
     rows = res.get_data(as_text=True).splitlines()
-    assert rows[0] == "slug,name,bytes,quota,percent,waiting,deposits,estimate"
-    # On November 30th: 1000/30 = 33.33 net, 7.00 VAT: 40.33 gross.
-    assert f"{big['slug']},Library {big['slug']},4000,50000000000,0.0,0,0,{estimate}" in rows
-    assert f"{small['slug']},Library {small['slug']},3,50000000000,0.0,1,0,{estimate}" in rows
+    assert rows[0] == ("slug,name,bytes,quota,percent,waiting,deposits,views_this_month,"
+                       "downloads_this_month,estimate")
+    # On November 30th: 1000/30 = 33.33 net, 7.00 VAT: 40.33 gross. No statistics: no
+    # views nor downloads.
+    assert f"{big['slug']},Library {big['slug']},4000,50000000000,0.0,0,0,,,{estimate}" in rows
+    assert f"{small['slug']},Library {small['slug']},3,50000000000,0.0,1,0,,,{estimate}" in rows
 
     czech = browser.get("/administration/consortium-dashboard",
                         headers={"Accept-Language": "cs"}).get_data(as_text=True)
@@ -80,7 +68,7 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
 
 def test_tariffs_panel_lists_adds_and_refuses_bad_input_by_field(app, client, admin_headers,
                                                                   make_tenant):
-    browser = _staff_browser(app)
+    browser = staff_browser(app, prefix="dash")
     page = browser.get("/administration/consortium-tariffs", headers={"Accept-Language": "cs"})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -107,3 +95,79 @@ def test_tariffs_panel_lists_adds_and_refuses_bad_input_by_field(app, client, ad
     _, people = make_tenant("tariff-panel")
     manager = browser_of(app, people["managers_user"])
     assert manager.get("/administration/consortium-tariffs").status_code == 403
+
+
+class CountingUsage(TenantServiceComponent):
+    """Stands for the statistics feature: the usage counters it adds to some libraries."""
+
+    counts = {}
+
+    def usage(self, tenant, data):
+        data.update(self.counts.get(tenant.slug, {}))
+
+
+def _row(html, slug):
+    """The cells' texts of SLUG's row of a dashboard page, and its trend's points."""
+    row = lxml.html.fromstring(html).xpath(f'//tr[@data-slug="{slug}"]')[0]
+    points = row.xpath('.//svg[@class="storage-trend"]/polyline/@points')
+    return [cell.text_content().strip() for cell in row.xpath("./td")], points
+
+
+def test_a_librarys_dashboard_has_its_trend_views_downloads_and_csv_for_its_managers(
+    app, client, make_tenant, configure
+):
+    from consortium_tenants.billing.tasks import take_daily_snapshots
+
+    tenant, people = make_tenant("dash-own")
+    other, other_people = make_tenant("dash-other")
+    slug = tenant["slug"]
+    CountingUsage.counts = {slug: {"views_this_month": 17, "downloads_this_month": 5}}
+    configure(CONSORTIUM_TENANT_SERVICE_COMPONENTS=[
+        *app.config["CONSORTIUM_TENANT_SERVICE_COMPONENTS"], CountingUsage])
+    draft = new_draft(client, people["depositors"])
+    assert upload(client, people["depositors"], draft["id"], "a.bin",
+                  b"x" * 4000).status_code == 200
+    take_daily_snapshots.delay()  # today: 4 kB
+    assert upload(client, people["depositors"], draft["id"], "b.bin",
+                  b"y" * 4000).status_code == 200
+    tomorrow = datetime.now(timezone.utc).date() + timedelta(days=1)
+    with time_machine.travel(datetime.combine(tomorrow, time(12), tzinfo=timezone.utc),
+                             tick=True):
+        take_daily_snapshots.delay()  # tomorrow: 8 kB
+        manager = browser_of(app, people["managers_user"])
+        res = manager.get(f"/libraries/{slug}/dashboard", headers={"Accept-Language": "en"})
+        assert res.status_code == 200
+        html = res.get_data(as_text=True)
+        cells, points = _row(html, slug)
+        # 30 days across 120 px: yesterday at 28/29, today at the right edge; 4 kB of the
+        # most (8 kB) half way up the 24 px.
+        assert points == ["115.9,12.0 120.0,0.0"]
+        assert cells[:3] == [slug, f"Library {slug}", "8.0 kB"]
+        assert cells[4:10] == ["50.0 GB", "0.0 %", "0", "0", "17", "5"]
+        assert f'href="/libraries/{slug}/dashboard"' in html  # the library's menu
+        assert html.count("<tr data-slug=") == 1  # its row only
+
+        res = manager.get(f"/libraries/{slug}/dashboard?format=csv")
+        assert res.status_code == 200 and res.mimetype == "text/csv"
+        header, row = res.get_data(as_text=True).splitlines()
+        assert header == ("slug,name,bytes,quota,percent,waiting,deposits,views_this_month,"
+                          "downloads_this_month,estimate")
+        assert row.startswith(f"{slug},Library {slug},8000,50000000000,0.0,0,0,17,5,")
+
+        czech = manager.get(f"/libraries/{slug}/dashboard", headers={"Accept-Language": "cs"})
+        text = czech.get_data(as_text=True)
+        assert "Zobrazení tento měsíc" in text and "Stažení tento měsíc" in text
+        assert "Úložiště za posledních 30 dní: od 4.0 kB" in text
+
+        # Without the statistics' counters: "—"; nothing stored: a flat line at the bottom.
+        staff = staff_browser(app, prefix="dash")
+        res = staff.get(f"/libraries/{other['slug']}/dashboard")
+        assert res.status_code == 200
+        cells, points = _row(res.get_data(as_text=True), other["slug"])
+        assert points == ["115.9,24.0 120.0,24.0"] and cells[8:10] == ["—", "—"]
+        assert staff.get("/libraries/no-such-library/dashboard").status_code == 404
+
+        for user in (other_people["managers_user"], people["curators_user"],
+                     people["depositors_user"]):
+            assert browser_of(app, user).get(f"/libraries/{slug}/dashboard").status_code == 403
+        assert app.test_client().get(f"/libraries/{slug}/dashboard").status_code == 302

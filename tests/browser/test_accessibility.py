@@ -36,6 +36,7 @@ PAGES = {
     "submission queue": ("library", "/libraries/{slug}/submissions", "curator"),
     "storage page": ("library", "/libraries/{slug}/storage", "manager"),
     "workflow page": ("library", "/libraries/{slug}/workflow", "manager"),
+    "library dashboard": ("library", "/libraries/{slug}/dashboard", "manager"),
     "administration list": ("consortium", "/administration/tenants", "admin"),
 }
 

@@ -1,7 +1,6 @@
 """OAI-PMH harvested over HTTP with Sickle: consortium and per-library endpoints."""
 
 import re
-import secrets
 import time
 from pathlib import Path
 from datetime import datetime, timezone
@@ -12,7 +11,7 @@ from lxml import etree
 from sickle import Sickle
 from sickle.oaiexceptions import CannotDisseminateFormat, IdDoesNotExist
 
-from helpers import minimal_record, publish_in_library
+from helpers import minimal_record, publish_in_library, staff_browser
 
 NS = {"oai": "http://www.openarchives.org/OAI/2.0/",
       "dc": "http://purl.org/dc/elements/1.1/"}
@@ -604,20 +603,7 @@ def test_oai2d_is_this_modules_blueprint_and_invenio_oaiserver_view_is_gone(app)
 @pytest.fixture(scope="module")
 def administrator(app):
     """A logged-in browser session of a user with the administration panel."""
-    from flask_security.utils import hash_password
-    from invenio_accounts.proxies import current_datastore
-    from invenio_db import db
-
-    email = f"oai-admin-{secrets.token_hex(3)}@consortium.example"
-    user = current_datastore.create_user(email=email, password=hash_password("Heslo-123456"),
-                                         active=True)
-    for role in ("administration", "admin"):
-        current_datastore.add_role_to_user(user, role)
-    db.session.commit()
-    browser = app.test_client()
-    assert browser.post("/login/", data={"email": email, "password": "Heslo-123456"}
-                        ).status_code == 302
-    return browser
+    return staff_browser(app, roles=("administration", "admin"), prefix="oai-admin")
 
 
 def test_oai_sets_administration_pages_are_gone(administrator):

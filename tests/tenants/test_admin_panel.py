@@ -4,23 +4,13 @@ import secrets
 
 import pytest
 
+from helpers import staff_browser
+
 
 @pytest.fixture(scope="module")
 def admin_browser(app):
     """A logged-in session of a consortium administrator with panel access."""
-    from flask_security.utils import hash_password
-    from invenio_accounts.proxies import current_datastore
-    from invenio_db import db
-
-    email = f"staff-{secrets.token_hex(3)}@consortium.example"
-    user = current_datastore.create_user(email=email, password=hash_password("Heslo-123456"), active=True)
-    for role in ("administration", "consortium-admin"):
-        current_datastore.add_role_to_user(user, role)
-    db.session.commit()
-    browser = app.test_client()
-    res = browser.post("/login/", data={"email": email, "password": "Heslo-123456"})
-    assert res.status_code == 302
-    return browser
+    return staff_browser(app)
 
 
 def form(slug, **extra):

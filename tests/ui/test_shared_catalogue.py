@@ -81,3 +81,40 @@ def test_a_works_page_names_its_library(client, second_library, app):
     html = page(client, f"/records/{record_id}", "en")
     assert tenant["names"]["en"] in html
     assert f'/communities/{tenant["slug"]}' in html
+
+
+def test_open_educational_resources_are_findable_across_the_consortium(
+    app, client, make_tenant, library
+):
+    """Two libraries' OER are in the `oer` resource type facet; the front page links to
+    the consortium search filtered to them."""
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    third, people = make_tenant("oer")
+    oer = {"metadata": {"resource_type": {"id": "oer"}}}
+    titles = []
+    for tenant, who in ((library[0], library[1]), (third, people)):
+        title = f"Výukový modul {tenant['slug']}"
+        draft = deposit(client, who["depositors"], tenant["community_id"], title=title,
+                        changes=oer)
+        publish_in_library(client, who, tenant["community_id"], draft["id"])
+        titles.append(title)
+    current_rdm_records_service.indexer.refresh()
+
+    ours = (f'parent.communities.ids:("{library[0]["community_id"]}" OR '
+            f'"{third["community_id"]}")')
+    for language, label in (("cs", "Otevřený vzdělávací zdroj"),
+                            ("en", "Open educational resource")):
+        data = _facet(client, language, q=ours, size=10)
+        buckets = {b["key"]: (b["label"], b["doc_count"])
+                   for b in data["aggregations"]["resource_type"]["buckets"]}
+        assert buckets["oer"] == (label, 2)
+        assert buckets["publication"][1] == 1  # the library's "Kronika"
+    found = _facet(client, "en", q=ours, resource_type="oer", size=10)
+    assert sorted(h["metadata"]["title"] for h in found["hits"]["hits"]) == sorted(titles)
+
+    for language, heading in (("cs", "Otevřené vzdělávací zdroje"),
+                              ("en", "Open educational resources")):
+        front = page(client, "/", language)
+        assert f'<h2 id="consortium-oer-title" class="ui small header">{heading}</h2>' in front
+        assert '<a href="/search?q=&amp;f=resource_type%3Aoer">' in front

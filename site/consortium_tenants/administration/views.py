@@ -4,9 +4,7 @@ A server-rendered panel over TenantService: the same validation, permissions
 and provisioning as the CLI and the REST API.
 """
 
-from decimal import Decimal
-
-from flask import Response, current_app, flash, g, redirect, request
+from flask import current_app, flash, g, redirect, request
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError as WTFormsValidationError
 from invenio_administration.views.base import AdminView
@@ -16,13 +14,12 @@ from marshmallow import ValidationError
 from invenio_i18n import gettext as _
 from invenio_i18n import lazy_gettext as _l
 
-from ..billing.formats import to_csv
-from ..i18n import localized
-from ..proxies import current_billing_service, current_storage_service, current_workflows_service
+from ..proxies import current_billing_service, current_storage_service
 from ..proxies import current_tenants_service as service
 from ..units import form_size, format_size
 from ..tenants.errors import TenantError
 from ..page_helpers import flat_errors
+from .dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, sorted_rows
 
 
 def form_to_tenant(form):
@@ -173,14 +170,10 @@ class TenantsAdminView(AdminView):
         return self._page(editing=editing, errors=errors, submitted=request.form), status
 
 
-DASHBOARD_COLUMNS = ("slug", "name", "bytes", "quota", "percent", "waiting", "deposits",
-                     "estimate")
-"""The dashboard's columns (and sort keys); `deposits` is the last months' total."""
-
-
 class ConsortiumDashboardView(AdminView):
-    """Every library side by side: storage, quota use, deposits per month, submissions
-    waiting and this month's estimated bill; sortable, as CSV, with a chart."""
+    """Every library side by side: storage and its trend, quota use, deposits per month,
+    submissions waiting, views and downloads this month and this month's estimated bill;
+    sortable, as CSV, with charts."""
 
     name = "consortium-dashboard"
     category = _l("Consortium")
@@ -190,43 +183,14 @@ class ConsortiumDashboardView(AdminView):
     order = 2
     template = "consortium_tenants/admin/dashboard.html"
 
-    @staticmethod
-    def rows():
-        """One row per library, read through the storage, workflows and billing services."""
-        rows = []
-        for tenant in service.search(g.identity, size=100)["hits"]["hits"]:
-            slug = tenant["slug"]
-            usage = current_storage_service.usage(g.identity, slug)
-            overview = current_billing_service.overview(g.identity, slug)
-            queue = current_workflows_service.queue(g.identity, slug, "submitted", 1, 1)
-            rows.append({
-                "slug": slug, "name": localized(tenant["names"]),
-                "bytes": usage["bytes"], "quota": usage["quota"],
-                "percent": usage["percent"],
-                "waiting": queue["counts"]["submitted"],
-                "per_month": overview["deposits_per_month"],
-                "deposits": sum(overview["deposits_per_month"].values()),
-                "estimate": overview["estimate"], "currency": overview["currency"],
-            })
-        return rows
-
     def get(self):
         """The table (`?sort=<column>&order=asc|desc`), or `?format=csv`."""
-        sort = request.args.get("sort", "slug")
-        sort = sort if sort in DASHBOARD_COLUMNS else "slug"
-        descending = request.args.get("order") == "desc"
-        rows = self.rows()
-        key = (lambda r: Decimal(r["estimate"])) if sort == "estimate" else (
-            lambda r: r[sort] if r[sort] is not None else -1)
-        rows.sort(key=key, reverse=descending)
+        tenants = service.search(g.identity, size=100)["hits"]["hits"]
+        rows, sort, descending = sorted_rows([dashboard_row(g.identity, t) for t in tenants])
         if request.args.get("format") == "csv":
-            return Response(to_csv(rows, DASHBOARD_COLUMNS), mimetype="text/csv",
-                            headers={"Content-Disposition":
-                                     'attachment; filename="consortium-dashboard.csv"'})
-        months = list(rows[0]["per_month"]) if rows else []
-        most = max([r["bytes"] for r in rows] + [1])
-        return self.render(rows=rows, sort=sort, descending=descending, months=months,
-                           most=most, format_size=format_size, columns=DASHBOARD_COLUMNS)
+            return csv_response(rows, "consortium-dashboard.csv")
+        return self.render(rows=rows, sort=sort, descending=descending,
+                           format_size=format_size, columns=DASHBOARD_COLUMNS)
 
 
 TARIFF_FIELDS = {

@@ -5,6 +5,8 @@ administrators read its statements (`read_statements`); only administrators
 read the summary and change tariffs (`manage_billing`).
 """
 
+from datetime import timedelta
+
 from invenio_db import db
 from marshmallow import ValidationError
 
@@ -35,17 +37,21 @@ class BillingService:
         return {"period": label,
                 "hits": [snapshots.dump(s) for s in snapshots.of(tenant, first, last)]}
 
-    def overview(self, identity, slug, months=6):
-        """Deposits per month of the last MONTHS months and this month's estimated bill."""
+    def overview(self, identity, slug, months=6, days=30):
+        """Deposits per month of the last MONTHS months, this month's estimated bill and
+        the storage of the last DAYS days (the daily snapshots, oldest first)."""
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "read_statements", tenant)
         today = snapshots.today()
+        first = today - timedelta(days=days - 1)
+        trend = [{"day": s.day, "bytes": s.bytes} for s in snapshots.of(tenant, first, today)]
         recent = [divmod(today.year * 12 + today.month - 1 - back, 12)
                   for back in reversed(range(months))]
         recent = [(year, month + 1) for year, month in recent]
         estimate = statements.compute(tenant, f"{today.year}-{today.month:02d}")
         return {"deposits_per_month": snapshots.published_per_month(tenant, recent),
-                "estimate": estimate["totals"]["gross"], "currency": estimate["currency"]}
+                "estimate": estimate["totals"]["gross"], "currency": estimate["currency"],
+                "storage_trend": {"first": first, "last": today, "days": trend}}
 
     def summary(self, identity, period, lang=None):
         """One row per library for PERIOD (the accountant's CSV)."""

@@ -1,0 +1,64 @@
+// Each result of the consortium search and of a library's collection search names
+// the work's library: its name in the page's language, a link to its site (which
+// shows its collection). The search pages carry the member libraries by community id
+// (consortium_tenants/libraries_data.html); a work's library is the first of its
+// communities that is one.
+import React from "react";
+import PropTypes from "prop-types";
+import { Item } from "semantic-ui-react";
+import { i18next } from "../../../translations/consortium/i18next";
+
+let libraries = null;
+const memberLibraries = () => {
+  if (libraries === null) {
+    const data = document.getElementById("consortium-libraries");
+    libraries = data ? JSON.parse(data.textContent) : {};
+  }
+  return libraries;
+};
+
+const libraryOf = (result) =>
+  (result.parent?.communities?.ids || [])
+    .map((id) => memberLibraries()[id])
+    .find((library) => library !== undefined);
+
+export const WorkLibrary = ({ result }) => {
+  const library = libraryOf(result);
+  if (!library) {
+    return null;
+  }
+  return (
+    <p className="work-library">
+      {i18next.t("Library")}: <a href={library.url}>{library.name}</a>
+    </p>
+  );
+};
+
+WorkLibrary.propTypes = {
+  result: PropTypes.object.isRequired,
+};
+
+// Overridable "RecordsResultsListItem.description": the library, then the description
+// as InvenioRDM shows it.
+const DescriptionWithLibrary = ({ result, descriptionStripped }) => (
+  <>
+    <WorkLibrary result={result} />
+    <Item.Description className="truncate-lines-2">{descriptionStripped}</Item.Description>
+  </>
+);
+
+DescriptionWithLibrary.propTypes = {
+  result: PropTypes.object.isRequired,
+  descriptionStripped: PropTypes.string,
+};
+
+DescriptionWithLibrary.defaultProps = {
+  descriptionStripped: "",
+};
+
+// The consortium search and a library's collection search.
+const RESULT_APPS = ["InvenioAppRdm.Search", "InvenioCommunities.DetailsSearch"];
+
+export const searchResultOverrides = Object.fromEntries(
+  RESULT_APPS.map((app) => [`${app}.RecordsResultsListItem.description`, DescriptionWithLibrary])
+);
