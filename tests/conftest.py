@@ -208,3 +208,23 @@ def http_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def datacite(app, api_app):
+    """The DataCite test double on 127.0.0.1:$DATACITE_TEST_PORT (5203; make run's is on
+    $DATACITE_PORT). Both apps call it in both modes, and so does the browser tests'
+    served app (tests/browser/conftest.site)."""
+    from consortium_tenants.dois.double import DataCiteServer
+
+    server = DataCiteServer(PORT["DATACITE_TEST"]).start()
+    saved = [(a, a.config["CONSORTIUM_DATACITE_URLS"]) for a in (app, api_app)]
+    for flask_app in (app, api_app):
+        flask_app.config["CONSORTIUM_DATACITE_URLS"] = {"test": server.url,
+                                                        "production": server.url}
+    server.double.url = server.url
+    yield server.double
+    for flask_app, urls in saved:
+        flask_app.config["CONSORTIUM_DATACITE_URLS"] = urls
+    server.stop()
+

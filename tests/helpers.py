@@ -14,12 +14,15 @@ LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
 os.environ.setdefault("OS_PORT", str(int(os.environ.get("OS_BASE_PORT", 9200)) + 1))
 PORT = {
     name: int(os.environ.get(f"{name}_PORT", default))
-    for name, default in (("PG", 5433), ("OS", 9201), ("REDIS", 6380), ("S3", 9000))
+    for name, default in (("PG", 5433), ("OS", 9201), ("REDIS", 6380), ("S3", 9000),
+                          ("DATACITE_TEST", 5203))
 }
 TEST_DB_URI = f"postgresql+psycopg2://consortium:consortium@127.0.0.1:{PORT['PG']}/consortium_test"
 TEST_INDEX_PREFIX = "test-consortium-"
 TEST_BUCKET = "consortium-test"
 REDIS = f"redis://127.0.0.1:{PORT['REDIS']}"
+DATACITE_TEST_URL = f"http://127.0.0.1:{PORT['DATACITE_TEST']}/"
+"""The tests' DataCite double (conftest.datacite), for the in-process and the served apps."""
 TEST_INSTANCE = LOCAL / "test-instance"
 
 TEST_CONFIG = {

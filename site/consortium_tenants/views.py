@@ -17,6 +17,7 @@ from .proxies import (
     current_workflows_service,
 )
 from .dois.accounts import account_of_library
+from .dois.form import apply_doi_choice
 from .routing import resolve_tenant
 from .storage.warnings import banner_for
 from .units import format_size
@@ -70,6 +71,11 @@ def deposit_without_doi():
     account (nor the consortium one), so its works get no DOI."""
     tenant = _deposit_form_library()
     return tenant is not None and account_of_library(tenant) is None
+
+
+def deposit_doi_choice(forms_config, record):
+    """On the deposit form: its DOI field starts at minting one where publication mints one."""
+    return apply_doi_choice(forms_config, _deposit_form_library(), record)
 
 
 def deposit_rules():
@@ -168,6 +174,7 @@ def create_ui_blueprint(app):
         return {"current_tenant": getattr(g, "tenant", None),
                 "deposit_storage_warning": deposit_storage_warning,
                 "deposit_rules": deposit_rules,
-                "deposit_without_doi": deposit_without_doi}
+                "deposit_without_doi": deposit_without_doi,
+                "deposit_doi_choice": deposit_doi_choice}
 
     return blueprint

@@ -25,7 +25,7 @@ from browsing import (
     AXE_JS, CHROMIUM, CHROMIUM_ARGS, LOCALES, PASSWORD, SCREENSHOTS, VIEWPORT, Library,
     PageWatch, Person, PNG_LOGO, Site,
 )
-from helpers import LOCAL, start_server, tenant_payload
+from helpers import DATACITE_TEST_URL, LOCAL, start_server, tenant_payload
 
 SERVER_START_TIMEOUT = 240  # seconds; the app starts in ~30 s on a loaded 2-core box
 
@@ -56,7 +56,9 @@ def site(app):
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
         server = start_server(port, log, SITE_UI_URL=url, SITE_API_URL=f"{url}/api",
-                              TESTING=False, WTF_CSRF_ENABLED=True)
+                              TESTING=False, WTF_CSRF_ENABLED=True,
+                              CONSORTIUM_DATACITE_URLS=dict.fromkeys(
+                                  ("test", "production"), DATACITE_TEST_URL))
     try:
         _wait_until_up(server, f"{url}/api/records?size=1", log_path)
         yield Site(port)

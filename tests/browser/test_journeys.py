@@ -335,3 +335,40 @@ def test_unknown_host_shows_a_friendly_page(site, open_page, language):
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("body")).to_contain_text(host.split(":")[0])
     expect(page.locator(f"a[href^='{site.consortium()}']").first).to_be_visible()
+
+
+NEED_A_DOI = {"cs": "Ne, potřebuji", "en": "No, I need one"}  # RDM's DOI field, by language
+
+
+@pytest.mark.parametrize("language, prefix", [("cs", "10.70411"), ("en", "10.70412")])
+def test_a_work_published_through_the_form_gets_a_doi_under_its_library_prefix(
+        app, site, open_page, make_library, admin_headers, datacite, language, prefix):
+    library = make_library("open")
+    repository = f"CZ.WEB.{language.upper()}"
+    datacite.add_account(repository, "pw-web", prefix)
+    res = app.test_client().put(f"/api/tenants/{library.slug}/datacite", headers=admin_headers,
+                                json={"prefix": prefix, "repository_id": repository,
+                                      "password": "pw-web"})
+    assert res.status_code == 200, res.json
+    base = site.library(library.slug)
+    page = open_page(language, "researcher")
+    log_in(page, base, library.depositor)
+    page.goto(f"{base}/uploads/new")
+    # the DOI field starts at "No, I need one"; no reservation is asked for
+    expect(page.locator('input[name="radioGroup"][value="managed"]')).to_be_checked()
+    expect(page.locator(".ui.radio.checkbox.checked")).to_have_text(NEED_A_DOI[language])
+    expect(page.locator(".deposit-no-doi")).to_have_count(0)
+    title = f"DOI data {secrets.token_hex(2)}"
+    fill_deposit_form(page, language, title, "Measurements with a DOI.", library_rules=False)
+    submit_for_review(page)
+
+    same_host(page, base)
+    record_id = re.search(r"/records/([a-z0-9]{5}-[a-z0-9]{5})$", page.url).group(1)
+    doi = f"{prefix}/{record_id}"
+    expect(page.get_by_text(doi).first).to_be_visible()  # the landing page shows it
+    record = app.test_client().get(f"/api/records/{record_id}").json
+    assert record["pids"]["doi"] == {"identifier": doi, "provider": "datacite",
+                                     "client": "datacite"}
+    owner, data = datacite.doi(doi)
+    assert (owner, data["attributes"]["state"]) == (repository, "findable")
+    assert data["attributes"]["url"] == f"{base}/records/{record_id}"  # the library's host

@@ -47,7 +47,7 @@ def test_bad_input_is_400_with_field_messages(app, libraries, admin_headers):
     assert res.status_code == 400
     fields = {e["field"]: e["messages"] for e in res.json["errors"]}
     assert fields["prefix"] == ["A DataCite prefix looks like 10.12345."]
-    assert set(fields) == {"prefix", "repository_id"}
+    assert set(fields) == {"prefix", "repository_id", "password"}  # every field at once
     res = client.put(f"/api/tenants/{b['slug']}/datacite", headers=admin_headers,
                      json={"prefix": "10.80002", "repository_id": "CZ.B"})
     assert res.status_code == 400

@@ -1,8 +1,22 @@
 """The deposit form says when the library's works get no DOI, and names it as publisher."""
 
+import html
 import json
+import re
 
 from helpers import browser_of
+
+
+def forms_config(page):
+    """The deposit form's configuration as the page hands it to the form."""
+    value = re.search(r'name="deposits-config"\s+value=\'([^\']*)\'', page).group(1)
+    return json.loads(html.unescape(value))
+
+
+def doi_field(page):
+    config = forms_config(page)
+    doi = next(p for p in config["pids"] if p["scheme"] == "doi")
+    return config["is_doi_required"], doi["default_selected"]
 
 
 def test_deposit_form_warns_without_account_and_defaults_the_publisher(
@@ -18,7 +32,10 @@ def test_deposit_form_warns_without_account_and_defaults_the_publisher(
         "/uploads/new", headers={"Accept-Language": "cs"}).get_data(as_text=True)
     assert "Tato knihovna nemá účet DataCite: její díla nedostanou DOI." in page
     assert json.dumps(f"Knihovna {without['slug']}")[1:-1] in page  # the publisher default
+    assert doi_field(page) == (False, "not_needed")  # starts at "I don't need one"
     page = browser_of(app, with_people["depositors_user"]).get(
         "/uploads/new", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "deposit-no-doi" not in page
     assert "This library has no DataCite account" not in page
+    # starts at "No, I need one", required: publication mints it without a reservation
+    assert doi_field(page) == (True, "no")

@@ -1,5 +1,7 @@
 """Each library's works get DOIs under its own DataCite account, over the test double."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from helpers import invoke_cli, minimal_record, publish_in_library
@@ -16,6 +18,12 @@ def _publish(client, tenant, people, title):
     body["files"] = {"enabled": False}
     draft = client.post("/api/records", headers=people["depositors"], json=body).json
     return publish_in_library(client, people, tenant["community_id"], draft["id"])
+
+
+def _library_site(app, slug):
+    """A library's own site as its visitors reach it: its host, SITE_UI_URL's scheme and port."""
+    site = urlsplit(app.config["SITE_UI_URL"])
+    return f"{site.scheme}://{slug}.localhost" + (f":{site.port}" if site.port else "")
 
 
 def _status(doi):
@@ -52,7 +60,10 @@ def test_each_library_mints_under_its_own_prefix_and_account(app, world, datacit
             assert (owner, data["attributes"]["state"]) == (account, "findable")
         attributes = datacite.doi(doi["identifier"])[1]["attributes"]
         assert attributes["titles"] == [{"title": f"Dílo knihovny {key}"}]
-        assert attributes["url"].endswith(f"/doi/{doi['identifier']}")  # RDM's DOI landing link
+        site = _library_site(app, tenant["slug"])  # the landing page is on the library's host
+        assert attributes["url"] == f"{site}/records/{record['id']}"
+        assert datacite.doi(concept["identifier"])[1]["attributes"]["url"] == \
+            f"{site}/records/{record['parent']['id']}"
 
 
 def test_a_library_without_account_gets_no_doi_until_the_consortium_has_one(
@@ -69,6 +80,32 @@ def test_a_library_without_account_gets_no_doi_until_the_consortium_has_one(
     record = _publish(client, tenant, people, "S DOI konsorcia")
     assert record["pids"]["doi"]["identifier"] == f"10.70009/{record['id']}"
     assert datacite.doi(record["pids"]["doi"]["identifier"])[0] == "CZ.CONSORTIUM"
+
+
+def test_failures_under_the_consortium_account_show_on_the_library_page(
+        app, world, datacite, configure):
+    from helpers import browser_of
+
+    client = app.test_client()
+    (c, c_people), (a, a_people) = world["c"], world["a"]
+    datacite.add_account("CZ.CONSORTIUM", "pw-c", "10.70009")
+    configure(CONSORTIUM_DATACITE_FALLBACK={"prefix": "10.70009", "repository_id": "CZ.CONSORTIUM",
+                                            "password": "pw-c"})
+    datacite.fail_with = 503
+    try:
+        record = _publish(client, c, c_people, "Výpadek u konsorcia")
+    finally:
+        datacite.fail_with = None
+    doi = record["pids"]["doi"]["identifier"]
+    assert doi == f"10.70009/{record['id']}" and _status(doi) == "K"
+    res = client.get(f"/api/tenants/{c['slug']}/dois/failed", headers=c_people["managers"])
+    assert res.status_code == 200
+    assert sorted(h["doi"] for h in res.json["hits"]["hits"]) == \
+        sorted([doi, record["parent"]["pids"]["doi"]["identifier"]])
+    page = browser_of(app, c_people["managers_user"]).get(f"/libraries/{c['slug']}/dois")
+    assert page.status_code == 200 and doi in page.get_data(as_text=True)
+    res = client.get(f"/api/tenants/{a['slug']}/dois/failed", headers=a_people["managers"])
+    assert doi not in [h["doi"] for h in res.json["hits"]["hits"]]
 
 
 def test_edit_updates_the_metadata_at_datacite(app, world, datacite):
@@ -97,6 +134,8 @@ def test_a_moved_record_keeps_its_doi_and_its_versions_follow_the_concept(app, w
     (a, a_people), (b, _) = world["a"], world["b"]
     record = _publish(client, a, a_people, "Stěhovavé dílo")
     doi = record["pids"]["doi"]["identifier"]
+    assert datacite.doi(doi)[1]["attributes"]["url"] == \
+        f"{_library_site(app, a['slug'])}/records/{record['id']}"
     rec = RDMRecord.pid.resolve(record["id"])
     rec.parent.communities.remove(a["community_id"])
     rec.parent.communities.add(b["community_id"], default=True)
@@ -109,6 +148,9 @@ def test_a_moved_record_keeps_its_doi_and_its_versions_follow_the_concept(app, w
     assert moved["pids"]["doi"]["identifier"] == doi
     assert datacite.doi(doi)[0] == "CZ.A.REPO"
     assert datacite.doi(doi)[1]["attributes"]["titles"] == [{"title": "Přestěhované dílo"}]
+    # its landing page moved to the new library's host; the DOI stays with A's account
+    assert datacite.doi(doi)[1]["attributes"]["url"] == \
+        f"{_library_site(app, b['slug'])}/records/{record['id']}"
     new = service.new_version(system_identity, record["id"]).to_dict()
     new["metadata"]["publication_date"] = "2026-11-30"
     new["files"] = {"enabled": False}
@@ -192,6 +234,9 @@ def _valid(schema, element):
     assert schema.validate(element), [str(e) for e in schema.error_log]
 
 
+REPOSITORIES = {"10.70001": "CZ.A.REPO", "10.70002": "CZ.B.REPO"}
+
+
 def test_datacite_output_of_the_libraries_records_validates_against_the_kernel(
         app, world, xsd):
     """REST `datacite+xml`, OAI-PMH `datacite` and `oai_datacite` of records with DOIs,
@@ -232,6 +277,10 @@ def test_datacite_output_of_the_libraries_records_validates_against_the_kernel(
             element = metadata[0]
             if prefix == "oai_datacite":
                 _valid(oai, element)
+                # the repository holding the DOI (a work moved to B keeps A's)
+                doi_prefix = hit["pids"]["doi"]["identifier"].split("/")[0]
+                symbol = element.xpath("*[local-name()='datacentreSymbol']")
+                assert [e.text for e in symbol] == [REPOSITORIES[doi_prefix]]
                 element = element.find("{http://schema.datacite.org/oai/oai-1.1/}payload")[0]
             _valid(kernel, element)
             assert element.findtext(f"{{{KERNEL}}}publisher")

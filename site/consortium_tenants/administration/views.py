@@ -14,7 +14,12 @@ from marshmallow import ValidationError
 from invenio_i18n import gettext as _
 from invenio_i18n import lazy_gettext as _l
 
-from ..proxies import current_billing_service, current_storage_service
+from ..i18n import localized
+from ..proxies import (
+    current_billing_service,
+    current_datacite_service,
+    current_storage_service,
+)
 from ..proxies import current_tenants_service as service
 from ..units import form_size, format_size
 from ..tenants.errors import TenantError
@@ -78,12 +83,12 @@ def form_fields():
     return {name: {"path": path, "label": str(label)} for name, (path, label) in FIELDS.items()}
 
 
-def field_errors(messages):
+def field_errors(messages, inputs):
     """Marshmallow's MESSAGES as {form input: [message]}; "" holds the rest.
 
-    A message about an item of a list (`hosts.1`) belongs to the list's field.
+    INPUTS maps a path in the service's data to its form input; a message about an
+    item of a list (`hosts.1`) belongs to the list's field.
     """
-    inputs = {path: name for name, (path, _label) in FIELDS.items()}
     errors = {}
     for path, message in flat_errors(messages):
         parts = path.split(".")
@@ -93,6 +98,9 @@ def field_errors(messages):
     return errors
 
 
+TENANT_INPUTS = {path: name for name, (path, _label) in FIELDS.items()}
+
+
 def csrf_problem():
     """The message when the posted form's CSRF token is missing or invalid, else None."""
     if current_app.config.get("WTF_CSRF_ENABLED", True):
@@ -100,6 +108,24 @@ def csrf_problem():
             validate_csrf(request.form.get("csrf_token"))
         except (CSRFError, WTFormsValidationError) as e:
             return _("The form expired or is invalid (%(error)s); reload the page.", error=e)
+    return None
+
+
+def submitted_form(action, inputs):
+    """Run ACTION for a panel's posted form: None when done, else the errors to show
+    next to their fields ({input or "": [messages]}, by INPUTS: path -> input) and
+    the status: an expired form or invalid fields 400, a refusal 403, a conflict 409."""
+    expired = csrf_problem()
+    if expired:
+        return {"": [expired]}, 400
+    try:
+        action()
+    except ValidationError as e:
+        return field_errors(e.messages, inputs), 400
+    except TenantError as e:
+        return {"": [e.message]}, 409
+    except PermissionDeniedError:
+        return {"": [_("You are not allowed to do this.")]}, 403
     return None
 
 
@@ -131,26 +157,17 @@ class TenantsAdminView(AdminView):
     def post(self):
         """Create, update, suspend or resume; errors are shown next to their fields."""
         action, slug = request.form.get("action"), request.form.get("slug")
-        expired = csrf_problem()
-        if expired:
-            return self._error({"": [expired]}, 400)
-        try:
-            if action == "create":
-                service.create(g.identity, form_to_tenant(request.form))
-            elif action == "update":
-                data = form_to_tenant(request.form)
-                service.update(g.identity, slug, data)
-            elif action in ("suspend", "resume"):
-                status = "suspended" if action == "suspend" else "active"
-                service.set_status(g.identity, slug, status)
-            else:
-                return self._error({"": [_("Unknown action.")]}, 400)
-        except ValidationError as e:
-            return self._error(field_errors(e.messages), 400)
-        except TenantError as e:
-            return self._error({"": [e.message]}, 409)
-        except PermissionDeniedError:
-            return self._error({"": [_("You are not allowed to do this.")]}, 403)
+        actions = {
+            "create": lambda: service.create(g.identity, form_to_tenant(request.form)),
+            "update": lambda: service.update(g.identity, slug, form_to_tenant(request.form)),
+            "suspend": lambda: service.set_status(g.identity, slug, "suspended"),
+            "resume": lambda: service.set_status(g.identity, slug, "active"),
+        }
+        if action not in actions:
+            return self._error({"": [_("Unknown action.")]}, 400)
+        failed = submitted_form(actions[action], TENANT_INPUTS)
+        if failed:
+            return self._error(*failed)
         flash(_("%(slug)s: %(action)s done.", slug=slug, action=action), "success")
         return redirect(request.path)
 
@@ -226,19 +243,89 @@ class TariffsAdminView(AdminView):
 
     def post(self):
         """Add the tariff of the form; errors are shown next to their fields."""
-        expired = csrf_problem()
-        if expired:
-            return self._page({"": [expired]}, 400)
         data = {key: request.form.get(key) or None for key in TARIFF_FIELDS}
         data = {key: value for key, value in data.items() if value is not None}
-        try:
-            current_billing_service.set_tariff(g.identity, data)
-        except ValidationError as e:
-            errors = {}
-            for path, message in flat_errors(e.messages):
-                errors.setdefault(path if path in TARIFF_FIELDS else "", []).append(message)
-            return self._page(errors, 400)
-        except PermissionDeniedError:
-            return self._page({"": [_("You are not allowed to do this.")]}, 403)
+        failed = submitted_form(lambda: current_billing_service.set_tariff(g.identity, data),
+                                {key: key for key in TARIFF_FIELDS})
+        if failed:
+            return self._page(*failed)
         flash(_("The tariff from %(day)s is saved.", day=data["effective_from"]), "success")
+        return redirect(request.path)
+
+
+DATACITE_FIELDS = {
+    "prefix": _l("DataCite prefix"),
+    "repository_id": _l("Repository id (DataCite client id)"),
+    "password": _l("Repository password"),
+    "test_mode": _l("DataCite test system"),
+    "enabled": _l("Mint DOIs with this account"),
+}
+"""The DataCite form's inputs and labels."""
+
+DATACITE_CHECKBOXES = ("test_mode", "enabled")
+
+
+def form_to_datacite(form):
+    """A library's DataCite settings from the form; an empty password keeps the stored one."""
+    data = {key: form.get(key, "").strip() for key in ("prefix", "repository_id")}
+    if form.get("password"):
+        data["password"] = form["password"]
+    data.update({key: form.get(key) == "on" for key in DATACITE_CHECKBOXES})
+    return data
+
+
+class DataCiteAdminView(AdminView):
+    """Each library's DataCite account: consortium administrators set, change or remove it.
+
+    The password is write-only: the page never shows it, an empty one keeps it."""
+
+    name = "consortium-datacite"
+    category = _l("Consortium")
+    menu_label = _l("DataCite accounts")
+    url = "/consortium-datacite"
+    icon = "barcode"
+    order = 4
+    template = "consortium_tenants/admin/datacite.html"
+
+    def _page(self, errors=None, status=200, editing=None):
+        libraries = service.search(g.identity, size=100)["hits"]["hits"]
+        accounts = [current_datacite_service.read(g.identity, t["slug"]) for t in libraries]
+        names = {t["slug"]: localized(t["names"]) for t in libraries}
+        return self.render(accounts=accounts, names=names, editing=editing,
+                           errors=errors or {}, submitted=request.form if errors else None,
+                           fields={k: str(v) for k, v in DATACITE_FIELDS.items()},
+                           checkboxes=DATACITE_CHECKBOXES,
+                           csrf_token=generate_csrf()), status
+
+    def _account(self, slug):
+        return current_datacite_service.read(g.identity, slug) if slug else None
+
+    def get(self):
+        """The libraries' accounts, plus the form of `?edit=<slug>`."""
+        try:
+            return self._page(editing=self._account(request.args.get("edit")))
+        except TenantError:
+            return self._page({"": [_("No such library.")]}, 404)
+
+    def post(self):
+        """Set (`action=set`) or remove (`action=remove`) a library's account."""
+        action, slug = request.form.get("action"), request.form.get("slug", "")
+        actions = {
+            "set": lambda: current_datacite_service.set(g.identity, slug,
+                                                        form_to_datacite(request.form)),
+            "remove": lambda: current_datacite_service.remove(g.identity, slug),
+        }
+        if action not in actions:
+            return self._page({"": [_("Unknown action.")]}, 400)
+        failed = submitted_form(actions[action], {key: key for key in DATACITE_FIELDS})
+        if failed:
+            try:
+                editing = self._account(slug) if action == "set" else None
+            except TenantError:
+                editing = None
+            return self._page(*failed, editing=editing or {"library": slug})
+        if action == "set":
+            flash(_("%(slug)s: DataCite account saved.", slug=slug), "success")
+        else:
+            flash(_("%(slug)s: DataCite account removed.", slug=slug), "success")
         return redirect(request.path)

@@ -4,7 +4,6 @@ from flask import Response, g, request
 from flask_resources import (
     JSONDeserializer,
     RequestBodyParser,
-    Resource,
     ResourceConfig,
     request_body_parser,
     resource_requestctx,
@@ -13,7 +12,7 @@ from flask_resources import (
 )
 from marshmallow import ValidationError
 
-from ..tenants.resource import ERROR_HANDLERS
+from ..tenants.resource import ERROR_HANDLERS, ServiceResource
 from .formats import statement_csv, statement_html, summary_csv
 
 CSV = "text/csv; charset=utf-8"
@@ -47,12 +46,8 @@ def _period():
     return period
 
 
-class BillingResource(Resource):
+class BillingResource(ServiceResource):
     """Thin HTTP layer over BillingService."""
-
-    def __init__(self, config, service):
-        super().__init__(config)
-        self.service = service
 
     def create_url_rules(self):
         r = self.config.routes

@@ -91,6 +91,16 @@ def account_of_prefix(prefix):
     return None
 
 
+def repository_of_prefix(prefix):
+    """The repository id (DataCite's client id) holding DOIs with PREFIX, or None; as
+    `account_of_prefix` chooses it, without reading the password."""
+    rows = DataCiteAccountModel.query.filter_by(prefix=prefix).all()
+    for row in sorted(rows, key=lambda r: not r.enabled):
+        return row.repository_id
+    fallback = current_app.config.get("CONSORTIUM_DATACITE_FALLBACK") or {}
+    return fallback.get("repository_id") if fallback.get("prefix") == prefix else None
+
+
 def record_error(account, message):
     """Remember what DataCite answered ACCOUNT's library (None: it worked again)."""
     if account.tenant is None:
@@ -143,9 +153,15 @@ class DataCiteAccountService:
         if not isinstance(data, dict):
             raise ma.ValidationError("Expected a JSON object.")
         row = db.session.get(DataCiteAccountModel, tenant.id)
-        loaded = self.schema.load(data)
-        if row is None and not loaded.get("password"):
-            raise ma.ValidationError({"password": ["Missing data for required field."]})
+        errors = {}
+        try:
+            loaded = self.schema.load(data)
+        except ma.ValidationError as error:
+            errors, loaded = error.messages, {}
+        if row is None and not data.get("password"):  # every field's message at once
+            errors = {**errors, "password": ["Missing data for required field."]}
+        if errors:
+            raise ma.ValidationError(errors)
         if row is None:
             row = DataCiteAccountModel(tenant_id=tenant.id)
             db.session.add(row)

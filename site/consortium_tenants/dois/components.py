@@ -25,12 +25,23 @@ def concept_prefix(record):
     return doi.split("/", 1)[0] if doi else None
 
 
+def account_for_deposit(library, concept_doi, version_index):
+    """The account publishing a deposit mints its DOI with, or None: its concept's
+    (CONCEPT_DOI), else for a first version its LIBRARY's (or the consortium's).
+    Later versions of a work without our concept DOI get none (RDM's optional DOI)."""
+    if concept_doi:
+        return account_of_prefix(concept_doi.split("/", 1)[0])
+    if version_index > 1:
+        return None
+    return account_of_library(library)
+
+
 def account_for(draft):
-    """The account a DOI of DRAFT comes from: its concept's, else its library's."""
-    prefix = concept_prefix(draft)
-    if prefix:
-        return account_of_prefix(prefix)
-    return account_of_library(library_of_deposit(system_identity, record=draft))
+    """The account a DOI of DRAFT comes from (`account_for_deposit`)."""
+    parent = getattr(draft, "parent", None)
+    concept = ((parent.get("pids") or {}).get("doi") or {}).get("identifier") if parent else None
+    return account_for_deposit(library_of_deposit(system_identity, record=draft), concept,
+                               draft.versions.index or 1)
 
 
 class LibraryDOIComponent(ServiceComponent):
@@ -45,7 +56,5 @@ class LibraryDOIComponent(ServiceComponent):
             return
         if draft["access"]["record"] == "restricted":
             return
-        if draft.versions.index > 1 and not concept_prefix(draft):
-            return  # earlier versions have no DOI of ours: RDM's optional-DOI transitions
         if account_for(draft) is not None:
             draft.pids = {**(draft.pids or {}), "doi": {"provider": "datacite"}}

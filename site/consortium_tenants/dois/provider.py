@@ -27,6 +27,7 @@ from datacite.errors import (
     HttpError,
 )
 from flask import current_app, g
+from invenio_access.permissions import system_identity
 from invenio_i18n import lazy_gettext as _
 from invenio_pidstore.models import PIDStatus
 from invenio_rdm_records.services.pids.providers import DataCitePIDProvider
@@ -35,6 +36,8 @@ from invenio_rdm_records.services.pids.providers.external import BlockedPrefixes
 from invenio_rdm_records.utils import ChainObject
 from marshmallow import ValidationError
 
+from ..origin import primary_origin
+from ..tenants.library import library_of_deposit
 from . import failures
 from .accounts import account_of_prefix, account_of_record, consortium_account, record_error
 from .components import concept_prefix
@@ -61,6 +64,23 @@ def rest_client(account):
 def _restricted(record):
     access = record._child["access"] if isinstance(record, ChainObject) else record["access"]
     return access["record"] == "restricted"
+
+
+def library_of(record):
+    """The library RECORD (a version, or a parent ChainObject) belongs to now, or None."""
+    version = record._child if isinstance(record, ChainObject) else record
+    return library_of_deposit(system_identity, record=version) if version is not None else None
+
+
+def landing_url(record, url):
+    """The page DataCite sends readers of RECORD's DOI to: `/records/<id>` on its
+    library's own host (a concept DOI: the parent's id, which shows the latest
+    version); URL (RDM's, on SITE_UI_URL) for a work of no library."""
+    library = library_of(record)
+    if library is None:
+        return url
+    target = record._parent if isinstance(record, ChainObject) else record
+    return f"{primary_origin(library)}/records/{target.pid.pid_value}"
 
 
 class LibraryDataCitePIDProvider(DataCitePIDProvider):
@@ -95,7 +115,8 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
         """
         account = account_of_prefix(pid.pid_value.split("/", 1)[0])
         if account is None:
-            failures.record(pid, record, "No DataCite account owns this prefix.")
+            failures.record(pid, record, "No DataCite account owns this prefix.",
+                            library_of(record))
             return False
         try:
             action(rest_client(account))
@@ -105,7 +126,8 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
                                        account.label, pid.pid_value, message)
             if isinstance(error, (DataCiteUnauthorizedError, DataCiteForbiddenError)):
                 record_error(account, message)
-            failures.record(pid, record, message, account.tenant)
+            # under the consortium's account: shown to the library whose work failed
+            failures.record(pid, record, message, account.tenant or library_of(record))
             return False
         record_error(account, None)
         failures.clear(pid)
@@ -118,6 +140,7 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
         if _restricted(record):
             return False
         doc = self.serializer.dump_obj(record)
+        url = landing_url(record, url)
 
         def publish(api):
             try:
@@ -137,6 +160,7 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
             action = lambda api: api.hide_doi(doi=pid.pid_value)  # noqa: E731
         else:
             doc = {**self.serializer.dump_obj(record), "event": "publish"}
+            url = landing_url(record, url)
             action = lambda api: api.update_doi(metadata=doc, doi=pid.pid_value, url=url)  # noqa: E731
         if not self._call(pid, record, action):
             return False

@@ -1,9 +1,9 @@
 """REST API `/api/tenants/<slug>/datacite` (account) and `/api/tenants/<slug>/dois/failed`."""
 
 from flask import g, request
-from flask_resources import Resource, ResourceConfig, resource_requestctx, response_handler, route
+from flask_resources import ResourceConfig, resource_requestctx, response_handler, route
 
-from ..tenants.resource import ERROR_HANDLERS, TenantResourceConfig, body
+from ..tenants.resource import ERROR_HANDLERS, ServiceResource, TenantResourceConfig, body
 
 
 class DataCiteResourceConfig(ResourceConfig):
@@ -17,12 +17,8 @@ class DataCiteResourceConfig(ResourceConfig):
     error_handlers = ERROR_HANDLERS
 
 
-class DataCiteResource(Resource):
+class DataCiteResource(ServiceResource):
     """Thin HTTP layer over DataCiteAccountService."""
-
-    def __init__(self, config, service):
-        super().__init__(config)
-        self.service = service
 
     def create_url_rules(self):
         r = self.config.routes

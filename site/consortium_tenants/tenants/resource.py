@@ -81,12 +81,17 @@ body = request_body_parser(
 )
 
 
-class TenantResource(Resource):
-    """Thin HTTP layer over TenantService."""
+class ServiceResource(Resource):
+    """Base of the consortium's REST resources: a thin HTTP layer over one service
+    (`self.service`); each subclass lists its routes in `create_url_rules`."""
 
     def __init__(self, config, service):
         super().__init__(config)
         self.service = service
+
+
+class TenantResource(ServiceResource):
+    """Thin HTTP layer over TenantService."""
 
     def create_url_rules(self):
         r = self.config.routes

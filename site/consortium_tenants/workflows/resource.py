@@ -10,7 +10,6 @@ of invenio-requests (a literal path segment wins over `<action>`).
 import marshmallow as ma
 from flask import g, request
 from flask_resources import (
-    Resource,
     ResourceConfig,
     request_parser,
     resource_requestctx,
@@ -19,7 +18,7 @@ from flask_resources import (
 )
 from invenio_requests.resources.requests.config import request_error_handlers
 
-from ..tenants.resource import ERROR_HANDLERS, TenantResourceConfig, body
+from ..tenants.resource import ERROR_HANDLERS, ServiceResource, TenantResourceConfig, body
 from .requests import ask_for_changes
 
 
@@ -54,12 +53,8 @@ class WorkflowResourceConfig(ResourceConfig):
     error_handlers = {**request_error_handlers, **ERROR_HANDLERS}
 
 
-class WorkflowResource(Resource):
+class WorkflowResource(ServiceResource):
     """Thin HTTP layer over WorkflowService."""
-
-    def __init__(self, config, service):
-        super().__init__(config)
-        self.service = service
 
     def create_url_rules(self):
         r = self.config.routes
