@@ -21,7 +21,8 @@ from lxml import etree
 from werkzeug.utils import import_string
 
 from ..tenants.models import TenantModel
-from . import tokens
+from . import rendered, tokens
+from .formats import available
 
 NS_OAI = "http://www.openarchives.org/OAI/2.0/"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -299,7 +300,7 @@ class Request:
         if "identifier" in self.args:
             source = self.endpoint.find(self.args["identifier"])["_source"]
         for prefix, spec in current_app.config["OAISERVER_METADATA_FORMATS"].items():
-            if source is not None and not _available(spec, source):
+            if source is not None and not available(spec, source):
                 continue
             fmt = _sub(element, "metadataFormat")
             _sub(fmt, "metadataPrefix", prefix)
@@ -328,11 +329,11 @@ class Request:
     def GetRecord(self, element):
         spec = self._format(self.args["metadataPrefix"])
         hit = self.endpoint.find(self.args["identifier"])
-        if not _available(spec, hit["_source"]):
+        if not available(spec, hit["_source"]):
             raise OAIError("cannotDisseminateFormat",
                            f"{self.args['identifier']} is not available as "
                            f"{self.args['metadataPrefix']}.")
-        self._record(element, hit, spec)
+        self._records(element, [hit], self.args["metadataPrefix"], spec)
 
     def ListIdentifiers(self, element):
         self._list(element, with_metadata=False)
@@ -381,10 +382,10 @@ class Request:
         if not hits:
             if state["cursor"] == 0:
                 raise OAIError("noRecordsMatch", "No records match the request.")
-        for hit in hits:
-            if with_metadata:
-                self._record(element, hit, spec)
-            else:
+        if with_metadata:
+            self._records(element, hits, state["prefix"], spec)
+        else:
+            for hit in hits:
                 self._header(element, hit)
         cursor = state["cursor"] + len(hits)
         if state["after"] is None and cursor >= total:
@@ -408,19 +409,14 @@ class Request:
             _sub(header, "setSpec", spec)
         return deleted
 
-    def _record(self, parent, hit, spec):
-        record = _sub(parent, "record")
-        if self._header(record, hit):
-            return
-        metadata = _sub(record, "metadata")
-        metadata.append(import_string(spec["serializer"])(pid=None, record=hit))
-
-
-def _available(spec, source):
-    """Whether the format of SPEC can describe the record SOURCE (deleted ones: headers only)."""
-    if not spec.get("available") or source.get("deletion_status", "P") != "P":
-        return True
-    return import_string(spec["available"]).test(source)
+    def _records(self, parent, hits, prefix, spec):
+        """<record> elements of HITS; the metadata of a page comes from rendered.py at once."""
+        live = [hit for hit in hits if hit["_source"].get("deletion_status", "P") == "P"]
+        metadata = rendered.metadata_elements(live, prefix, spec)
+        for hit in hits:
+            record = _sub(parent, "record")
+            if not self._header(record, hit):
+                _sub(record, "metadata").append(metadata[hit["_id"]])
 
 
 def oai_identifier(source):
