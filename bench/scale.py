@@ -2,8 +2,9 @@
 
 Measures through nginx + uWSGI (`make run`) what every visitor or harvester
 pays: search (p50 of /api/records), a library's front page, OAI-PMH ListSets
-of the consortium, the administration's list of member libraries (its page
-and the REST list it reads, as the administrator) and the consortium home;
+of the consortium, the administration's list of member libraries (the REST list
+its page reads, with the administrator's token: the page itself wants a browser
+session) and the consortium home;
 then provisions L libraries (each: the library with its community and roles
 through the tenants service, --collections sub-collections, one full record
 deposited and accepted through RDM's services in the library and one in a
@@ -55,7 +56,6 @@ def probes(token):
         "library front page": (f"/communities/{PROBE_LIBRARY}/records",
                                {"Host": f"{PROBE_LIBRARY}.localhost:{port}"}),
         "OAI ListSets (consortium)": ("/oai2d?verb=ListSets", {}),
-        "admin list page": ("/administration/tenants", admin),
         "admin list (REST)": ("/api/tenants?size=25&sort=slug", admin),
         "consortium home": ("/", {}),
     }

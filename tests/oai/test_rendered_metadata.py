@@ -7,7 +7,6 @@ HTTP in each format, record by record against InvenioRDM's own serializers
 publication, emptied (made on the harvest) and switched off.
 """
 
-import copy as copy_module
 import difflib
 
 import pytest
@@ -90,33 +89,25 @@ def expected_metadata(app, recid, prefix):
         body={"query": {"term": {"id": recid}}})["hits"]["hits"][0]
     with app.test_request_context("/oai2d"):
         g.identity = anonymous()  # a harvester's
-        return etree.tostring(import_string(REFERENCE[prefix])(pid=None, record=hit))
+        return etree.tostring(import_string(REFERENCE[prefix])(pid=None, record=hit),
+                              encoding="UTF-8")
 
 
-def served_metadata(records):
-    """recid → the bytes of each harvested record's metadata element, as a document of its
-    own (without the OAI-PMH namespace it inherits from the response and does not use)."""
-    return {record.findtext(".//oai:identifier", namespaces=NS).rsplit(":", 1)[-1]:
-            standalone(record.find("oai:metadata", NS)[0]) for record in records}
-
-
-def standalone(element):
-    copy = copy_module.deepcopy(element)
-    etree.cleanup_namespaces(copy)
-    return etree.tostring(copy)
-
-
-def assert_same(served, expected):
-    """Record by record, with a line diff of the first one that differs."""
+def assert_served(body, records, expected):
+    """The response holds the records of EXPECTED, each one's metadata byte for byte what
+    its serializer makes (UTF-8, as in the response); a line diff of the first that is not."""
+    served = {record.findtext(".//oai:identifier", namespaces=NS).rsplit(":", 1)[-1]:
+              record.find("oai:metadata", NS)[0] for record in records}
     assert sorted(served) == sorted(expected)
     for recid, xml in expected.items():
         diff = "\n".join(difflib.unified_diff(
-            _lines(xml), _lines(served[recid]), "serializer", "served", lineterm=""))
-        assert served[recid] == xml, f"{recid}:\n{diff}"
+            _lines(etree.fromstring(xml)), _lines(served[recid]), "serializer", "served",
+            lineterm=""))
+        assert xml in body, f"{recid}:\n{diff}"
 
 
-def _lines(xml):
-    return etree.tostring(etree.fromstring(xml), pretty_print=True).decode().splitlines()
+def _lines(element):
+    return etree.tostring(element, pretty_print=True).decode().splitlines()
 
 
 def without_response_date(body):
@@ -149,19 +140,19 @@ def test_served_metadata_is_what_the_serializer_makes(app, http_server, library,
     assert b"clanek.pdf" in expected[records["open"]["id"]] or prefix != "oai_openaire"
 
     warm_body, warm = harvest(base, prefix)  # rows made at publication
-    assert_same(served_metadata(warm), expected)
+    assert_served(warm_body, warm, expected)
 
     db.session.execute(text("DELETE FROM consortium_oai_rendered WHERE metadata_prefix = :p"),
                        {"p": prefix})
     db.session.commit()
     cold_body, cold = harvest(base, prefix)  # made on this request, stored
-    assert_same(served_metadata(cold), expected)
+    assert_served(cold_body, cold, expected)
     assert sorted(key for key in rows(recids) if key[1] == prefix) == [
         (recid, prefix) for recid in recids]
 
     configure(CONSORTIUM_OAI_CACHED_FORMATS=[])
     off_body, off = harvest(base, prefix)  # made on every request
-    assert_same(served_metadata(off), expected)
+    assert_served(off_body, off, expected)
     assert without_response_date(warm_body) == without_response_date(cold_body) == \
         without_response_date(off_body)
 
@@ -205,7 +196,6 @@ def test_an_edit_is_served_at_once(app, http_server, library):
     for prefix in FORMATS:
         res = requests.get(base, params={"verb": "GetRecord", "metadataPrefix": prefix,
                                          "identifier": identifier})
-        metadata = etree.fromstring(res.content).find(".//oai:metadata", NS)[0]
-        assert standalone(metadata) == expected_metadata(app, recid, prefix)
+        assert expected_metadata(app, recid, prefix) in res.content, prefix
         assert "Opravený název" in res.text and "sklizeň" in res.text, prefix
-        assert "Úplný záznam: restricted files" not in res.text, prefix
+        assert "Úplný záznam: restricted files<" not in res.text, prefix  # the old title

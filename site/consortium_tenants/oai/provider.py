@@ -47,6 +47,11 @@ SYNTAX = {  # argument: its values' syntax (OAI-PMH.xsd types; from/until: parse
 }
 
 
+PLACEHOLDER_TAG = "consortium-oai-rendered:"
+PLACEHOLDER = re.compile(f"<!--{PLACEHOLDER_TAG}([0-9]+)-->".encode())
+"""Where kept metadata goes in a response (metadata XML carries no comments of its own)."""
+
+
 class OAIError(Exception):
     """An OAI-PMH error condition: its code and a message for the harvester."""
 
@@ -203,6 +208,7 @@ class Request:
 
     def __init__(self, endpoint, args):
         self.endpoint, self.args = endpoint, args
+        self.kept = []  # records' metadata XML, spliced in where its placeholder comment is
         self.root = etree.Element(_q("OAI-PMH"), nsmap={None: NS_OAI, "xsi": NS_XSI})
         self.root.set(f"{{{NS_XSI}}}schemaLocation", f"{NS_OAI} {OAI_SCHEMA}")
         _sub(self.root, "responseDate",
@@ -222,7 +228,10 @@ class Request:
             if error.code in ("badVerb", "badArgument"):
                 self.request.attrib.clear()
             _sub(self.root, "error", error.message, code=error.code)
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+        body = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+        if not self.kept:
+            return body
+        return PLACEHOLDER.sub(lambda match: self.kept[int(match.group(1))], body)
 
     # --- arguments -------------------------------------------------------------
     def _check_arguments(self):
@@ -412,11 +421,14 @@ class Request:
     def _records(self, parent, hits, prefix, spec):
         """<record> elements of HITS; the metadata of a page comes from rendered.py at once."""
         live = [hit for hit in hits if hit["_source"].get("deletion_status", "P") == "P"]
-        metadata = rendered.metadata_elements(live, prefix, spec)
+        metadata = rendered.metadata_xml(live, prefix, spec)
         for hit in hits:
             record = _sub(parent, "record")
-            if not self._header(record, hit):
-                _sub(record, "metadata").append(metadata[hit["_id"]])
+            if self._header(record, hit):
+                continue
+            self.kept.append(metadata[hit["_id"]])  # its exact bytes go into the response
+            _sub(record, "metadata").append(
+                etree.Comment(f"{PLACEHOLDER_TAG}{len(self.kept) - 1}"))
 
 
 def oai_identifier(source):

@@ -6,7 +6,10 @@ its marshmallow schema over the index document. The XML only depends on the
 index document (the endpoints serve public records to anyone), so it is kept
 in `consortium_oai_rendered` under the hash of the document it was made from:
 a page reads the rows of its records in one query, and makes again (and
-stores) only those missing or made from another document. An edit, a new
+stores) only those missing or made from another document. Made or kept, a
+record's metadata is the serializer's element serialised on its own (UTF-8) and
+spliced as bytes into the response (provider.py): a response is byte for byte
+the same with or without the cache. An edit, a new
 version, an access change or a reindex changes the document, so the next
 request shows it. A record is rendered in every cached format by a Celery task
 when it is published (components.py), and otherwise when it is first asked for.
@@ -40,12 +43,13 @@ def digest(source):
 
 
 def render(spec, hit):
-    """The metadata element the format of SPEC makes of a search hit."""
-    return import_string(spec["serializer"])(pid=None, record=hit)
+    """The metadata XML (UTF-8 bytes) the format of SPEC makes of a search hit."""
+    return etree.tostring(import_string(spec["serializer"])(pid=None, record=hit),
+                          encoding="UTF-8")
 
 
-def metadata_elements(hits, prefix, spec):
-    """Record id (the hits' _id) → metadata element of format PREFIX, for HITS."""
+def metadata_xml(hits, prefix, spec):
+    """Record id (the hits' _id) → metadata XML of format PREFIX (UTF-8 bytes), for HITS."""
     if prefix not in current_app.config["CONSORTIUM_OAI_CACHED_FORMATS"] or not hits:
         return {hit["_id"]: render(spec, hit) for hit in hits}
     digests = {hit["_id"]: digest(hit["_source"]) for hit in hits}
@@ -53,18 +57,17 @@ def metadata_elements(hits, prefix, spec):
         Rendered.metadata_prefix == prefix, Rendered.record_id.in_(list(digests))).all()
     kept = {str(row.record_id): row.xml for row in rows
             if row.digest == digests[str(row.record_id)]}
-    elements, made = {}, []
+    xml, made = {}, []
     for hit in hits:
-        xml = kept.get(hit["_id"])
-        if xml is None:
-            element = elements[hit["_id"]] = render(spec, hit)
-            made.append({"record_id": hit["_id"], "metadata_prefix": prefix,
-                         "digest": digests[hit["_id"]], "xml": etree.tostring(element)})
-        else:
-            elements[hit["_id"]] = etree.fromstring(xml)
+        if hit["_id"] in kept:
+            xml[hit["_id"]] = kept[hit["_id"]]
+            continue
+        xml[hit["_id"]] = render(spec, hit)
+        made.append({"record_id": hit["_id"], "metadata_prefix": prefix,
+                     "digest": digests[hit["_id"]], "xml": xml[hit["_id"]]})
     if made:
         store(made)
-    return elements
+    return xml
 
 
 def store(rows):
@@ -96,7 +99,7 @@ def fill(record_ids):
     try:
         for prefix in current_app.config["CONSORTIUM_OAI_CACHED_FORMATS"]:
             spec = formats[prefix]
-            made += len(metadata_elements(
+            made += len(metadata_xml(
                 [hit for hit in hits if available(spec, hit["_source"])], prefix, spec))
     finally:
         if caller is None:
