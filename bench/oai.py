@@ -14,7 +14,8 @@ first --max-pages pages) over HTTP from nginx + uWSGI, for each format, and
 prints records/s, the time per page of the first and the deepest pages, and
 four harvesters of the four libraries at once vs each alone. With
 --compare-cache it serves once without the rendered-metadata cache
-(CONSORTIUM_OAI_CACHED_FORMATS=[], uWSGI restarted) and once with it, side by side.
+(CONSORTIUM_OAI_CACHED_FORMATS=[], uWSGI restarted) and with it as configured (formats
+it leaves out are made on every request in those runs too), side by side.
 
 Usage (after `make run`, same environment):
   .venv/bin/python bench/oai.py --records 100000 --others 5000 --compare-cache
@@ -284,9 +285,13 @@ def forget(slug):
         db.session.commit()
 
 
-def serve_with(cached_formats):
-    """Restart the uWSGI applications with CONSORTIUM_OAI_CACHED_FORMATS set."""
-    env = {**os.environ, "INVENIO_CONSORTIUM_OAI_CACHED_FORMATS": repr(cached_formats)}
+def serve_with(cached_formats=None):
+    """Restart the uWSGI applications with CONSORTIUM_OAI_CACHED_FORMATS set (None: as
+    configured)."""
+    env = {key: value for key, value in os.environ.items()
+           if key != "INVENIO_CONSORTIUM_OAI_CACHED_FORMATS"}
+    if cached_formats is not None:
+        env["INVENIO_CONSORTIUM_OAI_CACHED_FORMATS"] = repr(cached_formats)
     for command in ("stop", "start"):
         subprocess.run([str(ROOT / "scripts" / "app.sh"), command, "ui", "api"], env=env,
                        check=True, stdout=subprocess.DEVNULL)
@@ -315,7 +320,7 @@ def main():
         print("serving without the cache (uWSGI restarted) …", file=sys.stderr)
         serve_with([])
         runs["no cache"] = per_format(args.max_pages, args.edge_pages)
-        serve_with(FORMATS)
+        serve_with()
         print("cache emptied: the first harvest renders and stores …", file=sys.stderr)
         forget(LIBRARIES[0])
         runs["cache, cold"] = per_format(args.max_pages, args.edge_pages)
