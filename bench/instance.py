@@ -83,3 +83,57 @@ def serve(app):
 def bar(value, top, width=40):
     """A text bar of VALUE on a scale of TOP."""
     return "█" * max(1, round(width * value / top)) if top else ""
+
+
+def platform_app(api=True, **config):
+    """The application of the running platform (`make run`'s instance and services)."""
+    os.environ.setdefault("INVENIO_INSTANCE_PATH", str(LOCAL / "instance"))
+    key = LOCAL / "secret-key"
+    if "INVENIO_SECRET_KEY" not in os.environ and key.exists():
+        os.environ["INVENIO_SECRET_KEY"] = key.read_text().strip()
+    from invenio_app.factory import create_api, create_app
+
+    return (create_api if api else create_app)(**config)
+
+
+def full_record(title, community_id=None, doi=None):
+    """The tests' full record (tests/helpers.py): every part harvesters read."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import full_record as record
+
+    return record(title, doi=doi)
+
+
+def web_base():
+    """The platform's URL through nginx + uWSGI (`make run`)."""
+    return f"http://127.0.0.1:{os.environ.get('WEB_PORT', 5000)}"
+
+
+def publish_into(community_id, data):
+    """Create, submit and accept (system identity) a record into a library; its id."""
+    from invenio_access.permissions import system_identity
+    from invenio_rdm_records.proxies import current_rdm_records_service as records
+    from invenio_requests.proxies import current_requests_service as requests
+
+    draft = records.create(system_identity, data)
+    records.review.update(system_identity, draft.id, {
+        "receiver": {"community": str(community_id)}, "type": "community-submission"})
+    request = records.review.submit(system_identity, draft.id)
+    if request.data["status"] == "submitted":
+        requests.execute_action(system_identity, request.id, "accept")
+    return draft.id
+
+
+def ensure_library(slug, name_cs, name_en):
+    """The library SLUG (created when missing) as the tenants service reads it."""
+    from invenio_access.permissions import system_identity
+
+    from consortium_tenants.proxies import current_tenants_service as tenants
+    from consortium_tenants.tenants.errors import TenantNotFound
+
+    try:
+        return tenants.read(system_identity, slug)
+    except TenantNotFound:
+        return tenants.create(system_identity, {
+            "slug": slug, "names": {"cs": name_cs, "en": name_en},
+            "short_name": slug[:12].upper(), "contact_email": f"{slug}@bench.example"})

@@ -62,7 +62,7 @@ assets() {
   want=$(assets_hash)
   if [[ -f "$marker" && "$(cat "$marker")" == "$want" \
         && -f "$INVENIO_INSTANCE_PATH/static/dist/manifest.json" ]]; then
-    log "front-end assets up to date"; return
+    log "front-end assets up to date"; exec 9>&-; return
   fi
   log "building front-end assets (rspack; npm cache: $npm_config_cache)"
   {
@@ -75,6 +75,7 @@ assets() {
     invenio webpack build
   } >"$LOG_DIR/assets.log" 2>&1 || die "asset build failed, see $LOG_DIR/assets.log"
   echo "$want" >"$marker"
+  exec 9>&-  # unlock: services started after this must not inherit (and hold) the lock
 }
 
 # --- Regenerate package.json + package-lock.json after bundle changes -------

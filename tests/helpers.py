@@ -130,6 +130,47 @@ def minimal_record(title):
     }
 
 
+def full_record(title, doi=None):
+    """Deposit data of a record with every part harvesters read: rights, subjects,
+    languages, funding, related identifiers, dates, contributors, the deposit agreement."""
+    from consortium_tenants.workflows.rules import AGREEMENT_FIELD
+
+    # files disabled: the tests upload theirs and set "files"; bench clones have none
+    data = {
+        "access": {"record": "public", "files": "public"},
+        "files": {"enabled": False},
+        "metadata": {
+            "title": title,
+            "additional_titles": [{"title": f"{title} (en)", "type": {"id": "translated-title"},
+                                   "lang": {"id": "eng"}}],
+            "publication_date": "2026-11-25",
+            "resource_type": {"id": "publication-article"},
+            "creators": [{"person_or_org": {
+                "type": "personal", "given_name": "Jana", "family_name": "Nováková",
+                "identifiers": [{"scheme": "orcid", "identifier": "0000-0002-1825-0097"}]},
+                "affiliations": [{"name": "Moravská zemská knihovna"}]}],
+            "contributors": [{"person_or_org": {"type": "organizational", "name": "Knihovna"},
+                              "role": {"id": "datacurator"}}],
+            "publisher": "Bench",
+            "description": "<p>Popis záznamu pro <b>sklizeň</b>.</p>",
+            "languages": [{"id": "ces"}, {"id": "eng"}],
+            "subjects": [{"subject": "knihovny"}, {"id": "https://w3id.org/oecd/fos/6"}],
+            "rights": [{"id": "cc-by-4.0"}],
+            "funding": [{"funder": {"name": "Grantová agentura České republiky"},
+                         "award": {"title": {"en": "Open libraries"}, "number": "GA24-00001S"}}],
+            "related_identifiers": [{"identifier": "10.1234/related.1", "scheme": "doi",
+                                     "relation_type": {"id": "iscitedby"},
+                                     "resource_type": {"id": "dataset"}}],
+            "dates": [{"date": "2026-10", "type": {"id": "collected"}}],
+            "version": "1.0",
+        },
+        "custom_fields": {AGREEMENT_FIELD: True},
+    }
+    if doi:
+        data["pids"] = {"doi": {"identifier": doi, "provider": "external"}}
+    return data
+
+
 def tenant_payload(slug, **extra):
     """A valid tenant body."""
     return {

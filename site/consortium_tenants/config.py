@@ -118,6 +118,13 @@ CONSORTIUM_OAI_REPLACED_VIEWS = [
 """Endpoints (fnmatch patterns) that consortium_tenants.oai replaces: removed from the
 UI application once it is loaded, with their administration menu entries (oai.unplug)."""
 
+CONSORTIUM_OAI_CACHED_FORMATS = ["oai_dc", "oai_datacite", "marcxml"]
+"""metadataPrefixes whose XML is kept per record (table consortium_oai_rendered, keyed by
+the hash of the record's index document; oai.rendered): made when a record is published and
+when first asked for, read a page at a time. [] makes every format on every request.
+oai_openaire is left out: made from the index document, it is faster than a kept row
+(bench/README.md)."""
+
 
 CONSORTIUM_WORKFLOW_DEFAULT_PRESET = "mediated"
 """Deposit workflow of a new library: open, mediated or closed."""

@@ -9,6 +9,7 @@ document directly; the XML is identical (tests/oai compare both).
 
 from dcxml import simpledc
 from invenio_rdm_records.resources.serializers.dublincore import DublinCoreXMLSerializer
+from werkzeug.utils import import_string
 
 
 def dublincore_etree(pid, record, **serializer_kwargs):
@@ -34,3 +35,10 @@ WITH_DOI = Availability(
     lambda source: bool(source.get("pids", {}).get("doi", {}).get("identifier")),
 )
 """DataCite's kernel requires an <identifier>: records without a DOI have no DataCite form."""
+
+
+def available(spec, source):
+    """Whether the format of SPEC can describe the record SOURCE (deleted ones: headers only)."""
+    if not spec.get("available") or source.get("deletion_status", "P") != "P":
+        return True
+    return import_string(spec["available"]).test(source)

@@ -21,7 +21,8 @@ from lxml import etree
 from werkzeug.utils import import_string
 
 from ..tenants.models import TenantModel
-from . import tokens
+from . import rendered, tokens
+from .formats import available
 
 NS_OAI = "http://www.openarchives.org/OAI/2.0/"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -44,6 +45,11 @@ SYNTAX = {  # argument: its values' syntax (OAI-PMH.xsd types; from/until: parse
     "identifier": re.compile(f"[A-Za-z][A-Za-z0-9+.\\-]*:{_VISIBLE}"),  # a URI
     "resumptionToken": re.compile(_VISIBLE),
 }
+
+
+PLACEHOLDER_TAG = "consortium-oai-rendered:"
+PLACEHOLDER = re.compile(f"<!--{PLACEHOLDER_TAG}([0-9]+)-->".encode())
+"""Where kept metadata goes in a response (metadata XML carries no comments of its own)."""
 
 
 class OAIError(Exception):
@@ -202,6 +208,7 @@ class Request:
 
     def __init__(self, endpoint, args):
         self.endpoint, self.args = endpoint, args
+        self.kept = []  # records' metadata XML, spliced in where its placeholder comment is
         self.root = etree.Element(_q("OAI-PMH"), nsmap={None: NS_OAI, "xsi": NS_XSI})
         self.root.set(f"{{{NS_XSI}}}schemaLocation", f"{NS_OAI} {OAI_SCHEMA}")
         _sub(self.root, "responseDate",
@@ -221,7 +228,10 @@ class Request:
             if error.code in ("badVerb", "badArgument"):
                 self.request.attrib.clear()
             _sub(self.root, "error", error.message, code=error.code)
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+        body = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+        if not self.kept:
+            return body
+        return PLACEHOLDER.sub(lambda match: self.kept[int(match.group(1))], body)
 
     # --- arguments -------------------------------------------------------------
     def _check_arguments(self):
@@ -299,7 +309,7 @@ class Request:
         if "identifier" in self.args:
             source = self.endpoint.find(self.args["identifier"])["_source"]
         for prefix, spec in current_app.config["OAISERVER_METADATA_FORMATS"].items():
-            if source is not None and not _available(spec, source):
+            if source is not None and not available(spec, source):
                 continue
             fmt = _sub(element, "metadataFormat")
             _sub(fmt, "metadataPrefix", prefix)
@@ -328,11 +338,11 @@ class Request:
     def GetRecord(self, element):
         spec = self._format(self.args["metadataPrefix"])
         hit = self.endpoint.find(self.args["identifier"])
-        if not _available(spec, hit["_source"]):
+        if not available(spec, hit["_source"]):
             raise OAIError("cannotDisseminateFormat",
                            f"{self.args['identifier']} is not available as "
                            f"{self.args['metadataPrefix']}.")
-        self._record(element, hit, spec)
+        self._records(element, [hit], self.args["metadataPrefix"], spec)
 
     def ListIdentifiers(self, element):
         self._list(element, with_metadata=False)
@@ -381,10 +391,10 @@ class Request:
         if not hits:
             if state["cursor"] == 0:
                 raise OAIError("noRecordsMatch", "No records match the request.")
-        for hit in hits:
-            if with_metadata:
-                self._record(element, hit, spec)
-            else:
+        if with_metadata:
+            self._records(element, hits, state["prefix"], spec)
+        else:
+            for hit in hits:
                 self._header(element, hit)
         cursor = state["cursor"] + len(hits)
         if state["after"] is None and cursor >= total:
@@ -408,19 +418,17 @@ class Request:
             _sub(header, "setSpec", spec)
         return deleted
 
-    def _record(self, parent, hit, spec):
-        record = _sub(parent, "record")
-        if self._header(record, hit):
-            return
-        metadata = _sub(record, "metadata")
-        metadata.append(import_string(spec["serializer"])(pid=None, record=hit))
-
-
-def _available(spec, source):
-    """Whether the format of SPEC can describe the record SOURCE (deleted ones: headers only)."""
-    if not spec.get("available") or source.get("deletion_status", "P") != "P":
-        return True
-    return import_string(spec["available"]).test(source)
+    def _records(self, parent, hits, prefix, spec):
+        """<record> elements of HITS; the metadata of a page comes from rendered.py at once."""
+        live = [hit for hit in hits if hit["_source"].get("deletion_status", "P") == "P"]
+        metadata = rendered.metadata_xml(live, prefix, spec)
+        for hit in hits:
+            record = _sub(parent, "record")
+            if self._header(record, hit):
+                continue
+            self.kept.append(metadata[hit["_id"]])  # its exact bytes go into the response
+            _sub(record, "metadata").append(
+                etree.Comment(f"{PLACEHOLDER_TAG}{len(self.kept) - 1}"))
 
 
 def oai_identifier(source):

@@ -1,0 +1,21 @@
+"""Rendered metadata of the records OAI-PMH serves: one row per record and format."""
+
+from invenio_db import db
+from sqlalchemy_utils import Timestamp
+from sqlalchemy_utils.types import UUIDType
+
+
+class RenderedMetadataModel(db.Model, Timestamp):
+    """The XML a metadata format made of one record's index document.
+
+    `digest` is the hash of the index document it was made from: a row whose
+    digest differs from the current document's is stale and made again.
+    """
+
+    __tablename__ = "consortium_oai_rendered"
+
+    record_id = db.Column(UUIDType, primary_key=True)
+    """The record's UUID (its index document's _id)."""
+    metadata_prefix = db.Column(db.String(64), primary_key=True)
+    digest = db.Column(db.String(32), nullable=False)
+    xml = db.Column(db.LargeBinary, nullable=False)
