@@ -106,6 +106,10 @@ to the answer's headers, per try. S3_CONFIG_EXTRA's read timeout starts only onc
 body is sent, so an S3 that stops reading is caught here. Bodies are blocks of
 S3_DEFAULT_BLOCK_SIZE (5 MiB; 1/10 000 of larger files): 60 s needs ≥ 90 kB/s."""
 
+CONSORTIUM_INDEX_REPAIR_PAUSE = 0
+"""Seconds the background index repair (consortium_platform.tasks.repair_indices) waits
+after each record it reindexes, so that a large repair leaves the search cluster room."""
+
 CONSORTIUM_OAI_PAGE_SIZE = 100
 """Records per OAI-PMH list response."""
 

@@ -6,14 +6,28 @@ the ports of the environment) and leave them running. Requests go over real HTTP
 """
 
 import os
+import re
+import signal
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from helpers import ROOT, browser_of, deposit, init_file, invoke_cli, new_draft, submit_review
+from helpers import (
+    ROOT,
+    TEST_INSTANCE,
+    browser_of,
+    deposit,
+    init_file,
+    instance_env,
+    invoke_cli,
+    new_draft,
+    submit_review,
+)
 
 
 def services(action, name):
@@ -178,4 +192,100 @@ def test_drill_slow_s3_times_out_with_503_and_frees_the_worker(
                              timeout=60).status_code == 200
     usage = client.get(usage_url, headers=people["managers"]).json["storage"]
     assert (usage["bytes"], usage["files"]) == (sum(sizes.values()), 2)
+    check_clean(app)
+
+
+def start_worker(log_name, **config):
+    """A `celery worker` of the test instance (prefork, one child) in a session of its own."""
+    env = instance_env(CELERY_TASK_ALWAYS_EAGER=False, **config)
+    log = open(TEST_INSTANCE / log_name, "w")
+    command = [str(Path(sys.executable).with_name("celery")), "-A", "invenio_app.celery",
+               "worker", "-Q", "celery", "--concurrency", "1", "--loglevel", "INFO",
+               "-n", f"drill-{log_name}@%h"]
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def indexed_revisions(draft_cls, ids):
+    """Id → revision the drafts index holds for IDS."""
+    from invenio_search.proxies import current_search_client
+    from invenio_search.utils import build_alias_name
+
+    index = build_alias_name(draft_cls.index._name)
+    current_search_client.indices.refresh(index=index)
+    hits = current_search_client.search(index=index, version=True, size=len(ids),
+                                        body={"query": {"ids": {"values": ids}}})
+    return {hit["_id"]: hit["_version"] for hit in hits["hits"]["hits"]}
+
+
+def test_drill_worker_killed_mid_task_the_task_runs_again(app, client, make_tenant):
+    from invenio_db import db
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    from consortium_platform.tasks import repair_indices
+
+    tenant, people = make_tenant("drill-worker")
+    dep = people["depositors"]
+    pids = [new_draft(client, dep, title=f"Draft {i}")["id"] for i in range(20)]
+    # The fault to repair: the drafts change in the database and the index misses it
+    # (as when OpenSearch was down).
+    draft_cls = current_rdm_records_service.draft_cls
+    drafts = [draft_cls.pid.resolve(pid, registered_only=False) for pid in pids]
+    for draft in drafts:
+        draft.metadata["title"] += " (revised)"
+        draft.commit()
+    db.session.commit()
+    ids = [str(d.id) for d in drafts]
+    wanted = {str(d.id): d.revision_id for d in drafts}
+
+    def repaired():
+        found = indexed_revisions(draft_cls, ids)
+        return sum(found.get(i) == wanted[i] for i in ids)
+
+    assert repaired() == 0
+    celery = app.extensions["flask-celeryext"].celery
+    celery.control.purge()
+    # A slow repair (0.5 s per record) so that the kill lands in its middle; Redis
+    # delivers an unacknowledged task again after 5 s instead of an hour.
+    config = {"CONSORTIUM_INDEX_REPAIR_PAUSE": 0.5,
+              "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 5}}
+    first = start_worker("worker-killed.log", **config)
+    try:
+        celery.conf.task_always_eager = False
+        repair_indices.apply_async()
+    finally:
+        celery.conf.task_always_eager = True
+    try:
+        deadline = time.monotonic() + 180
+        while repaired() < 2:
+            assert time.monotonic() < deadline, (TEST_INSTANCE / "worker-killed.log").read_text()
+            time.sleep(0.2)
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool process, no goodbye
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    done_when_killed = repaired()
+    assert 2 <= done_when_killed < len(ids), done_when_killed
+    time.sleep(2)
+    assert repaired() == done_when_killed  # nobody is working on it now
+
+    second = start_worker("worker-again.log", **config)
+    log = TEST_INSTANCE / "worker-again.log"
+    try:  # the new worker gets the task again from Redis and runs it to the end
+        deadline = time.monotonic() + 240
+        while not re.search(r"repair_indices\[[-0-9a-f]+\] succeeded", log.read_text()):
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(1)
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=60)
+        celery.control.purge()
+    assert repaired() == len(ids)
+    # Nothing lost: every draft reads back revised, and is found by its owner's search.
+    for pid in pids:
+        assert client.get(f"/api/records/{pid}/draft",
+                          headers=dep).json["metadata"]["title"].endswith("(revised)")
+    hits = client.get("/api/user/records", headers=dep, query_string={"q": "revised"}).json
+    assert hits["hits"]["total"] == len(pids)
     check_clean(app)
