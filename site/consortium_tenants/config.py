@@ -110,6 +110,10 @@ CONSORTIUM_INDEX_REPAIR_PAUSE = 0
 """Seconds the background index repair (consortium_platform.tasks.repair_indices) waits
 after each record it reindexes, so that a large repair leaves the search cluster room."""
 
+CONSORTIUM_INDEX_REPAIR_DELAY = 60
+"""Seconds after a request that saved a change but found OpenSearch down until the
+index repair task runs (it retries with back-off while OpenSearch stays down)."""
+
 CONSORTIUM_OAI_PAGE_SIZE = 100
 """Records per OAI-PMH list response."""
 
