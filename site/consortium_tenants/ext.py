@@ -45,7 +45,6 @@ def require_secret_key(app):
             "(scripts/env.sh) generate one in $LOCAL_DIR/secret-key.")
 
 
-
 def _note_commit(session):
     """Remember that this request committed to the database (see search_unavailable)."""
     if has_request_context():
@@ -83,6 +82,7 @@ def search_unavailable(error):
                         "retry": not saved})
     response.status_code = 503
     return response
+
 
 class ConsortiumTenants:
     """Consortium tenants extension: services, resources, host routing."""

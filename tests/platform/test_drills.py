@@ -52,8 +52,8 @@ def found(client, pid):
     return client.get("/api/records", query_string={"q": f'id:"{pid}"'}).json["hits"]["total"]
 
 
-def test_drill_opensearch_down_while_a_curator_publishes(app, client, make_tenant, http_server,
-                                                        configure):
+def test_drill_opensearch_down_while_a_curator_publishes(
+        app, client, make_tenant, http_server, configure):
     tenant, people = make_tenant("drill-os")
     cid, dep = tenant["community_id"], people["depositors"]
     draft = deposit(client, dep, cid, title="Published while search was down", content=b"x")
