@@ -9,6 +9,7 @@ object is reported for the operator to restore from a backup.
 """
 
 import hashlib
+import time
 from contextlib import nullcontext
 
 from consortium_tenants.oai.provider import Endpoint
@@ -65,8 +66,11 @@ def _index_versions(index):
     return {hit["_id"]: (hit["_version"], hit["_index"]) for hit in hits}
 
 
-def check_index(kind, repair=False):
-    """Rows missing from or stale in the index of KIND, and the index's ghosts."""
+def check_index(kind, repair=False, pause=0):
+    """Rows missing from or stale in the index of KIND, and the index's ghosts.
+
+    With REPAIR, PAUSE seconds pass after each record reindexed.
+    """
     record_cls, indexer = indexed_kinds()[kind]
     index = index_name(record_cls)
     expected = _database_revisions(record_cls)
@@ -95,6 +99,8 @@ def check_index(kind, repair=False):
             except ConflictError:  # deleted from the index < 60 s ago (index.gc_deletes)
                 difference["problem"] += " (the index still remembers a recent delete: " \
                     "repair again in a minute)"
+            if pause:
+                time.sleep(pause)
     if repair:
         current_search_client.indices.refresh(index=index)
     return differences

@@ -1,7 +1,11 @@
-"""Daily consistency check: `invenio platform check` as a Celery beat task.
+"""Consistency as Celery tasks: the daily check and the index repair.
 
-When differences remain, the consortium administrators get an e-mail and the
-administration pages a banner; when the platform is clean again the banner goes.
+- check_platform (daily, beat): `invenio platform check`; when differences remain,
+  the consortium administrators get an e-mail and the administration pages a
+  banner; when the platform is clean again the banner goes.
+- repair_indices: reindex what the indices miss, e.g. after OpenSearch was down.
+  Idempotent (it compares database and indices each time), so a run cut short by
+  a killed worker is simply delivered again (late acknowledgement, invenio.cfg).
 """
 
 from datetime import datetime, timezone
@@ -14,8 +18,9 @@ from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role
 from invenio_db import db
 from invenio_i18n import gettext as _
+from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 
-from .consistency import count, run_checks
+from .consistency import check_index, count, indexed_kinds, run_checks
 
 BANNER_PATH = "/administration"
 COMMAND = "invenio platform check"  # named in the banner: how the task finds its own
@@ -92,3 +97,20 @@ def check_platform():
                 command=COMMAND), "", *lines]),
         ))
     return found
+
+
+@shared_task(ignore_result=True, acks_late=True, autoretry_for=(SearchConnectionError,),
+             retry_backoff=30, retry_backoff_max=600, max_retries=48)
+def repair_indices():
+    """Reindex the records, drafts and communities the indices miss or hold stale.
+
+    While OpenSearch is unreachable the task retries (30 s, doubling up to 10 min,
+    about 8 hours in all); the daily check catches anything left after that.
+    Returns how many documents of each kind were repaired.
+    """
+    pause = current_app.config["CONSORTIUM_INDEX_REPAIR_PAUSE"]
+    repaired = {kind: len(check_index(kind, repair=True, pause=pause))
+                for kind in indexed_kinds()}
+    db.session.commit()
+    current_app.logger.info("Index repair: %s", repaired)
+    return repaired

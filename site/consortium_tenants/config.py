@@ -102,6 +102,20 @@ CONSORTIUM_S3_FS_RETRIES = 1
 """Tries of s3fs around each S3 call (its default is 5). botocore already retries
 (`S3_CONFIG_EXTRA["retries"]`); s3fs's own tries multiply a hung S3's timeouts."""
 
+CONSORTIUM_S3_REQUEST_DEADLINE = 60
+"""Seconds one S3 request of invenio-s3 (s3fs) may take from sending it, body included,
+to the answer's headers, per try. S3_CONFIG_EXTRA's read timeout starts only once the
+body is sent, so an S3 that stops reading is caught here. Bodies are blocks of
+S3_DEFAULT_BLOCK_SIZE (5 MiB; 1/10 000 of larger files): 60 s needs ≥ 90 kB/s."""
+
+CONSORTIUM_INDEX_REPAIR_PAUSE = 0
+"""Seconds the background index repair (consortium_platform.tasks.repair_indices) waits
+after each record it reindexes, so that a large repair leaves the search cluster room."""
+
+CONSORTIUM_INDEX_REPAIR_DELAY = 60
+"""Seconds after a request that saved a change but found OpenSearch down until the
+index repair task runs (it retries with back-off while OpenSearch stays down)."""
+
 CONSORTIUM_OAI_PAGE_SIZE = 100
 """Records per OAI-PMH list response."""
 

@@ -2,8 +2,13 @@
 
 from botocore.exceptions import ConnectionError as S3ConnectionError
 from botocore.exceptions import HTTPClientError as S3HTTPClientError
+from celery import current_app as current_celery_app
+from flask import g, has_request_context, jsonify
 from flask_login import user_logged_in
 from flask_security.signals import user_registered
+from opensearchpy.exceptions import ConnectionError as SearchConnectionError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from . import config, origin
 from .billing.resource import BillingResource, BillingResourceConfig
@@ -38,6 +43,45 @@ def require_secret_key(app):
             "long random string (e.g. python3 -c 'import secrets; "
             "print(secrets.token_urlsafe(48))'). The local platform's scripts "
             "(scripts/env.sh) generate one in $LOCAL_DIR/secret-key.")
+
+
+def _note_commit(session):
+    """Remember that this request committed to the database (see search_unavailable)."""
+    if has_request_context():
+        g.consortium_committed = True
+
+
+event.listen(Session, "after_commit", _note_commit)
+
+REPAIR_TASK = "consortium_platform.tasks.repair_indices"
+
+
+def search_unavailable(error):
+    """503 when OpenSearch does not answer, saying whether the change was saved.
+
+    RDM commits to the database before it indexes: a change committed in this
+    request is kept, and the index repair task is queued to make it findable
+    once OpenSearch is back (it retries while OpenSearch is down).
+    """
+    from flask import current_app
+
+    current_app.logger.error("Search service unavailable: %s", error)
+    saved = bool(g.get("consortium_committed"))
+    if saved:
+        try:
+            current_celery_app.send_task(
+                REPAIR_TASK, countdown=current_app.config["CONSORTIUM_INDEX_REPAIR_DELAY"])
+        except Exception:  # broker down too: the daily check finds the record
+            current_app.logger.exception("Could not queue the index repair")
+        message = ("The search service is unavailable at the moment. Your change was "
+                   "saved and becomes findable when search is back; do not repeat it.")
+    else:
+        message = ("The search service is unavailable at the moment. Nothing was "
+                   "changed; please try again later.")
+    response = jsonify({"status": 503, "message": message, "saved": saved,
+                        "retry": not saved})
+    response.status_code = 503
+    return response
 
 
 class ConsortiumTenants:
@@ -81,6 +125,7 @@ class ConsortiumTenants:
 
         for error in (S3ConnectionError, S3HTTPClientError):  # down, or timed out
             app.register_error_handler(error, storage_unavailable)
+        app.register_error_handler(SearchConnectionError, search_unavailable)
 
     def _connect_signals(self, app):
         """Users whose e-mail domain is a library's join it on sign-up and login."""

@@ -1,18 +1,27 @@
 """The S3 side of storage: a client for the configured endpoint, object listings."""
 
+import asyncio
 import json
 from functools import lru_cache
 from urllib.parse import urlparse
 
 import boto3
 import s3fs
+from aiobotocore.httpsession import AIOHTTPSession
+from aiobotocore.session import AioSession
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionError as S3ConnectionError
+from botocore.exceptions import HTTPClientError as S3HTTPClientError
+from botocore.exceptions import ReadTimeoutError
+from botocore.handlers import add_expect_header
 from flask import current_app
 from invenio_files_rest.errors import StorageError
 from invenio_files_rest.storage import pyfs_storage_factory
 from invenio_s3.helpers import redirect_stream
 from invenio_s3.storage import S3FSFileStorage
+
+from .errors import StorageUnavailableError
 
 
 @lru_cache(maxsize=4)
@@ -112,6 +121,41 @@ def remove_object(uri):
             abort_upload(bucket, key, item["UploadId"])
 
 
+class DeadlineHTTPSession(AIOHTTPSession):
+    """aiobotocore's HTTP session where every request ends within `deadline` seconds.
+
+    aiohttp's read timeout starts only once the whole body is written: an S3
+    that accepts connections and never reads would hold the request forever.
+    """
+
+    deadline = None
+
+    async def send(self, request):
+        """Send REQUEST; a ReadTimeoutError (retried, then raised) past the deadline."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await super().send(request)
+        except TimeoutError as error:
+            raise ReadTimeoutError(endpoint_url=request.url, error=error) from error
+
+
+@lru_cache(maxsize=8)
+def deadline_session_class(deadline):
+    """A DeadlineHTTPSession class with DEADLINE (an AioConfig takes a class)."""
+    return type("DeadlineHTTPSession", (DeadlineHTTPSession,), {"deadline": deadline})
+
+
+def aio_session_without_expect():
+    """An aiobotocore session whose uploads do not send `Expect: 100-continue`.
+
+    aiohttp waits for the `100 Continue` with no timer at all, so a hung S3
+    held an upload for minutes; without the header the read timeout applies.
+    """
+    session = AioSession()
+    session.unregister("before-call.s3", add_expect_header)
+    return session
+
+
 class ConsortiumS3Storage(S3FSFileStorage):
     """invenio-s3 storage that states the object ACL and keeps S3 answers out of caches.
 
@@ -123,14 +167,33 @@ class ConsortiumS3Storage(S3FSFileStorage):
       (without CORS headers, no Origin was sent) in the browser cache, where an
       XHR for the same URL (the deposit form's logo) finds it and fails. The
       presigned URL asks S3 for `Cache-Control: no-store`.
+    - A hung S3 fails a request within the timeouts instead of holding the
+      worker: no `Expect: 100-continue`, and a deadline per request
+      (CONSORTIUM_S3_REQUEST_DEADLINE), set before s3fs makes its client.
+      A timeout is a 503 with the draft unchanged, as an outage is (botocore's
+      timeouts are OSErrors, which RDM answers with 200 and a dropped file).
     """
 
     def _get_fs(self, *args, **kwargs):
         fs, path = super()._get_fs(*args, **kwargs)
         if isinstance(fs, s3fs.S3FileSystem):
-            fs.s3_additional_kwargs.setdefault("ACL", current_app.config["CONSORTIUM_S3_ACL"])
-            fs.retries = current_app.config["CONSORTIUM_S3_FS_RETRIES"]
+            config = current_app.config
+            fs.s3_additional_kwargs.setdefault("ACL", config["CONSORTIUM_S3_ACL"])
+            fs.retries = config["CONSORTIUM_S3_FS_RETRIES"]
+            if fs.session is None:  # a new (not a cached) file system
+                deadline = config["CONSORTIUM_S3_REQUEST_DEADLINE"]
+                fs.session = aio_session_without_expect()
+                fs.config_kwargs = {**fs.config_kwargs,
+                                    "http_session_cls": deadline_session_class(deadline)}
         return fs, path
+
+    def save(self, *args, **kwargs):
+        """Write an upload; S3 down or not answering in time is StorageUnavailableError."""
+        try:
+            return super().save(*args, **kwargs)
+        except (S3ConnectionError, S3HTTPClientError) as error:
+            current_app.logger.error("S3 storage unavailable: %s", error)
+            raise StorageUnavailableError() from error
 
     def send_file(self, filename, mimetype=None, restricted=True, checksum=None,
                   trusted=False, chunk_size=None, as_attachment=False):
