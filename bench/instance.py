@@ -36,8 +36,9 @@ BENCH_CONFIG = {
 }
 
 
-def make_app():
-    """The application on the bench database, initialised by `platform init`."""
+def make_app(**config):
+    """The application on the bench database (BENCH_CONFIG, then CONFIG), initialised by
+    `platform init`."""
     instance = LOCAL / "bench-instance"
     instance.mkdir(parents=True, exist_ok=True)
     for name in ("invenio.cfg", "templates", "app_data"):
@@ -54,7 +55,7 @@ def make_app():
     from invenio_app.cli import cli
     from invenio_app.factory import create_app
 
-    app = create_app(**BENCH_CONFIG)
+    app = create_app(**{**BENCH_CONFIG, **config})
     result = app.test_cli_runner().invoke(cli, ["platform", "init"])
     if result.exit_code != 0:
         sys.exit(f"platform init failed:\n{result.output}")
@@ -70,12 +71,21 @@ def api_app_of(app):
     return getattr(mounted, "__self__", mounted)
 
 
-def serve(app):
-    """Serve APP over HTTP on a free port; return its base URL."""
+def free_port():
+    """A TCP port free on 127.0.0.1 now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(app, port=0):
+    """Serve APP over HTTP on PORT (0: a free one); return its base URL."""
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}"
 

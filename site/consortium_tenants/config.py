@@ -91,6 +91,12 @@ task `expire_multipart_uploads` then deletes its draft file entry, which aborts 
 upload in S3 and releases the size reserved for it. Keep the S3 lifecycle rule for
 incomplete uploads (docs/operator-guide.md) longer than this."""
 
+CONSORTIUM_STORAGE_MULTIPART_THRESHOLD = 16 * 2**20
+"""Bytes above which the deposit form sends a file straight to S3 in parts (presigned
+multipart upload); smaller files go through the web app in one request. Parts are
+InvenioRDM's (at least 5 MiB), so a file above a threshold under 5 MiB is one part.
+The deposit page carries it (templates/semantic-ui/consortium_tenants/deposit.html)."""
+
 CONSORTIUM_S3_BUCKET = "consortium"
 """S3 bucket of the consortium's default files location (`s3://<bucket>`), created by
 `invenio platform init`; the libraries' locations are prefixes in it."""

@@ -145,7 +145,8 @@ def log_in(page, base_url, person):
 
 
 def add_files(page, *files):
-    """Put FILES (Playwright file payloads) into the deposit form and start their upload.
+    """Put FILES (Playwright file payloads or paths) into the deposit form and start their
+    upload.
 
     The deposit form's uploader (Uppy) waits for its "Upload" button.
     """

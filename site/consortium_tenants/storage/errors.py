@@ -1,9 +1,13 @@
-"""Errors of uploads: each a JSON response naming the library and the numbers."""
+"""Errors of uploads: each a JSON response naming the library and the numbers.
+
+Their messages are in the request's language: the deposit form shows them as they are."""
 
 import json
 
 from flask_resources import HTTPJSONException
+from invenio_i18n import gettext as _
 
+from ..i18n import localized
 from ..units import format_size
 
 
@@ -29,11 +33,11 @@ class QuotaExceededError(StorageError):
         self.details = {
             "tenant": tenant.slug, "usage": usage, "quota": quota, "requested": requested,
         }
-        super().__init__(description=(
-            f"The upload of {format_size(requested)} would exceed the storage quota of "
-            f"'{tenant.names['en']}' ({tenant.slug}): {format_size(usage)} of "
-            f"{format_size(quota)} used. Nothing was stored."
-        ))
+        super().__init__(description=_(
+            "The upload of %(requested)s would exceed the storage quota of '%(library)s' "
+            "(%(slug)s): %(usage)s of %(quota)s used. Nothing was stored.",
+            requested=format_size(requested), library=localized(tenant.names),
+            slug=tenant.slug, usage=format_size(usage), quota=format_size(quota)))
 
 
 class FileTooLargeError(StorageError):
@@ -45,10 +49,11 @@ class FileTooLargeError(StorageError):
         self.details = {
             "tenant": tenant.slug, "file": key, "requested": size, "max_file_size": limit,
         }
-        super().__init__(description=(
-            f"File '{key}' ({format_size(size)}) is larger than the {format_size(limit)} "
-            f"'{tenant.names['en']}' ({tenant.slug}) accepts per file."
-        ))
+        super().__init__(description=_(
+            "File '%(file)s' (%(size)s) is larger than the %(limit)s '%(library)s' "
+            "(%(slug)s) accepts per file.",
+            file=key, size=format_size(size), limit=format_size(limit),
+            library=localized(tenant.names), slug=tenant.slug))
 
 
 class TooManyFilesError(StorageError):
@@ -58,10 +63,10 @@ class TooManyFilesError(StorageError):
 
     def __init__(self, tenant, count, limit):
         self.details = {"tenant": tenant.slug, "files": count, "max_files": limit}
-        super().__init__(description=(
-            f"A record of '{tenant.names['en']}' ({tenant.slug}) may have at most "
-            f"{limit} files; this upload would make {count}."
-        ))
+        super().__init__(description=_(
+            "A record of '%(library)s' (%(slug)s) may have at most %(limit)s files; "
+            "this upload would make %(count)s.",
+            library=localized(tenant.names), slug=tenant.slug, limit=limit, count=count))
 
 
 class SizeMismatchError(StorageError):

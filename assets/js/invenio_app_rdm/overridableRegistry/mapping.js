@@ -12,6 +12,7 @@ import { searchResultOverrides } from "./searchResults";
 import { depositFormOverrides } from "./depositForm";
 import { depositFormNameOverrides } from "./depositFormNames";
 import { fileDropAreaOverrides } from "./fileDropArea";
+import { uploaderOverrides } from "./uploader";
 import { requestActionOverrides } from "./requestActions";
 import { i18next } from "../../../translations/consortium/i18next";
 
@@ -56,6 +57,7 @@ export const overriddenComponents = {
   ...depositFormOverrides, // the library's agreement first; description editors
   ...depositFormNameOverrides, // names for the deposit form's unnamed inputs
   ...fileDropAreaOverrides, // the file drop area is no button around buttons
+  ...uploaderOverrides, // multipart threshold from the page; no aria-modal inline
   ...requestActionOverrides, // curators ask for changes, with a comment
   "RequestStatus.layout.changes_requested": ChangesRequestedStatus,
   "RequestStatusLabel.layout.changes_requested": ChangesRequestedLabel,
