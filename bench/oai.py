@@ -31,7 +31,6 @@ import sys
 import time
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 import requests
 from lxml import etree

@@ -8,7 +8,7 @@ harvest every library, and `members` lists them). Every call but `status` needs
 """
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import func
