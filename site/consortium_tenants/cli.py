@@ -43,13 +43,7 @@ def run(call, *args):
 
 def all_slugs():
     """Slugs of every library, in order."""
-    slugs, page = [], 1
-    while True:
-        result = run(service.search, None, "slug", page, 100)
-        slugs += [t["slug"] for t in result["hits"]["hits"]]
-        if "next" not in result["links"]:
-            return slugs
-        page += 1
+    return [t["slug"] for t in run(service.search_all)]
 
 
 def show_json(data):

@@ -53,10 +53,10 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     rows = res.get_data(as_text=True).splitlines()
     assert rows[0] == ("slug,name,bytes,quota,percent,waiting,deposits,views_this_month,"
                        "downloads_this_month,estimate")
-    # On November 30th: 1000/30 = 33.33 net, 7.00 VAT: 40.33 gross. No statistics: no
-    # views nor downloads.
-    assert f"{big['slug']},Library {big['slug']},4000,50000000000,0.0,0,0,,,{estimate}" in rows
-    assert f"{small['slug']},Library {small['slug']},3,50000000000,0.0,1,0,,,{estimate}" in rows
+    # On November 30th: 1000/30 = 33.33 net, 7.00 VAT: 40.33 gross. Nobody has read
+    # either library yet: the statistics count 0 views and 0 downloads this month.
+    assert f"{big['slug']},Library {big['slug']},4000,50000000000,0.0,0,0,0,0,{estimate}" in rows
+    assert f"{small['slug']},Library {small['slug']},3,50000000000,0.0,1,0,0,0,{estimate}" in rows
 
     czech = browser.get("/administration/consortium-dashboard",
                         headers={"Accept-Language": "cs"}).get_data(as_text=True)
@@ -159,15 +159,38 @@ def test_a_librarys_dashboard_has_its_trend_views_downloads_and_csv_for_its_mana
         assert "Zobrazení tento měsíc" in text and "Stažení tento měsíc" in text
         assert "Úložiště za posledních 30 dní: od 4.0 kB" in text
 
-        # Without the statistics' counters: "—"; nothing stored: a flat line at the bottom.
+        # Nothing read (the statistics count 0); nothing stored: a flat line at the bottom.
         staff = staff_browser(app, prefix="dash")
         res = staff.get(f"/libraries/{other['slug']}/dashboard")
         assert res.status_code == 200
         cells, points = _row(res.get_data(as_text=True), other["slug"])
-        assert points == ["115.9,24.0 120.0,24.0"] and cells[8:10] == ["—", "—"]
+        assert points == ["115.9,24.0 120.0,24.0"] and cells[8:10] == ["0", "0"]
+        # Without a feature answering the counters: "—".
+        configure(CONSORTIUM_TENANT_SERVICE_COMPONENTS=[
+            c for c in app.config["CONSORTIUM_TENANT_SERVICE_COMPONENTS"]
+            if c.__name__ not in ("StatsTenantComponent", "CountingUsage")])
+        cells, _ = _row(staff.get(f"/libraries/{other['slug']}/dashboard").get_data(
+            as_text=True), other["slug"])
+        assert cells[8:10] == ["—", "—"]
         assert staff.get("/libraries/no-such-library/dashboard").status_code == 404
 
         for user in (other_people["managers_user"], people["curators_user"],
                      people["depositors_user"]):
             assert browser_of(app, user).get(f"/libraries/{slug}/dashboard").status_code == 403
         assert app.test_client().get(f"/libraries/{slug}/dashboard").status_code == 302
+
+
+def test_administration_lists_every_library_past_one_page_of_the_registry(
+    app, client, make_tenant, admin_headers, configure
+):
+    make_tenant("dash-p1")
+    make_tenant("dash-p2")
+    total = client.get("/api/tenants", headers=admin_headers).json["hits"]["total"]
+    assert total >= 2
+    configure(CONSORTIUM_TENANTS_SEARCH_SIZE_MAX=1)  # one library per registry page
+
+    browser = staff_browser(app, prefix="dash")
+    csv = browser.get("/administration/consortium-dashboard?format=csv").get_data(as_text=True)
+    assert len(csv.splitlines()) == 1 + total
+    html = browser.get("/administration/tenants").get_data(as_text=True)
+    assert html.count("<tr data-tenant=") == total

@@ -172,8 +172,8 @@ class TenantsAdminView(AdminView):
         return redirect(request.path)
 
     def _page(self, editing=None, q=None, errors=None, submitted=None):
-        result = service.search(g.identity, q=q, size=100)
-        return self.render(tenants=result["hits"]["hits"], total=result["hits"]["total"],
+        tenants = service.search_all(g.identity, q=q)
+        return self.render(tenants=tenants, total=len(tenants),
                            editing=editing, errors=errors or {}, submitted=submitted)
 
     def _error(self, errors, status):
@@ -202,7 +202,7 @@ class ConsortiumDashboardView(AdminView):
 
     def get(self):
         """The table (`?sort=<column>&order=asc|desc`), or `?format=csv`."""
-        tenants = service.search(g.identity, size=100)["hits"]["hits"]
+        tenants = service.search_all(g.identity)
         rows, sort, descending = sorted_rows([dashboard_row(g.identity, t) for t in tenants])
         if request.args.get("format") == "csv":
             return csv_response(rows, "consortium-dashboard.csv")
@@ -288,7 +288,7 @@ class DataCiteAdminView(AdminView):
     template = "consortium_tenants/admin/datacite.html"
 
     def _page(self, errors=None, status=200, editing=None):
-        libraries = service.search(g.identity, size=100)["hits"]["hits"]
+        libraries = service.search_all(g.identity)
         accounts = [current_datacite_service.read(g.identity, t["slug"]) for t in libraries]
         names = {t["slug"]: localized(t["names"]) for t in libraries}
         return self.render(accounts=accounts, names=names, editing=editing,

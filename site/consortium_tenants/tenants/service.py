@@ -230,6 +230,16 @@ class TenantService(Service):
             "links": links,
         }
 
+    def search_all(self, identity, q=None):
+        """Every tenant matching Q, in slug order: all pages of `search`."""
+        hits, page = [], 1
+        while True:
+            result = self.search(identity, q=q, page=page, size=self.config.max_page_size)
+            hits += result["hits"]["hits"]
+            if "next" not in result["links"]:
+                return hits
+            page += 1
+
     @unit_of_work()
     def update(self, identity, slug, data, uow=None):
         """Change a tenant; its community follows names and branding."""
