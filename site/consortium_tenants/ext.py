@@ -6,6 +6,7 @@ from celery import current_app as current_celery_app
 from flask import g, has_request_context, jsonify
 from flask_login import user_logged_in
 from flask_security.signals import user_registered
+from invenio_i18n import gettext as _
 from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -73,11 +74,11 @@ def search_unavailable(error):
                 REPAIR_TASK, countdown=current_app.config["CONSORTIUM_INDEX_REPAIR_DELAY"])
         except Exception:  # broker down too: the daily check finds the record
             current_app.logger.exception("Could not queue the index repair")
-        message = ("The search service is unavailable at the moment. Your change was "
-                   "saved and becomes findable when search is back; do not repeat it.")
+        message = _("The search service is unavailable at the moment. Your change was "
+                    "saved and becomes findable when search is back; do not repeat it.")
     else:
-        message = ("The search service is unavailable at the moment. Nothing was "
-                   "changed; please try again later.")
+        message = _("The search service is unavailable at the moment. Nothing was "
+                    "changed; please try again later.")
     response = jsonify({"status": 503, "message": message, "saved": saved,
                         "retry": not saved})
     response.status_code = 503

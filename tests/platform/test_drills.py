@@ -68,7 +68,8 @@ def test_drill_opensearch_down_while_a_curator_publishes(
         res = requests.post(f"{http_server}/api/requests/{request_id}/actions/accept",
                             headers=people["curators"], json={}, timeout=120)
         assert time.monotonic() - started < 60  # an answer, not a hang
-        searched = requests.get(f"{http_server}/api/records", timeout=120)
+        searched = requests.get(f"{http_server}/api/records", timeout=120,
+                                headers={"Accept-Language": "cs"})
     finally:
         services("start", "opensearch")
     # A clear answer, not a bare 500: the publication was saved, indexing comes later.
@@ -77,6 +78,7 @@ def test_drill_opensearch_down_while_a_curator_publishes(
     assert "was saved" in res.json()["message"]
     assert searched.status_code == 503  # a search changes nothing: try again later
     assert (searched.json()["saved"], searched.json()["retry"]) == (False, True)
+    assert searched.json()["message"].startswith("Vyhledávací služba je právě nedostupná.")
 
     from invenio_db import db
 

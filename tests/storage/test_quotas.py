@@ -148,6 +148,9 @@ def test_unaffiliated_depositors_cannot_upload_unless_enabled(client, make_user,
     res = init_file(client, headers, draft["id"], "a.txt", 3)
     assert res.status_code == 403
     assert "belong to none" in res.json["message"]
+    czech = init_file(client, {**headers, "Accept-Language": "cs"}, draft["id"], "a.txt", 3)
+    assert czech.status_code == 403
+    assert "do žádné nepatříte" in czech.json["message"]
 
     configure(CONSORTIUM_STORAGE_UNAFFILIATED=True)
     assert upload(client, headers, draft["id"], "a.txt", b"abc").status_code == 200

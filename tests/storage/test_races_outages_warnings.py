@@ -58,6 +58,10 @@ def test_s3_outage_answers_503_and_keeps_draft_and_counters(client, storage_tena
         assert res.status_code == 503
         assert res.json["retry"] is True
         assert "storage service is unavailable" in res.json["message"]
+        czech = put_content(client, {**dep, "Accept-Language": "cs"}, draft["id"],
+                            "during.txt", b"d" * 200)
+        assert czech.status_code == 503
+        assert czech.json["message"].startswith("Úložiště je právě nedostupné.")
     finally:
         own_s3("start")
 

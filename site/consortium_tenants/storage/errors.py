@@ -77,13 +77,13 @@ class SizeMismatchError(StorageError):
     def __init__(self, key, declared, received, discarded=False):
         self.details = {"file": key, "declared": declared, "received": received}
         outcome = (
-            "The upload was discarded and the space reserved for it released; "
-            "declare the file again." if discarded
-            else "Nothing was stored; send exactly the declared number of bytes."
+            _("The upload was discarded and the space reserved for it released; "
+              "declare the file again.") if discarded
+            else _("Nothing was stored; send exactly the declared number of bytes.")
         )
-        super().__init__(description=(
-            f"File '{key}' was declared as {declared} B, but {received} B were sent. {outcome}"
-        ))
+        super().__init__(description=" ".join((_(
+            "File '%(key)s' was declared as %(declared)s B, but %(received)s B were sent.",
+            key=key, declared=declared, received=received), outcome)))
 
 
 class NoStorageError(StorageError):
@@ -93,7 +93,7 @@ class NoStorageError(StorageError):
     details = {"tenant": None}
 
     def __init__(self):
-        super().__init__(description=(
+        super().__init__(description=_(
             "Uploads are charged to a member library, and you belong to none. "
             "Deposit through your library's collection or ask its repository "
             "managers to add you."
@@ -107,7 +107,7 @@ class StorageUnavailableError(StorageError):
     details = {"retry": True}
 
     def __init__(self):
-        super().__init__(description=(
+        super().__init__(description=_(
             "The storage service is unavailable at the moment. Nothing was stored "
             "and your draft is unchanged; please try the upload again later."
         ))
