@@ -267,6 +267,8 @@ def test_datacite_output_of_the_libraries_records_validates_against_the_kernel(
             f"{KERNEL} http://schema.datacite.org/meta/kernel-4.5/metadata.xsd"
         _valid(kernel, resource)
         assert resource.findtext(f"{{{KERNEL}}}identifier") == hit["pids"]["doi"]["identifier"]
+        page = client.get(f"/records/{hit['id']}").get_data(as_text=True)
+        assert 'value="datacite-xml"' in page  # the record page offers the export
         for prefix in ("datacite", "oai_datacite"):
             res = client.get(f"/oai2d/{b['slug']}?verb=GetRecord&metadataPrefix={prefix}"
                              f"&identifier=oai:repository.consortium.example:{hit['id']}")
@@ -370,3 +372,20 @@ def test_records_without_a_doi_have_no_datacite_form_in_oai_pmh(app, make_tenant
     assert [e.text for e in page.iterfind(".//o:header/o:identifier", ns)] == [identifier]
     page = oai(f"verb=GetRecord&metadataPrefix=oai_dc&identifier={identifier}")
     assert page.find("o:error", ns) is None
+
+    # REST and the record page's export: 406 with a message, not an invalid document.
+    for media_type in ("application/vnd.datacite.datacite+xml",
+                       "application/vnd.datacite.datacite+json"):
+        res = client.get(f"/api/records/{record['id']}", headers={"Accept": media_type})
+        assert res.status_code == 406 and res.json["status"] == 406
+        assert res.json["message"].startswith("This work has no DOI")
+    res = client.get(f"/api/records/{record['id']}", headers={
+        "Accept": "application/vnd.datacite.datacite+xml", "Accept-Language": "cs"})
+    assert res.json["message"].startswith("Toto dílo nemá DOI")
+    for export in ("datacite-xml", "datacite-json"):
+        assert client.get(f"/records/{record['id']}/export/{export}").status_code == 406
+    page = client.get(f"/records/{record['id']}").get_data(as_text=True)
+    assert 'value="dublincore"' in page and 'value="datacite-xml"' not in page
+    assert client.get(f"/records/{record['id']}/export/dublincore").status_code == 200
+    assert client.get(f"/api/records/{record['id']}",
+                      headers={"Accept": "application/x-dc+xml"}).status_code == 200
