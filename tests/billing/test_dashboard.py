@@ -61,6 +61,7 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     czech = browser.get("/administration/consortium-dashboard",
                         headers={"Accept-Language": "cs"}).get_data(as_text=True)
     assert "Přehled konsorcia" in czech and "Čekající příspěvky" in czech
+    assert 'href="/libraries/stats"' in czech and "Statistiky využití členských knihoven" in czech
 
     manager = browser_of(app, small_people["managers_user"])
     assert manager.get("/administration/consortium-dashboard").status_code == 403
