@@ -94,9 +94,12 @@ def member_libraries(with_works=False):
 
 def libraries_by_community():
     """Community id → the library's name in the page's language and its site (which
-    shows its collection): the search pages' results name each work's library."""
+    shows its collection): the search pages' results name each work's library. On a
+    library's own host only that library (its pages name no other library)."""
+    own = g.get("tenant")
+    tenants = [own] if own is not None else TenantModel.query
     return {str(t.community_id): {"name": library_name(t), "url": library_url(t)}
-            for t in TenantModel.query if t.community_id is not None}
+            for t in tenants if t.community_id is not None}
 
 
 def library_labels(community_ids):
