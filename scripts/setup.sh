@@ -14,6 +14,12 @@ deps() {
     "$CACHE_DIR/tools/bin/pip" install -q pipenv || die "pip install pipenv failed"
   fi
   if [[ -f "$marker" && "$marker" -nt "$ROOT/Pipfile.lock" && -x "$VENV/bin/invenio" ]]; then
+    if [[ "$ROOT/site/pyproject.toml" -nt "$marker" ]]; then  # new entry points of the site
+      log "re-installing the instance's package (site/pyproject.toml changed)"
+      "$VENV/bin/pip" install -q --no-deps -e "$ROOT/site" >"$LOG_DIR/pip-site.log" 2>&1 \
+        || die "pip install -e site failed, see $LOG_DIR/pip-site.log"
+      touch "$marker"
+    fi
     log "Python dependencies up to date"; return
   fi
   log "installing Python dependencies from Pipfile.lock (pip cache: $PIP_CACHE_DIR)"
