@@ -701,3 +701,32 @@ def test_token_older_than_the_configured_ttl_is_bad(client, harvest_world, small
     time.sleep(2.1)
     error = _resume(client, slug, token).find("oai:error", NS)
     assert error.get("code") == "badResumptionToken" and "expired" in error.text
+
+
+def test_listsets_pages_with_tokens_when_there_are_many_sets(http_server, harvest_world,
+                                                             configure, oai_schema):
+    everything = [s.setSpec for s in sickle(f"{http_server}/oai2d").ListSets()]
+    assert harvest_world["a"]["slug"] in everything and len(everything) >= 3
+    configure(CONSORTIUM_OAI_SETS_PAGE_SIZE=2)
+    first = requests.get(f"{http_server}/oai2d", params={"verb": "ListSets"})
+    document = etree.fromstring(first.content)
+    assert oai_schema.validate(without_oai_identifier(document)), oai_schema.error_log
+    assert [e.text for e in document.iterfind(".//oai:setSpec", NS)] == sorted(everything)[:2]
+    token = document.find(".//oai:resumptionToken", NS)
+    assert token.get("completeListSize") == str(len(everything)) and token.get("cursor") == "0"
+    # Sickle follows the tokens: every set once, in setSpec order
+    paged = [s.setSpec for s in sickle(f"{http_server}/oai2d").ListSets()]
+    assert paged == sorted(everything)
+    # a record list's token is not one of ListSets, and the other way round
+    configure(CONSORTIUM_OAI_PAGE_SIZE=1)
+    records = etree.fromstring(requests.get(f"{http_server}/oai2d", params={
+        "verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}).content)
+    record_token = records.find(".//oai:resumptionToken", NS).text
+    for verb, other in (("ListSets", record_token), ("ListRecords", token.text)):
+        answer = etree.fromstring(requests.get(f"{http_server}/oai2d", params={
+            "verb": verb, "resumptionToken": other}).content)
+        assert answer.find("oai:error", NS).get("code") == "badResumptionToken", verb
+    # a library's endpoint with one set answers in one response, without a token
+    own = etree.fromstring(requests.get(f"{http_server}/oai2d/{harvest_world['a']['slug']}",
+                                        params={"verb": "ListSets"}).content)
+    assert own.find(".//oai:resumptionToken", NS) is None

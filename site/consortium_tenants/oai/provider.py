@@ -13,9 +13,12 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from invenio_access.permissions import system_identity
+from invenio_communities.communities.records.systemfields.deletion_status import (
+    CommunityDeletionStatusEnum,
+)
 from invenio_communities.proxies import current_communities
 from invenio_search import current_search_client
+from invenio_search.engine import search as search_engine
 from invenio_search.utils import build_alias_name
 from lxml import etree
 from werkzeug.utils import import_string
@@ -136,12 +139,22 @@ class Endpoint:
 
     @staticmethod
     def _subcommunities(parents):
-        """Parent community id → its child communities, in one scan."""
+        """Parent community id → its published child communities (id, slug, metadata),
+        in one scan of the communities index (no per-community serialization: ListSets
+        of hundreds of libraries stays one round trip)."""
         if not parents:
             return {}
-        query = " OR ".join(f'parent.id:"{cid}"' for cid in parents)
+        query = {"bool": {"filter": [
+            {"terms": {"parent.id": list(parents)}},
+            {"term": {"deletion_status": CommunityDeletionStatusEnum.PUBLISHED.value}},
+        ]}}
         children = {}
-        for child in current_communities.service.scan(system_identity, params={"q": query}):
+        for hit in search_engine.helpers.scan(
+                current_search_client, index=build_alias_name(
+                    current_communities.service.record_cls.index.search_alias),
+                query={"query": query, "_source": ["id", "slug", "parent.id", "metadata.title",
+                                                   "metadata.description"]}, size=1000):
+            child = hit["_source"]
             children.setdefault(child["parent"]["id"], []).append(child)
         for siblings in children.values():
             siblings.sort(key=lambda c: c["slug"])
@@ -317,9 +330,20 @@ class Request:
             _sub(fmt, "metadataNamespace", spec["namespace"])
 
     def ListSets(self, element):
+        """The sets in setSpec order, CONSORTIUM_OAI_SETS_PAGE_SIZE at a time (a token
+        carries the last setSpec shown, so sets added meanwhile are not skipped)."""
+        after = None
         if "resumptionToken" in self.args:
-            raise OAIError("badResumptionToken", "ListSets is answered in one response.")
-        for spec, (name, description, _) in self.endpoint.sets().items():
+            state = self._token_state()
+            if state.get("verb") != "ListSets":
+                raise OAIError("badResumptionToken", "The resumption token is not one of ListSets.")
+            after = state["after"]
+        sets = self.endpoint.sets()
+        specs = sorted(sets)
+        remaining = [spec for spec in specs if after is None or spec > after]
+        size = current_app.config["CONSORTIUM_OAI_SETS_PAGE_SIZE"]
+        for spec in remaining[:size]:
+            name, description, _ = sets[spec]
             item = _sub(element, "set")
             _sub(item, "setSpec", spec)
             _sub(item, "setName", name)
@@ -334,6 +358,16 @@ class Request:
                        "http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
                 etree.SubElement(dc, "{http://purl.org/dc/elements/1.1/}description").text = \
                     description
+        if after is None and len(remaining) <= size:
+            return  # complete in one response: no token
+        attrs = {"completeListSize": str(len(specs)), "cursor": str(len(specs) - len(remaining))}
+        if len(remaining) > size:
+            token, expires = tokens.current_tokens().dumps(
+                {"scope": self.endpoint.scope, "verb": "ListSets", "after": remaining[size - 1]})
+            attrs["expirationDate"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+            _sub(element, "resumptionToken", token, **attrs)
+        else:
+            _sub(element, "resumptionToken", None, **attrs)
 
     def GetRecord(self, element):
         spec = self._format(self.args["metadataPrefix"])
@@ -354,11 +388,11 @@ class Request:
     def _list_state(self):
         """The list request as a state: from the arguments or from the token."""
         if "resumptionToken" in self.args:
-            try:
-                return tokens.current_tokens().loads(self.args["resumptionToken"],
-                                                     self.endpoint.scope)
-            except tokens.BadToken as e:
-                raise OAIError("badResumptionToken", str(e))
+            state = self._token_state()
+            if "prefix" not in state:
+                raise OAIError("badResumptionToken", "The resumption token is not one of a "
+                                                     "record list.")
+            return state
         state = {"scope": self.endpoint.scope, "prefix": self.args["metadataPrefix"],
                  "set": self.args.get("set"), "from": self.args.get("from"),
                  "until": self.args.get("until"), "after": None, "cursor": 0}
@@ -372,6 +406,14 @@ class Request:
             if parse_date(state["from"], "from")[0] > parse_date(state["until"], "until")[0]:
                 raise OAIError("badArgument", "from is later than until.")
         return state
+
+    def _token_state(self):
+        """The state the request's resumption token carries, issued by this endpoint."""
+        try:
+            return tokens.current_tokens().loads(self.args["resumptionToken"],
+                                                 self.endpoint.scope)
+        except tokens.BadToken as e:
+            raise OAIError("badResumptionToken", str(e))
 
     def _list(self, element, with_metadata):
         state = self._list_state()
