@@ -58,6 +58,19 @@ CONSORTIUM_LOGO_MAX_DIMENSION = 4096
 """Largest width and height of a PNG or JPEG logo, in pixels (checked before the
 image is decoded, against decompression bombs)."""
 
+CONSORTIUM_THEMED_ENVIRONMENTS = 32
+"""Template environments of library themes each web process keeps (the libraries whose
+pages were shown last; consortium_platform.themed_templates). 0: none, every themed
+page looks its templates up again (InvenioRDM's behaviour)."""
+
+CONSORTIUM_FRONTPAGE_LIBRARIES = 12
+"""Member libraries the consortium's front page shows as cards (those with the most
+works); it links to /libraries, which lists them all."""
+
+CONSORTIUM_FOOTER_LIBRARIES = 10
+"""Member libraries the consortium's footer names; with more, it links to /libraries
+with their number instead."""
+
 CONSORTIUM_STORAGE_DEFAULTS = {
     "quota": 50 * 10**9,
     "max_file_size": 10 * 10**9,
@@ -124,6 +137,10 @@ index repair task runs (it retries with back-off while OpenSearch stays down).""
 
 CONSORTIUM_OAI_PAGE_SIZE = 100
 """Records per OAI-PMH list response."""
+
+CONSORTIUM_OAI_SETS_PAGE_SIZE = 100
+"""Sets per OAI-PMH ListSets response (the consortium's lists every library and
+collection: hundreds of libraries answer in pages, with resumption tokens)."""
 
 CONSORTIUM_OAI_TOKEN_TTL = 24 * 3600
 """Seconds a resumption token stays valid: the `max_age` its signature is read with

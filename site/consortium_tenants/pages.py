@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, render_template, request
 from invenio_access.permissions import system_identity
-from invenio_communities.errors import LogoNotFoundError
-from invenio_communities.proxies import current_communities
 from invenio_rdm_records.proxies import current_rdm_records_service
-from invenio_communities.communities.records.models import CommunityMetadata
+from invenio_communities.communities.records.models import (
+    CommunityFileMetadata,
+    CommunityMetadata,
+)
 from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.records.facets import TermsFacet
 from invenio_search.engine import dsl
@@ -66,30 +67,45 @@ def works_per_community(community_ids):
 
 def library_logo(tenant):
     """The URL of TENANT's logo, None while it has none (no request that answers 404)."""
-    try:
-        current_communities.service.read_logo(system_identity, tenant.community_id)
-    except LogoNotFoundError:
-        return None
-    return f"/api/communities/{tenant.community_id}/logo"
+    return _logo_urls([tenant.community_id]).get(str(tenant.community_id))
 
 
-def member_libraries(with_works=False):
-    """The member libraries, by name in the page's language, for the pages to list."""
+def _logo_urls(community_ids):
+    """Community id → the URL of its logo, for those that have one (one query)."""
+    rows = CommunityFileMetadata.query.filter(
+        CommunityFileMetadata.record_id.in_([i for i in community_ids if i]),
+        CommunityFileMetadata.key == "logo", CommunityFileMetadata.json.isnot(None),
+    ).with_entities(CommunityFileMetadata.record_id)
+    return {str(cid): f"/api/communities/{cid}/logo" for (cid,) in rows}
+
+
+def member_libraries(with_works=False, limit=None):
+    """The member libraries, by name in the page's language, for the pages to list;
+    with LIMIT, the LIMIT with the most works (a page cannot show hundreds)."""
     tenants = [t for t in TenantModel.query if t.community_id is not None]
-    works = works_per_community([str(t.community_id) for t in tenants]) if with_works else {}
+    ids = [str(t.community_id) for t in tenants]
+    works = works_per_community(ids) if with_works else {}
+    if limit is not None:
+        tenants = sorted(tenants, key=lambda t: -works.get(str(t.community_id), 0))[:limit]
+    logos = _logo_urls([t.community_id for t in tenants]) if with_works else {}
     libraries = [
         {
             "slug": tenant.slug,
             "name": library_name(tenant),
             "short_name": tenant.short_name,
             "url": library_url(tenant),
-            "logo": library_logo(tenant) if with_works else None,
+            "logo": logos.get(str(tenant.community_id)),
             "works": works.get(str(tenant.community_id), 0),
             "suspended": tenant.status == "suspended",
         }
         for tenant in tenants
     ]
     return sorted(libraries, key=lambda library: library["name"].casefold())
+
+
+def member_library_count():
+    """How many member libraries there are (those with a collection)."""
+    return TenantModel.query.filter(TenantModel.community_id.isnot(None)).count()
 
 
 def libraries_by_community():
@@ -150,7 +166,8 @@ def register(blueprint):
     def page_helpers():
         return {"library_name": library_name, "library_url": library_url,
                 "consortium_url": consortium_url, "member_libraries": member_libraries,
-                "library_logo": library_logo, "libraries_by_community": libraries_by_community}
+                "library_logo": library_logo, "libraries_by_community": libraries_by_community,
+                "member_library_count": member_library_count}
 
     blueprint.add_app_template_filter(localized_community, "localized_community")
     # Browsers ask every host for /favicon.ico itself (an XML page, e.g. OAI-PMH, links none).

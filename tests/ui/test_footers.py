@@ -5,8 +5,9 @@ from ui_pages import page
 STOCK_FOOTER = ("Chatroom", "Product page", "About InvenioRDM", "Demo site")
 
 
-def test_consortium_pages_have_the_consortium_footer_not_invenio_rdms(client, library):
+def test_consortium_pages_have_the_consortium_footer_not_invenio_rdms(client, library, configure):
     tenant, _ = library
+    configure(CONSORTIUM_FOOTER_LIBRARIES=10_000)  # names every library of the test session
     html = page(client, "/search", "en")
     assert 'class="footer-top consortium-footer"' in html
     assert "repository@consortium.example" in html
