@@ -5,6 +5,7 @@ Every request goes to 127.0.0.1 with the Host of the site it is meant for
 ([{id, slug, file}]) and TOKENS ({role@slug: token}) and sets the think time.
 """
 
+import itertools
 import os
 import random
 import re
@@ -30,6 +31,13 @@ class Visit(HttpUser):
 
     abstract = True
     wait_time = between(1, 3)
+    numbers = itertools.count(1)
+
+    def on_start(self):
+        # each simulated person is a client of its own (the rate limiter tells clients
+        # apart by user agent + address, and all of them come from 127.0.0.1)
+        self.client.headers["User-Agent"] = (
+            f"Mozilla/5.0 (X11; Linux x86_64) consortium-load-bench/{next(self.numbers)}")
 
     def port(self):
         return self.host.rsplit(":", 1)[-1]

@@ -6,10 +6,12 @@ Needs the platform of `make run` (demo libraries and records). In one run:
    think time (--sat-users, --sat-seconds) against Flask's development server
    (`scripts/app.sh start dev`, started and stopped here) and against nginx +
    uWSGI (`make run`), alternating in --rounds so both share the machine's
-   background load; prints req/s per endpoint and the throughput ratio;
+   background load; prints req/s per endpoint and the throughput ratio (both servers
+   with the per-client rate limits raised: this measures capacity);
 2. realistic mix on the production topology (--users with 1-3 s think time for
    --seconds): readers, harvesters, depositors creating drafts with a file and
-   submitting them to MZK, curators accepting; prints req/s, p50/p95/p99 and
+   submitting them to MZK, curators accepting; each user a client of its own under
+   the configured rate limits; prints req/s, p50/p95/p99 and
    errors per endpoint, then checks that no submitted deposit was lost.
 
 Everything stays on 127.0.0.1. Results: bench/load/results/<UTC time>.{json,svg}.
@@ -45,8 +47,15 @@ PROD_URL, DEV_URL = f"http://127.0.0.1:{WEB}", f"http://127.0.0.1:{DEV}"
 PEOPLE = {"depositor": "researcher@mzk.example", "curator": "curator@mzk.example"}
 
 
-def app_sh(*args):
-    subprocess.run([str(ROOT / "scripts" / "app.sh"), *args], check=True)
+RAISED_LIMITS = {"INVENIO_RATELIMIT_GUEST_USER": "1000000 per hour;100000 per minute",
+                 "INVENIO_RATELIMIT_AUTHENTICATED_USER": "1000000 per hour;100000 per minute"}
+"""Saturation measures capacity: 8 clients without think time would hit the per-client
+rate limits (60 requests a minute for a guest) in seconds; both servers get these."""
+
+
+def app_sh(*args, env=None):
+    subprocess.run([str(ROOT / "scripts" / "app.sh"), *args], check=True,
+                   env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
 
 
 def token_of(email):
@@ -184,7 +193,9 @@ def print_side_by_side(dev, prod):
 
 
 def svg_chart(dev, prod, mix):
-    """Bars of req/s per endpoint (dev vs production) and p95 of the realistic mix."""
+    """Bars of req/s per endpoint (dev vs production), or the mix's p95 without them."""
+    if dev is None:
+        return mix_chart(mix)
     names = sorted(set(dev["rows"]) | set(prod["rows"]))
     top = max([r["rps"] for r in (*dev["rows"].values(), *prod["rows"].values())] or [1])
     height, out = 40 + 34 * len(names), []
@@ -206,6 +217,28 @@ def svg_chart(dev, prod, mix):
     return "\n".join(out)
 
 
+def mix_chart(mix):
+    """Bars of the mix's p95 per endpoint, the 1 s goal marked."""
+    rows = mix["rows"]
+    top = max([r["p95"] for r in rows.values()] + [1000])
+    height, out = 40 + 20 * len(rows), []
+    out.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{height + 10}" '
+               'font-family="sans-serif" font-size="12">')
+    out.append('<text x="10" y="20" font-weight="bold">p95 ms per endpoint, realistic mix '
+               '(line: 1 s goal)</text>')
+    for i, (name, row) in enumerate(sorted(rows.items())):
+        y = 34 + 20 * i
+        out.append(f'<text x="10" y="{y + 11}">{name}</text>')
+        out.append(f'<rect x="260" y="{y}" width="{400 * row["p95"] / top:.1f}" height="14" '
+                   'fill="#2b6cb0"/>')
+        out.append(f'<text x="{265 + 400 * row["p95"] / top:.1f}" y="{y + 11}">'
+                   f'{row["p95"]:.0f}</text>')
+    x = 260 + 400 * 1000 / top
+    out.append(f'<line x1="{x:.1f}" y1="30" x2="{x:.1f}" y2="{height}" stroke="#c00"/>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -213,7 +246,10 @@ def main():
     parser.add_argument("--sat-users", type=int, default=8)
     parser.add_argument("--sat-seconds", type=int, default=60, help="per server")
     parser.add_argument("--warmup", type=int, default=45, help="seconds per server, not measured")
+    parser.add_argument("--think", type=float, nargs=2, default=(1, 3), metavar=("MIN", "MAX"),
+                        help="the mix's think time between a user's requests, seconds")
     parser.add_argument("--no-mix", action="store_true", help="saturation comparison only")
+    parser.add_argument("--no-saturation", action="store_true", help="the mix only")
     parser.add_argument("--rounds", type=int, default=4,
                         help="saturation alternates the servers in this many rounds")
     args = parser.parse_args()
@@ -222,23 +258,16 @@ def main():
     print(f"{len(records)} demo records of {len(locustfile.SLUGS)} libraries; "
           f"{os.cpu_count()} cores")
     readers = [locustfile.Visitor, locustfile.Harvester]
-    app_sh("start", "dev")
-    try:
-        # every uWSGI worker (and the dev server) fills its own caches on first use
-        run([DEV_URL, PROD_URL], readers, 2 * args.sat_users, args.warmup, None)
-        dev, prod = run([DEV_URL, PROD_URL], readers, args.sat_users, args.sat_seconds, None,
-                        args.rounds)
-    finally:
-        app_sh("stop", "dev")
-    print_table("saturation, development server", dev)
-    print_table("saturation, production topology", prod)
-    ratio = print_side_by_side(dev, prod)
-
+    dev = prod = ratio = None
+    if not args.no_saturation:
+        dev, prod, ratio = saturation(args, readers)
     if args.no_mix:
         return save(args, dev, prod, ratio, None, [])
+    think = tuple(args.think)
     [mix] = run([PROD_URL], [*readers, locustfile.Depositor, locustfile.Curator],
-                args.users, args.seconds, (1, 3))
-    print_table("realistic mix (think time 1-3 s), production topology", mix)
+                args.users, args.seconds, think)
+    print_table(f"realistic mix (think time {think[0]:g}-{think[1]:g} s), production topology",
+                mix)
     time.sleep(2)
     lost = lost_deposits()
     submitted = len(locustfile.LEDGER["submitted"])
@@ -247,8 +276,27 @@ def main():
     print(f"\ndeposits submitted {submitted}, accepted {len(locustfile.LEDGER['accepted'])}, "
           f"lost {len(lost)}; errors {mix['total']['errors']}; pages' worst p95 {worst_p95:.0f} ms "
           "(goals: 0 lost, 0 errors, p95 < 1000 ms)")
-
     save(args, dev, prod, ratio, mix, lost)
+
+
+def saturation(args, readers):
+    """Both servers side by side without think time, the rate limits raised on both:
+    (dev figures, production figures, throughput ratio)."""
+    app_sh("stop", "ui", "api")
+    app_sh("start", "ui", "api", env=RAISED_LIMITS)
+    app_sh("start", "dev", env=RAISED_LIMITS)
+    try:
+        # every uWSGI worker (and the dev server) fills its own caches on first use
+        run([DEV_URL, PROD_URL], readers, 2 * args.sat_users, args.warmup, None)
+        dev, prod = run([DEV_URL, PROD_URL], readers, args.sat_users, args.sat_seconds, None,
+                        args.rounds)
+    finally:
+        app_sh("stop", "dev")
+        app_sh("stop", "ui", "api")
+        app_sh("start", "ui", "api")  # the mix runs with the configured limits
+    print_table("saturation, development server", dev)
+    print_table("saturation, production topology", prod)
+    return dev, prod, print_side_by_side(dev, prod)
 
 
 def save(args, dev, prod, ratio, mix, lost):
@@ -257,7 +305,7 @@ def save(args, dev, prod, ratio, mix, lost):
     results.mkdir(exist_ok=True)
     (results / f"{stamp}.json").write_text(json.dumps(
         {"date": stamp, "cores": os.cpu_count(), "load_average": os.getloadavg(),
-         "args": vars(args), "dev": dev, "prod": prod, "ratio": round(ratio, 2), "mix": mix,
+         "args": vars(args), "dev": dev, "prod": prod, "ratio": ratio and round(ratio, 2), "mix": mix,
          "submitted": len(locustfile.LEDGER["submitted"]), "lost": lost}, indent=1))
     (results / f"{stamp}.svg").write_text(svg_chart(dev, prod, mix))
     print(f"results: {results / stamp}.json, chart: {results / stamp}.svg")
