@@ -157,9 +157,9 @@ def clone(library, template_id, count):
             subs = {str(template_id): str(rid), str(record["parent_id"]): str(pid_),
                     record["json"]["id"]: recid, parent_recid_of_template: parent_recid,
                     record["json"]["pids"]["doi"]["identifier"]: doi,
-                    record["json"]["metadata"]["title"]: title,
                     **{str(old): str(new) for old, new in new_buckets.items()}}
-            ids.append({"id": str(rid), "subs": subs, "pks": (record_pk, parent_pk)})
+            ids.append({"id": str(rid), "subs": subs, "title": title,
+                        "pks": (record_pk, parent_pk)})
         for name in ("files_bucket", "rdm_parents_metadata", "rdm_records_metadata",
                      "rdm_drafts_metadata", "rdm_versions_state", "rdm_parents_community"):
             if rows[name]:
@@ -199,7 +199,10 @@ def _action(template, clone):
         text = text.replace(old, new)
     source = json.loads(text)
     source["pid"]["pk"], source["parent"]["pid"]["pk"] = clone["pks"]
-    return {**template, "_id": clone["id"], "_source": source}
+    source["metadata"]["title"] = clone["title"]
+    source["has_draft"] = template["clones_have_draft"]
+    action = {key: value for key, value in template.items() if key != "clones_have_draft"}
+    return {**action, "_id": clone["id"], "_source": source}
 
 
 def fast_index(template_id, clones, sample=5):
@@ -214,6 +217,9 @@ def fast_index(template_id, clones, sample=5):
 
     indexer = records.indexer
     template = indexer._index_action({"id": str(template_id), "op": "index"})
+    # the clones' draft rows make RDM say has_draft for each of them, unlike the template
+    template["clones_have_draft"] = indexer._index_action(
+        {"id": clones[0]["id"], "op": "index"})["_source"]["has_draft"]
     for clone in random.sample(clones, min(sample, len(clones))):
         ours = _action(template, clone)["_source"]
         theirs = indexer._index_action({"id": clone["id"], "op": "index"})["_source"]

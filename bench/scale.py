@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 import requests
 
 from instance import bar, ensure_library, full_record, platform_app, publish_into, web_base
-from oai import clone, index
+from oai import clone, fast_index
 
 ADMIN = "admin@consortium.example"
 PROBE_LIBRARY = "mzk"  # a demo library: its front page is measured before and after
@@ -113,7 +113,7 @@ def provision_library(slug, collections, records):
         template_uuid = db.session.execute(text(
             "SELECT id FROM rdm_records_metadata WHERE json->>'id' = :i"),
             {"i": template}).scalar_one()
-        index(clone(library, template_uuid, records))
+        fast_index(template_uuid, clone(library, template_uuid, records), sample=1)
 
 
 def main():
