@@ -25,3 +25,16 @@ def test_the_search_pages_bundles_carry_the_corrected_czech_date_range_words(cli
     scripts = _scripts_of(client, "/search")
     assert '"to":"do"' in scripts
     assert "např. 2025 nebo 2025-03-15" in scripts
+
+
+def test_czech_plurals_of_five_and_more_are_czech(app):
+    """The instance's catalogue is merged with InvenioRDM's, whose Czech plural rule has
+    four forms (the last for 5 and more); with a three-form rule of its own, '5 works'
+    stayed English on Czech pages."""
+    from flask_babel import ngettext
+
+    with app.test_request_context("/", headers={"Accept-Language": "cs"}):
+        forms = {n: ngettext("%(num)d work", "%(num)d works", n) for n in (1, 3, 5, 22, 167)}
+        libraries = ngettext("All %(num)d member library", "All %(num)d member libraries", 167)
+    assert forms == {1: "1 dílo", 3: "3 díla", 5: "5 děl", 22: "22 děl", 167: "167 děl"}
+    assert libraries == "Všech 167 členských knihoven"

@@ -48,10 +48,10 @@ def cards(html):
 
 def test_with_more_libraries_than_it_shows_the_front_page_shows_the_busiest_and_links_all(
         client, library, configure, make_tenant):
-    make_tenant("quiet")
-    make_tenant("quiet")  # two libraries without works
+    for _ in range(4):
+        make_tenant("quiet")  # libraries without works: 5 and more, Czech's last plural form
     listed = cards(page(client, "/libraries", "en"))
-    assert library[0]["slug"] in listed and len(listed) >= 3
+    assert library[0]["slug"] in listed and len(listed) >= 5
     configure(CONSORTIUM_FRONTPAGE_LIBRARIES=2, CONSORTIUM_FOOTER_LIBRARIES=2)
     html = page(client, "/", "en")
     shown = cards(html)
@@ -63,9 +63,7 @@ def test_with_more_libraries_than_it_shows_the_front_page_shows_the_busiest_and_
     assert 'class="footer-libraries"><a href="/libraries">' in html
     assert "<ul class=\"footer-libraries\">" not in html
     czech = page(client, "/", "cs")
-    n = len(listed)
-    czech_link = f"Všechny {n} členské knihovny" if n < 5 else f"Všech {n} členských knihoven"
-    assert czech.count(f'<a href="/libraries">{czech_link}</a>') == 2
+    assert czech.count(f'<a href="/libraries">Všech {len(listed)} členských knihoven</a>') == 2
 
 
 def test_a_library_logo_disappears_from_its_card_when_removed(client, make_tenant, admin_headers,
