@@ -730,3 +730,21 @@ def test_listsets_pages_with_tokens_when_there_are_many_sets(http_server, harves
     own = etree.fromstring(requests.get(f"{http_server}/oai2d/{harvest_world['a']['slug']}",
                                         params={"verb": "ListSets"}).content)
     assert own.find(".//oai:resumptionToken", NS) is None
+
+
+def test_harvesters_have_a_rate_limit_of_their_own(app):
+    """A harvest is hundreds of requests in a row: the OAI-PMH endpoints (by host and
+    by path) have a budget of their own per client, larger than a guest's for pages.
+    (The test apps run without the limiter; this asks invenio-app's limit function what
+    it applies to each URL, as the limiter does per request; bench/oai.py harvests
+    100 000 records through the real limiter.)"""
+    from invenio_app.limiter import set_rate_limit
+
+    def limit(path):
+        with app.test_request_context(path):
+            return set_rate_limit()
+
+    harvest = "1200 per minute;50000 per hour"
+    assert limit("/oai2d?verb=ListRecords") == harvest
+    assert limit("/oai2d/mzk?verb=ListRecords") == harvest
+    assert limit("/libraries") == app.config["RATELIMIT_GUEST_USER"] != harvest
