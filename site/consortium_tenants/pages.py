@@ -17,7 +17,9 @@ from invenio_communities.communities.records.models import (
 )
 from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.records.facets import TermsFacet
+from invenio_search import current_search_client
 from invenio_search.engine import dsl
+from invenio_search.utils import build_alias_name
 
 from .i18n import localized
 from .tenants.models import TenantModel
@@ -118,6 +120,20 @@ def libraries_by_community():
             for t in tenants if t.community_id is not None}
 
 
+def recent_libraries(size=10):
+    """Community id → the library (name, site) of each of the SIZE newest public works,
+    for the front page's recent uploads (InvenioRDM fetches `/api/records?sort=newest`
+    in the page and names each work's library from this: assets searchResults.js)."""
+    body = {"size": size, "sort": [{"created": "desc"}], "_source": ["parent.communities.ids"],
+            "query": {"bool": {"filter": [{"term": {"access.record": "public"}},
+                                          {"term": {"versions.is_latest": True}}]}}}
+    hits = current_search_client.search(index=build_alias_name("rdmrecords-records"),
+                                        body=body)["hits"]["hits"]
+    ids = {cid for hit in hits
+           for cid in hit["_source"].get("parent", {}).get("communities", {}).get("ids", [])}
+    return {cid: library for cid, library in libraries_by_community().items() if cid in ids}
+
+
 def library_labels(community_ids):
     """Community id → the library's name in the page's language (a library's
     collection: its community's title), for the search's *Library* facet."""
@@ -167,7 +183,8 @@ def register(blueprint):
         return {"library_name": library_name, "library_url": library_url,
                 "consortium_url": consortium_url, "member_libraries": member_libraries,
                 "library_logo": library_logo, "libraries_by_community": libraries_by_community,
-                "member_library_count": member_library_count}
+                "member_library_count": member_library_count,
+                "recent_libraries": recent_libraries}
 
     blueprint.add_app_template_filter(localized_community, "localized_community")
     # Browsers ask every host for /favicon.ico itself (an XML page, e.g. OAI-PMH, links none).

@@ -56,3 +56,20 @@ def test_the_front_pages_saved_search_finds_the_open_educational_resources(
     expect(page.get_by_role("link", name=oer_title)).to_be_visible()
     expect(page.get_by_role("link", name=title)).to_have_count(0)
     assert "f=resource_type%3Aoer" in page.url or "f=resource_type:oer" in page.url
+
+
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_the_front_pages_recent_uploads_name_each_works_library(
+    site, open_page, published_work, language
+):
+    tenant, title, oer_title = published_work
+    page = open_page(language)
+    page.goto(site.consortium("/"))
+    for work in (oer_title, title):  # the newest two works of the platform
+        item = page.locator("#records-list .item", has=page.get_by_role("link", name=work))
+        expect(item).to_have_count(1)
+        library = item.locator(".work-library")
+        expect(library).to_have_text(
+            f"{'Knihovna' if language == 'cs' else 'Library'}: {tenant['names'][language]}")
+        expect(library.get_by_role("link")).to_have_attribute(
+            "href", site.library(tenant["slug"], "/"))

@@ -1,7 +1,8 @@
-// Each result of the consortium search and of a library's collection search names
-// the work's library: its name in the page's language, a link to its site (which
-// shows its collection). The search pages carry the member libraries by community id
-// (consortium_tenants/libraries_data.html); a work's library is the first of its
+// Each result of the consortium search, of a library's collection search and of the
+// consortium front page's recent uploads names the work's library: its name in the
+// page's language, a link to its site (which shows its collection). The pages carry
+// the member libraries by community id (consortium_tenants/libraries_data.html; the
+// front page only those of its recent uploads); a work's library is the first of its
 // communities that is one.
 import React from "react";
 import PropTypes from "prop-types";
@@ -56,8 +57,13 @@ DescriptionWithLibrary.defaultProps = {
   descriptionStripped: "",
 };
 
-// The consortium search and a library's collection search.
-const RESULT_APPS = ["InvenioAppRdm.Search", "InvenioCommunities.DetailsSearch"];
+// The consortium search, a library's collection search and the consortium front
+// page's recent uploads.
+const RESULT_APPS = [
+  "InvenioAppRdm.Search",
+  "InvenioCommunities.DetailsSearch",
+  "InvenioAppRDM.RecordsList",
+];
 
 export const searchResultOverrides = Object.fromEntries(
   RESULT_APPS.map((app) => [`${app}.RecordsResultsListItem.description`, DescriptionWithLibrary])
