@@ -14,12 +14,14 @@ those templates are found and compiled once per process, as unthemed pages are.
 from collections import OrderedDict
 from threading import Lock
 
+from invenio_communities.views.template_loader import CommunityThemeChoiceJinjaLoader
+
 
 class ThemedOverlays:
     """The environment's `overlay`, answering a theme loader's overlay from a cache."""
 
     def __init__(self, env, size):
-        self.env, self.size = env, size
+        self.size = size
         self.overlay = env.overlay  # the environment's own method
         self.by_brand, self.lock = OrderedDict(), Lock()
 
@@ -27,7 +29,7 @@ class ThemedOverlays:
     def brand_of(options):
         """The theme brand of an overlay with only a community theme loader, else None."""
         loader = options.get("loader")
-        if set(options) != {"loader"} or type(loader).__name__ != "CommunityThemeChoiceJinjaLoader":
+        if set(options) != {"loader"} or not isinstance(loader, CommunityThemeChoiceJinjaLoader):
             return None
         return getattr(loader.loaders[0], "brand", None)
 
