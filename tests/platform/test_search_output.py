@@ -1,0 +1,125 @@
+"""Search results serialized by the record schema built once per process
+(consortium_platform/schemas.py) equal RDM's per-record schema, record by record.
+
+Records with every part filled (custom field, DOI, files, an embargo, a restricted
+record, a draft, a record in two libraries) are searched over REST as different
+people, in JSON and in the search page's UI serialization, once with the instance's
+`RDM_RECORD_SCHEMA` and once with the plain class RDM would build for every record.
+The people alternate, so an answer that leaked from the previous reader's dump would
+show.
+"""
+
+import pytest
+
+from helpers import full_record, publish_in_library, request_action, upload
+
+FORMATS = ("application/json", "application/vnd.inveniordm.v1+json")
+
+
+@pytest.fixture(scope="module")
+def works(app, make_tenant, admin_headers):
+    """Published full records of one library (one also in a second library) and a draft."""
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    tenant, people = make_tenant("search-out")
+    other, other_people = make_tenant("search-out2")
+    client = app.test_client()
+    dep = people["depositors"]
+    published = {}
+    for name, access in (
+        ("open", {"record": "public", "files": "public"}),
+        ("embargoed", {"record": "public", "files": "restricted",
+                       "embargo": {"active": True, "until": "2031-06-30",
+                                   "reason": "Nakladatelská smlouva"}}),
+        ("restricted", {"record": "restricted", "files": "restricted"}),
+    ):
+        body = full_record(f"Výstup vyhledávání: {name}",
+                           doi=f"10.5072/search.{tenant['slug']}.{name}")
+        body["access"], body["files"] = access, {"enabled": True}
+        res = client.post("/api/records", headers=dep, json=body)
+        assert res.status_code == 201, res.json
+        draft = res.json
+        assert upload(client, dep, draft["id"], "clanek.pdf", b"%PDF-1.4 out").status_code == 200
+        published[name] = publish_in_library(client, people, tenant["community_id"],
+                                              draft["id"])
+    # A draft only its depositor sees (made while they belong to one library).
+    res = client.post("/api/records", headers=dep, json=full_record("Rozpracovaný záznam"))
+    assert res.status_code == 201, res.json
+    # The open work joins a second library (its depositor is a member there too)
+    # through the inclusion request.
+    res = client.post(f"/api/tenants/{other['slug']}/members", headers=admin_headers,
+                      json={"email": people["depositors_user"].email, "role": "depositors"})
+    assert res.status_code == 200, res.json
+    res = client.post(f"/api/records/{published['open']['id']}/communities", headers=dep,
+                      json={"communities": [{"id": other["community_id"]}]})
+    assert res.status_code == 200, res.json
+    request_id = res.json["processed"][0]["request_id"]
+    res = request_action(client, other_people["curators"], request_id, "accept")
+    assert res.status_code == 200, res.json
+    current_rdm_records_service.indexer.refresh()
+    current_rdm_records_service.draft_indexer.refresh()
+    return tenant, people, published
+
+
+def search(client, path, headers, accept):
+    res = client.get(path, headers={**(headers or {}), "Accept": accept},
+                     query_string={"size": 25, "sort": "newest"})
+    assert res.status_code == 200, res.json
+    return {hit["id"]: hit for hit in res.json["hits"]["hits"]}
+
+
+def test_search_results_equal_rdms_per_record_schema(app, works, configure, admin_headers):
+    from consortium_tenants.workflows.requests import LibraryRecordSchema
+
+    tenant, people, published = works
+    client = app.test_client()
+    readers = [("anonymous", None), ("depositor", people["depositors"]),
+               ("curator", people["curators"]), ("anonymous again", None),
+               ("administrator", admin_headers), ("depositor again", people["depositors"])]
+    queries = [f"/api/communities/{tenant['community_id']}/records", "/api/user/records"]
+
+    def answers():
+        out = {}
+        for reader, headers in readers:
+            for path in queries:
+                if path.startswith("/api/user") and headers is None:
+                    continue
+                for accept in FORMATS:
+                    out[reader, path, accept] = search(client, path, headers, accept)
+        return out
+
+    instance = answers()
+    configure(RDM_RECORD_SCHEMA=LibraryRecordSchema)  # RDM builds this one per record
+    per_record = answers()
+
+    assert instance.keys() == per_record.keys()
+    compared = 0
+    for key, hits in instance.items():
+        assert hits.keys() == per_record[key].keys(), key
+        for recid, hit in hits.items():
+            assert hit == per_record[key][recid], (key, recid)
+            compared += 1
+    # The readers saw different things (the comparison covers more than one answer).
+    community = f"/api/communities/{tenant['community_id']}/records"
+    seen_by_anonymous = instance["anonymous", community, "application/json"]
+    seen_by_curator = instance["curator", community, "application/json"]
+    assert published["restricted"]["id"] not in seen_by_anonymous
+    assert published["restricted"]["id"] in seen_by_curator
+    drafts = instance["depositor", "/api/user/records", "application/json"]
+    assert any(not hit["is_published"] for hit in drafts.values())
+    open_work = seen_by_anonymous[published["open"]["id"]]
+    assert len(open_work["parent"]["communities"]["ids"]) == 2
+    assert open_work["pids"]["doi"]["identifier"].startswith("10.5072/search.")
+    assert compared >= 40
+
+
+def test_the_schema_is_built_once_per_process(app, works):
+    """The instance's schema hands out one instance per arguments; RDM's class does not."""
+    from consortium_tenants.workflows.requests import LibraryRecordSchema
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    schema_cls = current_rdm_records_service.config.schema
+    assert issubclass(schema_cls, LibraryRecordSchema)
+    assert schema_cls() is schema_cls()
+    assert schema_cls(partial=True) is not schema_cls()
+    assert LibraryRecordSchema() is not LibraryRecordSchema()
