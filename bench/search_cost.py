@@ -1,11 +1,12 @@
 """Search cost per record: what a search page pays for each hit, RDM's defaults vs the
-instance's process-local ACCESS_CACHE (consortium_platform.access_cache) and its record
-schema built once per process (consortium_platform.schemas).
+instance's process-local ACCESS_CACHE (consortium_platform.access_cache), its record
+schema built once per process (consortium_platform.schemas) and its record classes whose
+load hooks are resolved once per class (consortium_platform.records).
 
 Runs the REST application in-process on the platform of `make run` (read only) and
 times, for an anonymous reader, the search service's result (`to_dict`: schema dump,
 links, per-field permission checks) plus the UI serializer the search page asks for
-(application/vnd.inveniordm.v1+json), divided by the number of hits. The three
+(application/vnd.inveniordm.v1+json), divided by the number of hits. The four
 set-ups are measured in alternating rounds (they share the machine's background load);
 Redis reads of the access cache per record are counted.
 
@@ -32,11 +33,16 @@ def make_apps():
     from consortium_tenants.workflows.requests import LibraryRecordSchema
     from invenio_app.factory import create_api
 
+    from invenio_rdm_records.records.api import RDMDraft, RDMRecord
+
+    rdm_classes = {"RDM_RECORD_CLS": RDMRecord, "RDM_DRAFT_CLS": RDMDraft}
     per_record = {"RDM_RECORD_SCHEMA": LibraryRecordSchema}  # RDM builds it per record
     return {
-        "RDM defaults": create_api(ACCESS_CACHE=REDIS_ONLY, **per_record),
-        "+ process access cache": create_api(ACCESS_CACHE=PROCESS_CACHE, **per_record),
-        "+ schema once (instance)": create_api(ACCESS_CACHE=PROCESS_CACHE),
+        "RDM defaults": create_api(ACCESS_CACHE=REDIS_ONLY, **per_record, **rdm_classes),
+        "+ process access cache": create_api(ACCESS_CACHE=PROCESS_CACHE, **per_record,
+                                             **rdm_classes),
+        "+ schema once": create_api(ACCESS_CACHE=PROCESS_CACHE, **rdm_classes),
+        "+ hooks once (instance)": create_api(ACCESS_CACHE=PROCESS_CACHE),
     }
 
 

@@ -1,5 +1,6 @@
 """Search results serialized by the record schema built once per process
-(consortium_platform/schemas.py) equal RDM's per-record schema, record by record.
+(consortium_platform/schemas.py) and loaded by the instance's record classes
+(consortium_platform/records.py) equal RDM's own path, record by record.
 
 Records with every part filled (custom field, DOI, files, an embargo, a restricted
 record, a draft, a record in two libraries) are searched over REST as different
@@ -70,6 +71,7 @@ def search(client, path, headers, accept):
 
 def test_search_results_equal_rdms_per_record_schema(app, works, configure, admin_headers):
     from consortium_tenants.workflows.requests import LibraryRecordSchema
+    from invenio_rdm_records.records.api import RDMDraft, RDMRecord
 
     tenant, people, published = works
     client = app.test_client()
@@ -89,7 +91,9 @@ def test_search_results_equal_rdms_per_record_schema(app, works, configure, admi
         return out
 
     instance = answers()
-    configure(RDM_RECORD_SCHEMA=LibraryRecordSchema)  # RDM builds this one per record
+    # RDM's own path: the schema class built per record, RDM's record classes.
+    configure(RDM_RECORD_SCHEMA=LibraryRecordSchema, RDM_RECORD_CLS=RDMRecord,
+              RDM_DRAFT_CLS=RDMDraft)
     per_record = answers()
 
     assert instance.keys() == per_record.keys()
@@ -123,3 +127,21 @@ def test_the_schema_is_built_once_per_process(app, works):
     assert schema_cls() is schema_cls()
     assert schema_cls(partial=True) is not schema_cls()
     assert LibraryRecordSchema() is not LibraryRecordSchema()
+
+
+def test_hits_load_through_the_instances_record_classes(app, works):
+    """Records, drafts and their parents load with hooks resolved once per class."""
+    from consortium_platform.records import LibraryDraft, LibraryParent, LibraryRecord
+    from invenio_rdm_records.proxies import current_rdm_records_service as service
+    from invenio_rdm_records.records.api import RDMRecord
+
+    assert service.record_cls is LibraryRecord and service.draft_cls is LibraryDraft
+    tenant, people, published = works
+    record = service.record_cls.pid.resolve(published["open"]["id"])
+    dump = record.dumps()
+    loaded, plain = LibraryRecord.loads(dump), RDMRecord.loads(dump)
+    assert isinstance(loaded.parent, LibraryParent)
+    assert loaded == plain and loaded.parent == plain.parent
+    assert loaded.parent.communities.ids == plain.parent.communities.ids
+    assert len(loaded.parent.communities.ids) == 2
+    assert dump == record.dumps()  # loading never changed the hit it was given

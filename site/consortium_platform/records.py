@@ -1,0 +1,97 @@
+"""RDM's record and draft classes, loaded from a search hit at less cost.
+
+A search page turns every hit into a record (`Record.loads`) before the schema dumps
+it. invenio-records' `loads` deep-copies the hit and then, for every system field of
+the record (about forty), asks `inspect.signature` of the field's `pre_load` and
+`post_load` whether it takes `data` — on every hit, although the answer depends only
+on the class. Those two steps were about a third of a search page's serialization.
+
+`LibraryRecord` and `LibraryDraft` (`RDM_RECORD_CLS`, `RDM_DRAFT_CLS`) and their
+`LibraryParent` (`parent_record_cls`) are RDM's classes with the same fields; only `loads` differs: the hooks are resolved once per
+class (with the same signature test, so a hook without `data` is called as before),
+and the hit, a JSON document, is copied by a JSON copy instead of `deepcopy`.
+Everything else (fields, index, model, isinstance checks) is RDM's.
+"""
+
+import copy
+import inspect
+
+from invenio_rdm_records.records.api import RDMDraft, RDMParent, RDMRecord
+from invenio_records.systemfields.base import SystemFieldsExt
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def copy_json(value):
+    """A copy of a JSON document; anything that is not JSON is deep-copied."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    if isinstance(value, _SCALARS):
+        return value
+    return copy.deepcopy(value)
+
+
+def _takes_data(hook):
+    return "data" in inspect.signature(hook).parameters
+
+
+def _load_hooks(record_cls):
+    """(pre-load hooks, post-load hooks) of RECORD_CLS, resolved once."""
+    hooks = record_cls.__dict__.get("_consortium_load_hooks")
+    if hooks is not None:
+        return hooks
+    pre, post = [], []
+    for extension in record_cls._extensions:
+        fields = (extension.declared_fields.values()
+                  if isinstance(extension, SystemFieldsExt) else ())
+        if fields and all(_takes_data(f.pre_load) and _takes_data(f.post_load)
+                          for f in fields):
+            pre.extend(f.pre_load for f in fields)
+            post.extend(f.post_load for f in fields)
+            continue
+        # An extension of another kind, or a field with an old-style hook: the
+        # extension's own methods, exactly as invenio-records calls them.
+        pre.append(extension.pre_load)
+        if _takes_data(extension.post_load):
+            post.append(extension.post_load)
+        else:
+            post.append(lambda record, data, loader=None, _hook=extension.post_load:
+                        _hook(record, loader=loader))
+    hooks = (tuple(pre), tuple(post))
+    setattr(record_cls, "_consortium_load_hooks", hooks)
+    return hooks
+
+
+class ResolvedLoads:
+    """`Record.loads` with the load hooks resolved once per class."""
+
+    @classmethod
+    def loads(cls, data, loader=None):
+        """Load a record dump (as `invenio_records.api.RecordBase.loads`)."""
+        loader = loader or cls.dumper
+        data = copy_json(data)
+        pre, post = _load_hooks(cls)
+        for hook in pre:
+            hook(data, loader=loader)
+        record = loader.load(data, cls)
+        for hook in post:
+            hook(record, data, loader=loader)
+        return record
+
+
+class LibraryParent(ResolvedLoads, RDMParent):
+    """RDM's parent of a record's versions (loaded inside every hit)."""
+
+
+class LibraryRecord(ResolvedLoads, RDMRecord):
+    """RDM's published record."""
+
+    parent_record_cls = LibraryParent
+
+
+class LibraryDraft(ResolvedLoads, RDMDraft):
+    """RDM's draft."""
+
+    parent_record_cls = LibraryParent
