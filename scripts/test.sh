@@ -10,6 +10,7 @@ source "$(dirname "$0")/env.sh"
 # Browser tests (tests/browser): Debian's Chromium (never a browser download) and
 # axe-core, pinned by tests/browser/package-lock.json (npm ci when the lock changed).
 ensure_apt /usr/bin/chromium chromium
+ensure_apt /usr/sbin/nginx nginx     # tests/test_nginx_types.py starts the platform's nginx config
 browser_js() {
   local dir="$ROOT/tests/browser" marker="$ROOT/tests/browser/node_modules/.lock-hash" want
   want=$(sha1sum "$dir/package-lock.json" | cut -d' ' -f1)
