@@ -81,7 +81,7 @@ start_one() {
       ;;
     datacite)
       port_open "$DATACITE_PORT" && die "port $DATACITE_PORT (DataCite double) is taken by another program"
-      nohup "$VENV/bin/python" -m consortium_tenants.dois.double "$DATACITE_PORT" \
+      nohup "$VENV/bin/python" "$ROOT/scripts/datacite_double.py" "$DATACITE_PORT" \
         "$ROOT/app_data/tenants.yaml" >"$LOG_DIR/datacite.log" 2>&1 &
       ;;
     worker)

@@ -16,6 +16,9 @@ export OS_TRANSPORT_PORT="${OS_TRANSPORT_PORT:-$((OS_BASE_PORT + 100))}"  # node
 export S3_PORT="${S3_PORT:-9000}"
 export WEB_PORT="${WEB_PORT:-5000}"
 export DATACITE_PORT="${DATACITE_PORT:-$((WEB_PORT + 103))}"  # local DataCite test double (make run)
+# The local platform's DOIs go to the DataCite test double (scripts/datacite_double.py,
+# started by scripts/app.sh); the runtime package and invenio.cfg know only DataCite.
+export INVENIO_CONSORTIUM_DATACITE_URLS="${INVENIO_CONSORTIUM_DATACITE_URLS:-{'test': 'http://127.0.0.1:$DATACITE_PORT/', 'production': 'http://127.0.0.1:$DATACITE_PORT/'}}"
 
 export DB_USER="${DB_USER:-consortium}"
 export DB_PASSWORD="${DB_PASSWORD:-consortium}"
@@ -48,6 +51,20 @@ if [[ -z "${INVENIO_SECRET_KEY:-}" ]]; then
   fi
   INVENIO_SECRET_KEY=$(cat "$LOCAL_DIR/secret-key")
   export INVENIO_SECRET_KEY
+fi
+
+# Keys of the stored DataCite passwords (CONSORTIUM_DATACITE_KEYS, Fernet: urlsafe base64
+# of 32 random bytes), generated once per machine like the secret key; production sets
+# INVENIO_CONSORTIUM_DATACITE_KEYS in docker/.env. Rotate: `invenio tenants datacite rotate`.
+if [[ -z "${INVENIO_CONSORTIUM_DATACITE_KEYS:-}" ]]; then
+  if [[ ! -s "$LOCAL_DIR/datacite-keys" ]]; then
+    _key_tmp=$(umask 077 && mktemp "$LOCAL_DIR/.datacite-keys.XXXXXX")
+    head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' >"$_key_tmp"
+    mv -n "$_key_tmp" "$LOCAL_DIR/datacite-keys"  # a concurrent first run keeps its key
+    rm -f "$_key_tmp"; unset _key_tmp
+  fi
+  INVENIO_CONSORTIUM_DATACITE_KEYS=$(cat "$LOCAL_DIR/datacite-keys")
+  export INVENIO_CONSORTIUM_DATACITE_KEYS
 fi
 
 log() { printf '\033[1m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -215,7 +215,7 @@ def datacite(app, api_app):
     """The DataCite test double on 127.0.0.1:$DATACITE_TEST_PORT (5203; make run's is on
     $DATACITE_PORT). Both apps call it in both modes, and so does the browser tests'
     served app (tests/browser/conftest.site)."""
-    from consortium_tenants.dois.double import DataCiteServer
+    from helpers import DataCiteServer
 
     server = DataCiteServer(PORT["DATACITE_TEST"]).start()
     saved = [(a, a.config["CONSORTIUM_DATACITE_URLS"]) for a in (app, api_app)]

@@ -10,6 +10,23 @@ from sqlalchemy_utils import database_exists, drop_database
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
+
+
+def _datacite_double():
+    """scripts/datacite_double.py: the DataCite test double lives outside the runtime
+    package (production can never point at it); the tests and `make run` load it by path."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "datacite_double", ROOT / "scripts" / "datacite_double.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+DataCiteServer = _datacite_double().DataCiteServer
 # Same defaults as scripts/env.sh; OpenSearch's HTTP port follows OS_BASE_PORT when only that is set.
 os.environ.setdefault("OS_PORT", str(int(os.environ.get("OS_BASE_PORT", 9200)) + 1))
 PORT = {
@@ -42,6 +59,9 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "MAIL_SUPPRESS_SEND": True,
     "WTF_CSRF_ENABLED": False,  # the login form is posted directly by tests
+    # the machine's key (scripts/env.sh) when set, so in-process and `invenio` processes agree
+    "CONSORTIUM_DATACITE_KEYS": os.environ.get("INVENIO_CONSORTIUM_DATACITE_KEYS")
+    or "Y29uc29ydGl1bS10ZXN0cy1kYXRhY2l0ZS1rZXktMzI=",
 }
 
 

@@ -92,3 +92,39 @@ def test_put_creates_a_missing_doi_of_the_accounts_prefix(api, datacite):
     assert (res.status_code, res.json()["data"]["attributes"]["state"]) == (201, "findable")
     assert api("PUT", "/dois/10.90002/put-new", event="publish", **VALID).status_code == 403
     assert datacite.doi("10.90002/put-new") == (None, None)
+
+
+def test_the_double_is_not_in_the_runtime_package_and_production_cannot_reach_it(
+        monkeypatch):
+    """It lives in scripts/ (not in the package, not in the image: docker's ignore list);
+    invenio.cfg points at DataCite whatever DATACITE_PORT says."""
+    import importlib.util
+    import runpy
+
+    from helpers import ROOT
+
+    assert importlib.util.find_spec("consortium_tenants.dois.double") is None
+    assert not list((ROOT / "site").rglob("*double*.py"))
+    ignore = (ROOT / "docker" / "Dockerfile.dockerignore").read_text().split()
+    assert "!scripts/" not in ignore and "!tests/" not in ignore
+    monkeypatch.setenv("DATACITE_PORT", "5103")
+    config = runpy.run_path(str(ROOT / "invenio.cfg"))
+    assert "CONSORTIUM_DATACITE_URLS" not in config  # the module's default: DataCite's own
+
+
+def test_make_run_points_the_platform_at_the_double(tmp_path):
+    """scripts/env.sh (make run, not production) sends the local platform's DOIs to the
+    double that scripts/app.sh starts from scripts/datacite_double.py."""
+    import subprocess
+
+    from helpers import ROOT
+
+    out = subprocess.run(
+        ["bash", "-c", 'source scripts/env.sh >/dev/null 2>&1; '
+                       'echo "$INVENIO_CONSORTIUM_DATACITE_URLS"'],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "LOCAL_DIR": str(tmp_path), "DATACITE_PORT": "5999",
+             "HOME": str(tmp_path)}).stdout.strip()
+    assert out == "{'test': 'http://127.0.0.1:5999/', 'production': 'http://127.0.0.1:5999/'}"
+    assert (tmp_path / "datacite-keys").read_text().strip()  # generated once per machine
+    assert "scripts/datacite_double.py" in (ROOT / "scripts" / "app.sh").read_text()

@@ -233,7 +233,7 @@ def _accounts(spec):
 
 
 def main(argv=None):
-    """`python -m consortium_tenants.dois.double PORT [ID:PASSWORD:PREFIX[,PREFIX]… | TENANTS.yaml]`:
+    """`python scripts/datacite_double.py PORT [ID:PASSWORD:PREFIX[,PREFIX]… | TENANTS.yaml]`:
     serve the double for a local platform until interrupted. A tenants file (the
     `invenio tenants load` format) gives the accounts of its libraries' `datacite` entries."""
     import sys
