@@ -7,6 +7,7 @@ A backup folder holds:
 - `s3/<key>`: every object of the bucket (all libraries' prefixes), copied
   after the dump: file instances never change once written, so every object
   the dump names is there (objects written later are harmless extras);
+  S3Proxy's `.mpus-…` multipart parts are skipped (counted in the manifest);
 - `config/invenio.cfg`: the instance configuration;
 - `manifest.json`: when, what, and size + MD5 of every object.
 
@@ -23,7 +24,8 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from consortium_tenants.storage.s3 import s3_client
+from consortium_tenants.storage.audit import MULTIPART_LEFTOVER
+from consortium_tenants.storage.s3 import bucket_objects, s3_client
 from flask import current_app
 from invenio_db import db
 from sqlalchemy import inspect
@@ -66,10 +68,20 @@ def _bucket():
 
 
 def bucket_keys():
-    """Keys of the objects of the bucket (not S3Proxy's folder markers)."""
-    pages = s3_client().get_paginator("list_objects_v2").paginate(Bucket=_bucket())
-    return [item["Key"] for page in pages for item in page.get("Contents", [])
-            if not item["Key"].endswith("/")]
+    """Keys of the objects to back up, and {objects, bytes} of the multipart parts skipped.
+
+    Not S3Proxy's folder markers, nor the parts its file system backend keeps
+    as `.mpus-…` objects (of unfinished uploads, or stray ones sent after an
+    upload ended): no file instance refers to them and a restore cannot use them.
+    """
+    keys, skipped = [], {"objects": 0, "bytes": 0}
+    for key, item in sorted(bucket_objects(_bucket()).items()):
+        if key.startswith(MULTIPART_LEFTOVER):
+            skipped["objects"] += 1
+            skipped["bytes"] += item["size"]
+        else:
+            keys.append(key)
+    return keys, skipped
 
 
 def md5_of(path):
@@ -92,7 +104,8 @@ def backup(folder, progress):
     _run([postgres_tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl",
           "--file", str(folder / DUMP), *args], env)
     client, objects = s3_client(), {}
-    with progress(bucket_keys()) as keys:
+    to_copy, skipped = bucket_keys()
+    with progress(to_copy) as keys:
         for key in keys:
             target = folder / "s3" / key
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +124,7 @@ def backup(folder, progress):
         "bucket": _bucket(),
         "objects": objects,
         "bytes": sum(o["size"] for o in objects.values()),
+        "skipped_multipart_parts": skipped,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return manifest

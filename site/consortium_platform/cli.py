@@ -417,6 +417,10 @@ def backup_command(folder):
     click.secho(f"Backed up database {manifest['database']['name']} and "
                 f"{len(manifest['objects'])} objects ({manifest['bytes']} B) into {folder} "
                 f"in {time.monotonic() - started:.1f} s.", fg="green")
+    skipped = manifest["skipped_multipart_parts"]
+    if skipped["objects"]:
+        click.echo(f"Skipped {skipped['objects']} multipart parts ({skipped['bytes']} B) "
+                   "that no file refers to (`invenio tenants usage --check-s3` lists them).")
 
 
 @platform.command("restore")

@@ -20,7 +20,7 @@ from .proxies import (
 from .stats.cli import stats as stats_commands
 from .dois import failures as doi_failures
 from .dois.accounts import dump_failure
-from .storage.audit import unresolved
+from .storage.audit import bucket_unresolved, unresolved
 from .units import format_size
 from .tenants.errors import TenantError, TenantNotFound
 
@@ -312,8 +312,14 @@ def usage(slugs, recompute, check_s3, as_json):
     objects unknown to the database), missing or mismatched objects, stale or
     oversized multipart uploads. With --recompute --check-s3 the first are
     removed (unknown ones once older than CONSORTIUM_STORAGE_ORPHAN_GRACE).
+
+    Without SLUGS, --check-s3 also accounts for every byte of the bucket:
+    the libraries' objects, parts of unfinished uploads, stray multipart
+    parts (sent after an upload ended), the platform's own files and unknown
+    objects. Stray parts and unknown objects are findings; --recompute
+    removes stray parts older than the grace period.
     """
-    slugs = slugs or all_slugs()
+    given, slugs = bool(slugs), slugs or all_slugs()
     reports, findings = [], 0
     with click.progressbar(slugs, label="Checking storage", file=sys.stderr) as bar:
         for slug in bar:
@@ -324,12 +330,51 @@ def usage(slugs, recompute, check_s3, as_json):
                 findings += unresolved(report)
             report["tenant"] = slug
             reports.append(report)
+    bucket = None
+    if check_s3 and not given:  # the whole bucket, not only the libraries' prefixes
+        bucket = run(current_storage_service.audit_bucket, recompute)
+        findings += bucket_unresolved(bucket)
     if as_json:
-        show_json(reports)
+        show_json({"libraries": reports, "bucket": bucket} if bucket else reports)
     else:
         for report in reports:
             _print_report(report)
+        if bucket:
+            _print_bucket(bucket)
     sys.exit(1 if findings else 0)
+
+
+def _print_bucket(report):
+    """Every byte of the bucket: the libraries' objects, upload parts, stray ones."""
+    def amount(part):
+        return f"{part['objects']} objects, {format_size(part['bytes'])} ({part['bytes']} B)"
+
+    reserved, uploads = report["reserved"], report["uploads"]
+    click.echo(f"bucket {report['bucket']}: {amount(report)}")
+    click.echo(f"    stored under library prefixes: {amount(report['libraries'])}; "
+               f"counted in usage: {format_size(report['counted'])} ({report['counted']} B)")
+    click.echo(f"    reserved for multipart uploads: {reserved['files']} files, "
+               f"{format_size(reserved['bytes'])} ({reserved['bytes']} B) declared; "
+               f"{uploads['count']} unfinished uploads hold {format_size(uploads['bytes'])} "
+               f"({uploads['bytes']} B)")
+    click.echo(f"    parts of unfinished uploads listed as objects: "
+               f"{amount(report['upload_parts'])}")
+    click.echo(f"    stray multipart parts (sent after the upload ended; in no usage, "
+               f"not backed up): {amount(report['stray_multipart'])}")
+    for key in report["stray_multipart"]["keys"][:20]:
+        click.echo(f"      stray part: {key}")
+    click.echo(f"    files of the platform outside the library prefixes (e.g. community "
+               f"logos): {amount(report['platform'])}")
+    click.echo(f"    unknown objects outside every library prefix: {amount(report['unknown'])}")
+    for key in report["unknown"]["keys"][:20]:
+        click.echo(f"      unknown: {key}")
+    removed = report["removed"]
+    if removed["objects"]:
+        click.echo(f"    removed {removed['objects']} stray multipart parts "
+                   f"({format_size(removed['bytes'])})")
+    elif report["stray_multipart"]["objects"]:
+        click.echo(f"    stray parts are removed by --recompute --check-s3 once older than "
+                   f"{report['grace'] / 3600:g} h")
 
 
 @tenants.command("submissions")

@@ -110,6 +110,11 @@ multipart upload); smaller files go through the web app in one request. Parts ar
 InvenioRDM's (at least 5 MiB), so a file above a threshold under 5 MiB is one part.
 The deposit page carries it (templates/semantic-ui/consortium_tenants/deposit.html)."""
 
+CONSORTIUM_STORAGE_MULTIPART_PART_SIZES = (5 * 2**20, 5 * 2**30)
+"""Smallest and largest part (bytes) a multipart transfer may declare: S3's limits
+(5 MiB, 5 GiB; only the last part may be smaller). A declaration must also have exactly
+ceil(size / part_size) parts; each part URL is signed for its part's exact length."""
+
 CONSORTIUM_S3_BUCKET = "consortium"
 """S3 bucket of the consortium's default files location (`s3://<bucket>`), created by
 `invenio platform init`; the libraries' locations are prefixes in it."""

@@ -71,6 +71,11 @@ def close(tenant):
         db.session.delete(location)
 
 
+def all_accounts():
+    """The storage accounts of every library."""
+    return TenantStorageModel.query.all()
+
+
 def account_of_bucket(bucket):
     """The account whose location BUCKET writes to, or None (unaffiliated)."""
     if bucket is None:

@@ -25,7 +25,15 @@ from invenio_files_rest.models import FileInstance
 from sqlalchemy import select
 
 from . import accounts, cleanup
-from .s3 import abort_upload, list_objects, list_uploads, remove_object, split_uri
+from .s3 import (
+    abort_upload,
+    bucket_objects as _bucket_objects,
+    list_objects,
+    list_uploads,
+    remove_object,
+    s3_client,
+    split_uri,
+)
 
 
 def _files(account):
@@ -177,3 +185,118 @@ def unresolved(report):
         (s3.get("uncounted") or {}).get("objects") or s3.get("missing")
         or s3.get("size_mismatch") or uploads.get("stale") or uploads.get("oversized")
     )
+
+
+MULTIPART_LEFTOVER = ".mpus-"
+"""How S3Proxy's file system backend names the parts of a multipart upload
+(`.mpus-<uploadId>-<key>-<part>`, at the bucket's root). Parts sent to a part
+URL after the upload was completed or aborted stay there, known to no upload."""
+
+UPLOAD_ID_LENGTH = 36  # S3Proxy's upload ids are UUIDs
+
+
+def _bucket_uploads(bucket):
+    """Upload id → {key, bytes} of every unfinished multipart upload in BUCKET."""
+    client = s3_client()
+    uploads = {}
+    for page in client.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
+        for item in page.get("Uploads", []):
+            parts = client.get_paginator("list_parts").paginate(
+                Bucket=bucket, Key=item["Key"], UploadId=item["UploadId"])
+            uploads[item["UploadId"]] = {
+                "key": item["Key"],
+                "bytes": sum(p["Size"] for page in parts for p in page.get("Parts", [])),
+            }
+    return uploads
+
+
+def _reserved():
+    """Bytes declared by draft files whose multipart upload is not committed yet."""
+    started = cleanup.multipart_started()
+    if not started:
+        return {"files": 0, "bytes": 0}
+    sizes = db.session.execute(
+        select(FileInstance.size).where(FileInstance.uri.in_(list(started)))).scalars().all()
+    return {"files": len(sizes), "bytes": sum(size or 0 for size in sizes)}
+
+
+def _platform_files(bucket):
+    """Keys of the file instances in BUCKET outside the libraries' prefixes."""
+    prefix = current_app.config["CONSORTIUM_STORAGE_PREFIX"]
+    uris = db.session.execute(select(FileInstance.uri).where(
+        FileInstance.uri.like(f"s3://{bucket}/%"),
+        ~FileInstance.uri.like(f"s3://{bucket}/{prefix}/%"),
+    )).scalars()
+    return {split_uri(uri)[1] for uri in uris}
+
+
+def survey_bucket(repair=False):
+    """Every object of the consortium bucket, by what its bytes are.
+
+    - `libraries`: under a library's prefix (its files, checked per library);
+    - `upload_parts`: parts of unfinished multipart uploads that S3 lists as
+      objects (S3Proxy), space the uploads' reservations cover;
+    - `stray_multipart`: such parts of no unfinished upload (sent after the
+      upload was completed or aborted): counted nowhere, never backed up;
+    - `platform`: outside every library prefix, a file the database knows
+      (e.g. a community's logo in the default location);
+    - `unknown`: anything else outside every library prefix.
+
+    `uploads` are the unfinished multipart uploads (their parts' bytes),
+    `reserved` what draft files declared for them, `counted` the libraries'
+    usage counters. With REPAIR, stray parts older than
+    CONSORTIUM_STORAGE_ORPHAN_GRACE are removed.
+    """
+    bucket = current_app.config["CONSORTIUM_S3_BUCKET"]
+    libraries = {}
+    for account in accounts.all_accounts():
+        where = split_uri(account.location.uri)
+        if where is not None and where[0] == bucket:
+            libraries[where[1].rstrip("/") + "/"] = account
+    uploads = _bucket_uploads(bucket)
+    grace = current_app.config["CONSORTIUM_STORAGE_ORPHAN_GRACE"]
+    cutoff = datetime.now(timezone.utc) - timedelta(seconds=grace)
+    kinds = {kind: {"objects": 0, "bytes": 0, "keys": []} for kind in (
+        "libraries", "upload_parts", "stray_multipart", "platform", "unknown")}
+    known = _platform_files(bucket)
+    per_library = {account.tenant.slug: {"objects": 0, "bytes": 0, "counted": account.bytes}
+                   for account in libraries.values()}
+    removed = {"objects": 0, "bytes": 0}
+    for key, item in sorted(_bucket_objects(bucket).items()):
+        prefix = next((p for p in libraries if key.startswith(p)), None)
+        if prefix is not None:
+            kind = "libraries"
+            slot = per_library[libraries[prefix].tenant.slug]
+            slot["objects"] += 1
+            slot["bytes"] += item["size"]
+        elif key.startswith(MULTIPART_LEFTOVER):
+            upload_id = key[len(MULTIPART_LEFTOVER):][:UPLOAD_ID_LENGTH]
+            kind = "upload_parts" if upload_id in uploads else "stray_multipart"
+            if kind == "stray_multipart" and repair and item["modified"] <= cutoff:
+                s3_client().delete_object(Bucket=bucket, Key=key)
+                removed["objects"] += 1
+                removed["bytes"] += item["size"]
+                continue
+        else:
+            kind = "platform" if key in known else "unknown"
+        kinds[kind]["objects"] += 1
+        kinds[kind]["bytes"] += item["size"]
+        if kind not in ("libraries", "platform"):
+            kinds[kind]["keys"].append(key)
+    return {
+        "bucket": bucket,
+        "objects": sum(k["objects"] for k in kinds.values()),
+        "bytes": sum(k["bytes"] for k in kinds.values()),
+        **kinds,
+        "per_library": per_library,
+        "counted": sum(a.bytes for a in libraries.values()),
+        "reserved": _reserved(),
+        "uploads": {"count": len(uploads), "bytes": sum(u["bytes"] for u in uploads.values())},
+        "removed": removed,
+        "grace": grace,
+    }
+
+
+def bucket_unresolved(report):
+    """Whether the bucket holds bytes nothing accounts for (stray parts, unknown objects)."""
+    return bool(report["stray_multipart"]["objects"] or report["unknown"]["objects"])

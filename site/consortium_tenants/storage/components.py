@@ -5,8 +5,9 @@
   location; new versions and edits stay where the record is; discarding a
   draft, deleting and restoring a record release and re-charge usage.
 - `QuotaGuardComponent` (draft files service, first): refuses, before any
-  byte is stored, uploads without a library, too large, too many or over the
-  quota by their declared size.
+  byte is stored, declarations no file can have (a negative size, a multipart
+  shape S3 could not assemble: `declarations`), uploads without a library,
+  too large, too many or over the quota by their declared size.
 - `UsageChargeComponent` (draft files service, last): checks that what was
   stored has the declared size, counts it race-free against the quota, and
   releases what deleted or replaced files no longer use.
@@ -26,6 +27,7 @@ from invenio_records_resources.services.uow import TaskOp
 
 from ..tenants.library import library_of_deposit
 from . import accounts
+from .declarations import check_declaration
 from .errors import (
     FileTooLargeError,
     NoStorageError,
@@ -144,6 +146,7 @@ class QuotaGuardComponent(FileServiceComponent):
         return account
 
     def init_files(self, identity, id_, record, data, **kwargs):
+        check_declaration(data)  # before anything is reserved, created or signed
         if not enabled():
             return
         account = self._account(identity, record)

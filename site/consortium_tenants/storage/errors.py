@@ -111,3 +111,32 @@ class StorageUnavailableError(StorageError):
             "The storage service is unavailable at the moment. Nothing was stored "
             "and your draft is unchanged; please try the upload again later."
         ))
+
+
+class InvalidDeclarationError(StorageError):
+    """400: a file was declared with a size or a multipart shape that cannot be right.
+
+    Nothing is reserved or created; the body names the file and the reason.
+    """
+
+    code = 400
+
+    def __init__(self, key, reason, description, **details):
+        self.details = {"file": key, "reason": reason, **details}
+        super().__init__(description=description)
+
+
+class IncompleteUploadError(StorageError):
+    """400: S3 cannot assemble a multipart upload (a part missing or too small).
+
+    The file stays pending with its space reserved: the depositor sends the
+    missing parts and commits again, or deletes the file, which releases it.
+    """
+
+    code = 400
+
+    def __init__(self, reason, description, **details):
+        self.details = {"reason": reason, **details}
+        super().__init__(description=" ".join((description, _(
+            "The file stays pending with its space reserved: upload the missing parts "
+            "and commit again, or delete the file to release the space."))))

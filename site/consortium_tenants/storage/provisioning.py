@@ -10,7 +10,7 @@ from invenio_records_resources.services.uow import unit_of_work
 
 from ..tenants.components import TenantServiceComponent
 from . import accounts
-from .audit import audit
+from .audit import audit, survey_bucket
 
 
 class StorageTenantComponent(TenantServiceComponent):
@@ -54,3 +54,9 @@ class StorageService:
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "audit_storage", tenant)
         return audit(tenant, repair=repair, check_s3=check_s3)
+
+    @unit_of_work()
+    def audit_bucket(self, identity, repair=False, uow=None):
+        """Every byte of the consortium bucket: libraries' objects, upload parts, stray ones."""
+        self.tenants.require(identity, "audit_storage")
+        return survey_bucket(repair=repair)

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -16,12 +17,15 @@ from botocore.exceptions import HTTPClientError as S3HTTPClientError
 from botocore.exceptions import ReadTimeoutError
 from botocore.handlers import add_expect_header
 from flask import current_app
+from fsspec.asyn import sync
 from invenio_files_rest.errors import StorageError
+from invenio_i18n import gettext as _
 from invenio_files_rest.storage import pyfs_storage_factory
 from invenio_s3.helpers import redirect_stream
 from invenio_s3.storage import S3FSFileStorage
 
-from .errors import StorageUnavailableError
+from .declarations import part_lengths
+from .errors import IncompleteUploadError, StorageUnavailableError
 
 
 @lru_cache(maxsize=4)
@@ -65,6 +69,11 @@ def list_objects(location_uri):
     its directories so), not objects.
     """
     bucket, prefix = _listing(location_uri)
+    return bucket_objects(bucket, prefix)
+
+
+def bucket_objects(bucket, prefix=""):
+    """Key → {size, modified} of every S3 object of BUCKET under PREFIX (no folder markers)."""
     objects = {}
     paginator = s3_client().get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
@@ -186,6 +195,62 @@ class ConsortiumS3Storage(S3FSFileStorage):
                 fs.config_kwargs = {**fs.config_kwargs,
                                     "http_session_cls": deadline_session_class(deadline)}
         return fs, path
+
+    def multipart_links(self, **multipart_metadata):
+        """Part URLs, each signed for its part's exact length (Content-Length).
+
+        S3 refuses a PUT of any other length, so no part URL takes more bytes
+        than were declared and reserved. Uploads declared without a part size
+        (before declarations were checked) keep invenio-s3's unsigned lengths.
+        """
+        size, part_size = multipart_metadata.get("size"), multipart_metadata.get("part_size")
+        if not size or not part_size:
+            return super().multipart_links(**multipart_metadata)
+        upload = self.multipart_file(multipart_metadata["uploadId"])
+        lengths = part_lengths(size, multipart_metadata["parts"], part_size)
+        expires_in = current_app.config["S3_UPLOAD_URL_EXPIRATION"]
+        expiration = (datetime.now(timezone.utc) + timedelta(seconds=expires_in)) \
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        def signed(number, length):
+            return sync(upload.fs.loop, upload.s3_client.generate_presigned_url,
+                        "upload_part", ExpiresIn=expires_in, Params={
+                            "Bucket": upload.bucket, "Key": upload.key,
+                            "UploadId": upload.upload_id, "PartNumber": number,
+                            "ContentLength": length})
+
+        return {"parts": [{"part": number, "url": signed(number, length),
+                           "expiration": expiration, "size": length}
+                          for number, length in enumerate(lengths, start=1)]}
+
+    def multipart_commit_upload(self, **multipart_metadata):
+        """Assemble the parts; a part missing or refused by S3 is IncompleteUploadError (400).
+
+        invenio-s3 raises ValueError or botocore's ClientError (EntityTooSmall,
+        InvalidPart…), which RDM answers with 500.
+        """
+        upload = self.multipart_file(multipart_metadata["uploadId"])
+        expected = int(multipart_metadata["parts"])
+        parts = upload.get_parts(max_parts=expected)
+        numbers = {part["PartNumber"] for part in parts}
+        missing = [n for n in range(1, expected + 1) if n not in numbers]
+        if missing:
+            raise IncompleteUploadError("missing_parts", _(
+                "The upload cannot be completed: %(received)s of its %(parts)s parts "
+                "arrived (missing: %(missing)s).", received=expected - len(missing),
+                parts=expected, missing=", ".join(map(str, missing[:20]))),
+                parts=expected, missing=missing)
+        try:
+            completed = upload.complete_multipart_upload(parts)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code not in ("EntityTooSmall", "InvalidPart", "InvalidPartOrder"):
+                raise
+            raise IncompleteUploadError(code, _(
+                "The upload cannot be completed: S3 refused its parts (%(code)s); every "
+                "part but the last must have at least 5 MiB.", code=code),
+                parts=expected) from error
+        return (completed.get("ETag") or "").strip('"') or None
 
     def save(self, *args, **kwargs):
         """Write an upload; S3 down or not answering in time is StorageUnavailableError."""
