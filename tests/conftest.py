@@ -228,3 +228,82 @@ def datacite(app, api_app):
         flask_app.config["CONSORTIUM_DATACITE_URLS"] = urls
     server.stop()
 
+
+
+class MailServer:
+    """A real SMTP server (aiosmtpd, as scripts/services.sh runs it) and its Maildir."""
+
+    def __init__(self, port, maildir):
+        self.port, self.maildir = port, maildir
+
+    def messages(self, to=None):
+        """Messages received so far (email.message.EmailMessage), oldest first; TO filters."""
+        import mailbox
+        from email import policy
+        from email.parser import BytesParser
+
+        box = mailbox.Maildir(str(self.maildir), factory=None, create=False)
+        found = []
+        for key in box.keys():
+            with box.get_file(key) as raw:
+                message = BytesParser(policy=policy.default).parse(raw)
+            if to is None or to in str(message["To"]):
+                found.append(message)
+        return sorted(found, key=lambda m: m["Date"].datetime if m["Date"] else 0)
+
+    def wait_for(self, to, timeout=30):
+        """The first message to TO, waiting up to TIMEOUT seconds for it."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.messages(to)
+            if found:
+                return found[0]
+            time.sleep(0.2)
+        raise AssertionError(f"no mail to {to} arrived at the SMTP server in {timeout} s")
+
+
+@pytest.fixture()
+def smtp_server(app, api_app, tmp_path):
+    """A real SMTP server on a free port; both applications send their mail to it.
+
+    The same server and Maildir storage as the platform's (scripts/services.sh smtp);
+    for this test MAIL_SUPPRESS_SEND is off and Flask-Mail connects to it.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    maildir = tmp_path / "smtp"
+    log = open(tmp_path / "smtp.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+         "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+        stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert process.poll() is None, (tmp_path / "smtp.log").read_text()
+            assert time.monotonic() < deadline, "the SMTP server did not start"
+            time.sleep(0.2)
+    saved = []
+    for flask_app in (app, api_app):
+        state = flask_app.extensions["mail"]  # Flask-Mail reads its config once, at start
+        saved.append((state, state.server, state.port, state.suppress))
+        state.server, state.port, state.suppress = "127.0.0.1", port, False
+    try:
+        yield MailServer(port, maildir)
+    finally:
+        for state, server, port_, suppress in saved:
+            state.server, state.port, state.suppress = server, port_, suppress
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

@@ -295,8 +295,10 @@ def staff_browser(app, roles=("administration", "consortium-admin"), prefix="sta
     from invenio_db import db
 
     email = f"{prefix}-{secrets.token_hex(3)}@consortium.example"
+    from datetime import datetime, timezone
+
     user = current_datastore.create_user(email=email, password=hash_password("Heslo-123456"),
-                                         active=True)
+                                         active=True, confirmed_at=datetime.now(timezone.utc))
     for role in roles:
         current_datastore.add_role_to_user(user, role)
     db.session.commit()

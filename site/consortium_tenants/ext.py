@@ -5,7 +5,7 @@ from botocore.exceptions import HTTPClientError as S3HTTPClientError
 from celery import current_app as current_celery_app
 from flask import g, has_request_context, jsonify
 from flask_login import user_logged_in
-from flask_security.signals import user_registered
+from flask_security.signals import user_confirmed, user_registered
 from invenio_i18n import gettext as _
 from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 from sqlalchemy import event
@@ -129,12 +129,18 @@ class ConsortiumTenants:
         app.register_error_handler(SearchConnectionError, search_unavailable)
 
     def _connect_signals(self, app):
-        """Users whose e-mail domain is a library's join it on sign-up and login."""
+        """Users join the library owning their e-mail domain once the address is confirmed.
+
+        `user_confirmed` fires when the link of the confirmation mail is followed;
+        at sign-up and login the join happens only for an address confirmed
+        already (an account created confirmed, or confirmed before this rule).
+        """
 
         def join(sender, user=None, **kwargs):
-            if user is not None and user.email:
+            if user is not None and user.email and user.confirmed_at is not None:
                 self.tenants_service.join_by_email_domain(user)
 
         self._join_receiver = join  # keep a strong reference for blinker
         user_logged_in.connect(join, app)
         user_registered.connect(join, app)
+        user_confirmed.connect(join, app)

@@ -173,6 +173,10 @@ def test_delete_is_refused_while_records_exist(client, admin_headers, make_tenan
 
 
 def test_users_join_their_library_by_email_domain_on_login(app, admin_headers, make_tenant):
+    """Confirmed accounts (e.g. made by `invenio users create --confirm`) join at login;
+    unconfirmed ones: tests/tenants/test_confirmed_membership.py."""
+    from datetime import datetime, timezone
+
     from flask_security.utils import hash_password
     from invenio_accounts.proxies import current_datastore
     from invenio_db import db
@@ -181,7 +185,8 @@ def test_users_join_their_library_by_email_domain_on_login(app, admin_headers, m
     domain = tenant["email_domains"][0]
     for email in (f"novak@{domain}", "someone@elsewhere.example"):
         current_datastore.create_user(
-            email=email, password=hash_password("Heslo-123456"), active=True
+            email=email, password=hash_password("Heslo-123456"), active=True,
+            confirmed_at=datetime.now(timezone.utc),
         )
     db.session.commit()
     for email in (f"novak@{domain}", "someone@elsewhere.example"):
@@ -194,7 +199,8 @@ def test_users_join_their_library_by_email_domain_on_login(app, admin_headers, m
     assert "someone@elsewhere.example" not in sum(members.values(), [])
 
 
-def test_users_join_their_library_by_email_domain_on_sign_up(app, admin_headers, make_tenant):
+def test_sign_up_alone_does_not_join_the_library(app, admin_headers, make_tenant):
+    """Joining waits for the confirmation link (test_confirmed_membership.py)."""
     tenant, _ = make_tenant("signup")
     email = f"dvorak@{tenant['email_domains'][0]}"
     res = app.test_client().post("/signup/", data={
@@ -206,4 +212,4 @@ def test_users_join_their_library_by_email_domain_on_sign_up(app, admin_headers,
     members = app.test_client().get(
         f"/api/tenants/{tenant['slug']}/members", headers=admin_headers
     ).json
-    assert email in members["depositors"]
+    assert email not in sum(members.values(), [])

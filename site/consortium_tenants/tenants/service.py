@@ -432,7 +432,14 @@ class TenantService(Service):
                            uow=uow)
 
     def join_by_email_domain(self, user):
-        """Make USER a depositor of the library owning its e-mail domain, once."""
+        """Make USER a depositor of the library owning its e-mail domain, once.
+
+        Only a confirmed address counts (`confirmed_at` set by following the
+        confirmation link, or by `invenio users create --confirm`): anyone can
+        sign up with any address, and an unconfirmed one proves nothing.
+        """
+        if not user.email or getattr(user, "confirmed_at", None) is None:
+            return None
         tenant = self.for_email(user.email)
         if tenant is None:
             return None
