@@ -184,7 +184,7 @@ smtp_start() {
   [[ -x "$VENV/bin/python" ]] || die "the virtualenv is missing: run scripts/setup.sh deps first"
   "$VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null \
     || die "aiosmtpd is not installed in $VENV: run scripts/setup.sh deps"
-  mkdir -p "$LOCAL_DIR/$SMTP"
+  mkdir -p "$LOCAL_DIR/$SMTP"/{tmp,new,cur}  # a Maildir (aiosmtpd creates one only where no folder exists)
   log "starting the SMTP server on 127.0.0.1:$SMTP_PORT (messages in $LOCAL_DIR/$SMTP/new)"
   nohup "$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
     -c aiosmtpd.handlers.Mailbox "$LOCAL_DIR/$SMTP" >"$LOG_DIR/$SMTP.log" 2>&1 &

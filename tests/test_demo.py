@@ -24,6 +24,9 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
     assert client.get("/api/tenants/mzk").status_code == 404  # an empty instance
     result = run_cli("platform", "demo")
     assert result.returncode == 0, result.stdout + result.stderr
+    # Demo accounts are created confirmed (they could not log in otherwise).
+    for email in ("manager@mzk.example", "researcher@svkos.example", "curator@vkol.example"):
+        assert current_datastore.find_user(email=email).confirmed_at, email
     current_rdm_records_service.indexer.refresh()
     from invenio_requests.proxies import current_requests_service
 

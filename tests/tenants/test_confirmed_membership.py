@@ -104,6 +104,16 @@ def test_an_unconfirmed_account_does_not_join_at_login(app, make_tenant):
     res = app.test_client().post("/login/", data={"email": email, "password": "Heslo-123456"})
     assert res.status_code == 200
     assert email not in _members(app, tenant["slug"], people["managers"])
+    # Should an operator allow login without confirmation, logging in still joins nobody.
+    security = app.extensions["security"]  # Flask-Security reads the setting once, at start
+    security.login_without_confirmation = True
+    try:
+        res = app.test_client().post("/login/",
+                                     data={"email": email, "password": "Heslo-123456"})
+    finally:
+        security.login_without_confirmation = False
+    assert res.status_code == 302
+    assert email not in _members(app, tenant["slug"], people["managers"])
 
     user = current_datastore.find_user(email=email)
     user.confirmed_at = datetime.now(timezone.utc)
@@ -119,3 +129,13 @@ def test_the_sign_up_page_says_a_confirmation_mail_follows(app):
     cs = app.test_client().get("/signup/", headers={"Accept-Language": "cs"}).get_data(
         as_text=True)
     assert "potvrďte svou adresu" in cs
+
+
+def test_the_administrator_made_by_platform_init_is_confirmed_and_logs_in(app):
+    """`invenio platform init` (the app fixture ran it) creates the admin confirmed."""
+    from invenio_accounts.proxies import current_datastore
+
+    assert current_datastore.find_user(email="admin@consortium.example").confirmed_at
+    res = app.test_client().post("/login/", data={"email": "admin@consortium.example",
+                                                   "password": "consortium-admin"})
+    assert res.status_code == 302, res.get_data(as_text=True)[:300]
