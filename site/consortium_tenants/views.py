@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from invenio_i18n import lazy_gettext as _
 
-from . import pages, preferences
+from . import library_pages, pages, preferences
 from .administration.dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, sorted_rows
 from .billing.formats import statement_html
 from .page_helpers import or_abort
@@ -19,10 +19,12 @@ from .proxies import (
 from .dois.accounts import account_of_library
 from .dois.form import apply_doi_choice
 from .routing import resolve_tenant
+from .storage.accounts import usage as storage_usage
 from .storage.warnings import banner_for
 from .units import format_size
 from .workflows import views as workflow_views
 from .workflows.form import deposit_library, rule_labels
+from .workflows.requests import changes_requested_on, draft_awaiting_changes
 
 
 def create_api_blueprint(app):
@@ -66,6 +68,12 @@ def deposit_storage_warning():
     return banner_for(_deposit_form_library())
 
 
+def deposit_library_suspended():
+    """On the deposit form: the library deposited into when it is suspended, else None."""
+    tenant = _deposit_form_library()
+    return tenant if tenant is not None and tenant.status == "suspended" else None
+
+
 def deposit_without_doi():
     """On the deposit form: True when the library deposited into has no DataCite
     account (nor the consortium one), so its works get no DOI."""
@@ -76,6 +84,47 @@ def deposit_without_doi():
 def deposit_doi_choice(forms_config, record):
     """On the deposit form: its DOI field starts at minting one where publication mints one."""
     return apply_doi_choice(forms_config, _deposit_form_library(), record)
+
+
+def deposit_changes_requested():
+    """On the deposit form of a draft sent back by curators: what they asked for."""
+    if request.endpoint != "invenio_app_rdm_records.deposit_edit" \
+            or not current_user.is_authenticated:
+        return None
+    return changes_requested_on(g.identity, request.view_args.get("pid_value"))
+
+
+REQUEST_PAGES = {
+    "invenio_app_rdm_requests.user_dashboard_request_view",
+    "invenio_app_rdm_requests.community_dashboard_request_view",
+}
+
+
+def request_draft_to_change():
+    """On a submission's page, for its depositor while changes are asked for: the draft."""
+    if request.endpoint not in REQUEST_PAGES or not current_user.is_authenticated:
+        return None
+    return draft_awaiting_changes(g.identity, request.view_args.get("request_pid_value"))
+
+
+def deposit_storage_limits(forms_config, files):
+    """On the deposit form: the uploader's limits are the library's. Its storage bar
+    reads "this draft's files of what the library's quota leaves this draft" (the
+    draft's own files included), its largest file and number of files the library's."""
+    tenant = _deposit_form_library()
+    if not forms_config or tenant is None:
+        return ""
+    use = storage_usage(tenant)
+    quota = forms_config.setdefault("quota", {})
+    if use["quota"]:
+        entries = (files or {}).get("entries") or []
+        own = sum(entry.get("size") or 0 for entry in entries if isinstance(entry, dict))
+        quota["maxStorage"] = max(0, use["quota"] - use["bytes"]) + own
+    if use["max_file_size"]:
+        quota["maxFileSize"] = min(filter(None, (quota.get("maxFileSize"), use["max_file_size"])))
+    if use["max_files"]:
+        quota["maxFiles"] = use["max_files"]
+    return ""
 
 
 def deposit_rules():
@@ -168,13 +217,18 @@ def create_ui_blueprint(app):
     workflow_views.register(blueprint)
     pages.register(blueprint)  # front page, footers, library names
     preferences.register(blueprint)  # the profile page's preferences form
+    library_pages.register(blueprint)  # which of a library's pages a person may open
 
     @blueprint.app_context_processor
     def tenant_context():
         return {"current_tenant": getattr(g, "tenant", None),
                 "deposit_storage_warning": deposit_storage_warning,
                 "deposit_rules": deposit_rules,
+                "deposit_changes_requested": deposit_changes_requested,
+                "request_draft_to_change": request_draft_to_change,
                 "deposit_without_doi": deposit_without_doi,
-                "deposit_doi_choice": deposit_doi_choice}
+                "deposit_library_suspended": deposit_library_suspended,
+                "deposit_doi_choice": deposit_doi_choice,
+                "deposit_storage_limits": deposit_storage_limits}
 
     return blueprint

@@ -158,9 +158,13 @@ def test_statement_command_and_printable_page_in_both_languages(app, client, mak
         assert res.status_code == 200
         html = res.get_data(as_text=True)
         assert '<html lang="cs">' in html and f"Knihovna {slug}" in html
-        assert '<td class="number" colspan="2" id="total-gross">78.07 CZK</td>' in html
+        # Money in the page's locale (Babel): Czech "78,07 Kč", English "78.07 CZK".
+        assert '<td class="number" colspan="2" id="total-gross">78,07\xa0Kč</td>' in html
         res = manager.get(page, headers={"Accept-Language": "en"})
         assert "Total with VAT" in res.get_data(as_text=True)
+        assert '<td class="number" colspan="2" id="total-gross">78.07\xa0CZK</td>' in (
+            res.get_data(as_text=True))
+        assert f'href="/libraries/{slug}/statements/2026-11" rel="prev"' in res.get_data(as_text=True)
         other, other_people = make_tenant("print-b")
         stranger = browser_of(app, other_people["managers_user"])
         assert stranger.get(page).status_code == 403

@@ -34,9 +34,25 @@ def test_panel_creates_edits_and_suspends(admin_browser, client):
     assert res.status_code == 302
     assert client.get(f"/api/tenants/{slug}").json["short_name"] == "PNL2"
 
-    res = admin_browser.post("/administration/tenants", data={"action": "suspend", "slug": slug})
+    page = admin_browser.get("/administration/tenants")
+    assert f"Library {slug} saved." in page.get_data(as_text=True)  # the flash, on this page
+
+    # Suspend asks first; only the confirmation suspends.
+    res = admin_browser.post("/administration/tenants", data={"action": "suspend", "slug": slug},
+                             headers={"Accept-Language": "cs"})
+    assert res.status_code == 200
+    html = res.get_data(as_text=True)
+    assert f'class="ui warning message confirm-suspend" role="alertdialog"' in html
+    assert "Pozastavit knihovnu Knihovna z panelu?" in html
+    assert 'name="confirmed" value="yes"' in html
+    assert client.get(f"/api/tenants/{slug}").json["status"] == "active"
+    res = admin_browser.post("/administration/tenants",
+                             data={"action": "suspend", "slug": slug, "confirmed": "yes"},
+                             headers={"Accept-Language": "cs"})
     assert res.status_code == 302
     assert client.get(f"/api/tenants/{slug}").json["status"] == "suspended"
+    page = admin_browser.get("/administration/tenants").get_data(as_text=True)
+    assert f"Knihovna {slug} byla pozastavena: nepřijímá nové záznamy ani soubory." in page
 
 
 def test_panel_shows_field_errors_and_keeps_nothing(admin_browser, client):

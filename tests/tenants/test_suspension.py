@@ -66,3 +66,38 @@ def test_member_of_two_libraries_deposits_into_the_active_one_while_the_other_is
                             base_url=f"http://{suspended['slug']}.localhost")):
         assert res.status_code == 403, res.json
         assert "suspended" in res.json["message"] and suspended["slug"] in res.json["message"]
+
+
+def test_a_suspended_librarys_site_says_so_before_anyone_fills_a_form(app, client, admin_headers,
+                                                                       make_tenant):
+    """The library's bar and its deposit form say it is suspended (cs/en), and the refusal
+    comes in the request's language."""
+    from helpers import browser_of
+
+    tenant, people = make_tenant("sussite")
+    slug, host = tenant["slug"], f"http://{tenant['slug']}.localhost"
+    browser = browser_of(app, people["depositors_user"], base_url=host)
+    home = browser.get(f"/communities/{slug}/", base_url=host).get_data(as_text=True)
+    assert "tenant-suspended" not in home
+    form = browser.get("/uploads/new", base_url=host, follow_redirects=True).get_data(as_text=True)
+    assert "deposit-suspended" not in form
+
+    res = client.post(f"/api/tenants/{slug}/actions/suspend", headers=admin_headers)
+    assert res.status_code == 200
+    for language, label, heading in (
+            ("cs", "Pozastaveno: nové záznamy se nepřijímají", f"Knihovna {slug} je pozastavena"),
+            ("en", "Suspended: new deposits are not accepted", f"Library {slug} is suspended")):
+        headers = {"Accept-Language": language}
+        home = browser.get(f"/communities/{slug}/", base_url=host, headers=headers)
+        assert home.status_code == 200
+        assert label in home.get_data(as_text=True)
+        form = browser.get("/uploads/new", base_url=host, headers=headers, follow_redirects=True)
+        assert form.status_code == 200
+        html = form.get_data(as_text=True)
+        assert 'class="ui negative message deposit-suspended" role="alert"' in html
+        assert heading in html
+
+    res = client.post("/api/records", headers={**people["depositors"], "Accept-Language": "cs"},
+                      json=minimal_record("Během pozastavení"), base_url=host)
+    assert res.status_code == 403
+    assert res.json["message"].startswith(f"Členská knihovna Knihovna {slug} ({slug}) je pozastavena")

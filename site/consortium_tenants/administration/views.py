@@ -165,16 +165,30 @@ class TenantsAdminView(AdminView):
         }
         if action not in actions:
             return self._error({"": [_("Unknown action.")]}, 400)
+        if action == "suspend" and request.form.get("confirmed") != "yes":
+            # One click only asks: suspending stops the library's deposits and uploads.
+            try:
+                tenant = service.read(g.identity, slug)
+            except TenantError:
+                return self._error({"": [_("No member library with this slug.")]}, 404)
+            return self._page(confirm_suspend=tenant)
         failed = submitted_form(actions[action], TENANT_INPUTS)
         if failed:
             return self._error(*failed)
-        flash(_("%(slug)s: %(action)s done.", slug=slug, action=action), "success")
+        done = {
+            "create": _("Library %(slug)s created."),
+            "update": _("Library %(slug)s saved."),
+            "suspend": _("Library %(slug)s suspended: it accepts no new deposits or uploads."),
+            "resume": _("Library %(slug)s resumed: it accepts deposits again."),
+        }[action]
+        flash(done % {"slug": slug}, "success")
         return redirect(request.path)
 
-    def _page(self, editing=None, q=None, errors=None, submitted=None):
+    def _page(self, editing=None, q=None, errors=None, submitted=None, confirm_suspend=None):
         tenants = service.search_all(g.identity, q=q)
-        return self.render(tenants=tenants, total=len(tenants),
-                           editing=editing, errors=errors or {}, submitted=submitted)
+        return self.render(tenants=tenants, total=len(tenants), editing=editing,
+                           errors=errors or {}, submitted=submitted,
+                           confirm_suspend=confirm_suspend)
 
     def _error(self, errors, status):
         """The page again: ERRORS ({form input or "": [message]}) on the submitted form."""

@@ -2,10 +2,16 @@
 
 import csv
 import io
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_currency, format_decimal
+from dateutil.relativedelta import relativedelta
 from flask import render_template
 
 from ..i18n import language, localized
+from ..tenants.models import TenantModel
+from . import snapshots
 from .statements import STATEMENT_COLUMNS, SUMMARY_COLUMNS
 
 
@@ -29,7 +35,53 @@ def summary_csv(rows):
     return to_csv(rows, SUMMARY_COLUMNS)
 
 
+def snapshot_coverage(data):
+    """Which days of the statement's period (up to yesterday) have a daily snapshot:
+    {"expected", "taken", "missing": [first few missing days], "missing_count"}."""
+    first, last = date.fromisoformat(str(data["from"])), date.fromisoformat(str(data["to"]))
+    last = min(last, snapshots.today() - timedelta(days=1))
+    if last < first:
+        return {"expected": 0, "taken": 0, "missing": [], "missing_count": 0}
+    tenant = TenantModel.query.filter_by(slug=data["library"]["slug"]).one()
+    taken = {s.day for s in snapshots.of(tenant, first, last)}
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    missing = [day for day in days if day not in taken]
+    return {"expected": len(days), "taken": len(days) - len(missing),
+            "missing": missing[:10], "missing_count": len(missing)}
+
+
+def _month_neighbours(period):
+    """(previous, next) month labels of a month PERIOD (`2026-11`), else (None, None)."""
+    try:
+        month = date(int(period[:4]), int(period[5:7]), 1) if len(period) == 7 else None
+    except ValueError:
+        month = None
+    if month is None:
+        return None, None
+    return ((month - relativedelta(months=1)).strftime("%Y-%m"),
+            (month + relativedelta(months=1)).strftime("%Y-%m"))
+
+
 def statement_html(data):
-    """The printable statement page, in the current language."""
+    """The printable statement page, in the current language: amounts and quantities
+    in the page's locale, which days have no snapshot, links to the months around it."""
+    lang = language()
+
+    def money(value):
+        try:
+            return format_currency(Decimal(str(value)), data["currency"], "#,##0.00\xa0¤",
+                                   locale=lang, currency_digits=False)
+        except (InvalidOperation, ValueError):
+            return str(value)
+
+    def number(value):
+        try:
+            return format_decimal(Decimal(str(value)), format="#,##0.####", locale=lang)
+        except (InvalidOperation, ValueError):
+            return str(value)
+
+    previous, following = _month_neighbours(str(data["period"]))
     return render_template("consortium_tenants/billing/statement.html", statement=data,
-                           library_name=localized(data["library"]["names"]), lang=language())
+                           library_name=localized(data["library"]["names"]), lang=lang,
+                           money=money, number=number, coverage=snapshot_coverage(data),
+                           previous=previous, following=following)

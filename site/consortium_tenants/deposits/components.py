@@ -6,6 +6,8 @@ a member of a suspended library still deposits into their other libraries.
 
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_records_resources.services.files.components import FileServiceComponent
+from flask_babel import get_locale
+from invenio_i18n import gettext as _
 from invenio_rest.errors import RESTException
 
 from ..tenants.library import libraries_of_deposit
@@ -17,12 +19,12 @@ class TenantSuspendedError(RESTException):
     code = 403
 
     def __init__(self, tenant):
-        super().__init__(
-            description=(
-                f"The member library '{tenant.names['en']}' ({tenant.slug}) is suspended: "
-                "new deposits and uploads are not accepted. Published records stay available."
-            )
-        )
+        language = str(get_locale() or "en")[:2]
+        name = tenant.names.get(language) or tenant.names.get("en") or tenant.slug
+        super().__init__(description=_(
+            "The member library %(library)s (%(slug)s) is suspended: new deposits and uploads "
+            "are not accepted. Published records stay available.",
+            library=name, slug=tenant.slug))
 
 
 def refuse_if_suspended(tenants):

@@ -143,3 +143,39 @@ class LibraryRecordSchema(RDMRecordSchema):
         if review is not None and review.status == CHANGES_REQUESTED and not obj.is_published:
             return "draft_with_review" if first_version else "new_version_draft_with_review"
         return obj.status
+
+
+def changes_requested_on(identity, draft_id):
+    """What the curators asked for on DRAFT_ID, if its submission awaits changes: the
+    request's id and the newest comment of its discussion (sanitised HTML); else None.
+
+    Read as IDENTITY (the depositor on the deposit form): nothing they may not see.
+    """
+    try:
+        draft = current_rdm_records_service.read_draft(identity, draft_id)
+    except Exception:  # not a draft, or not theirs: the form answers that itself
+        return None
+    review = draft._record.parent.review or draft._record.review
+    if review is None or getattr(review, "status", None) != CHANGES_REQUESTED:
+        return None
+    events = current_events_service.search(
+        identity, review.id, params={"sort": "newest", "size": 10})
+    comment = next((hit["payload"]["content"] for hit in events.hits
+                    if hit.get("type") == CommentEventType.type_id and hit.get("payload")), "")
+    return {"request_id": str(review.id), "comment": Markup(comment)}
+
+
+def draft_awaiting_changes(identity, request_id):
+    """The draft id of submission REQUEST_ID when it awaits changes and IDENTITY sent it
+    (the depositor, on the request's page); else None."""
+    try:
+        request = current_requests_service.read(identity, request_id).to_dict()
+    except Exception:  # unknown or not theirs: the page answers that itself
+        return None
+    if request.get("status") != CHANGES_REQUESTED \
+            or request.get("type") != LibrarySubmission.type_id:
+        return None
+    creator = (request.get("created_by") or {}).get("user")
+    if creator is None or str(creator) != str(identity.id):
+        return None
+    return (request.get("topic") or {}).get("record")
