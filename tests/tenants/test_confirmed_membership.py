@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 from helpers import submit_draft, submit_review
 
 
-def _sign_up(app, email, language="en"):
-    return app.test_client().post("/signup/", headers={"Accept-Language": language}, data={
+def _sign_up(app, email, language="en", client=None):
+    client = client or app.test_client()
+    return client.post("/signup/", headers={"Accept-Language": language}, data={
         "email": email, "password": "Heslo-123456", "password_confirm": "Heslo-123456",
         "profile.username": f"eve{secrets.token_hex(3)}", "profile.full_name": "Eva Nováková",
         "profile.affiliations": "", "register_user_form": "1",
@@ -129,6 +130,15 @@ def test_the_sign_up_page_says_a_confirmation_mail_follows(app):
     cs = app.test_client().get("/signup/", headers={"Accept-Language": "cs"}).get_data(
         as_text=True)
     assert "potvrďte svou adresu" in cs
+    # After signing up, the next page says where the instructions went.
+    for language, said in (("en", "Confirmation instructions have been sent to"),
+                           ("cs", "Pokyny pro potvrzení byly zaslány na")):
+        browser = app.test_client()
+        email = f"new-{secrets.token_hex(3)}@example.org"
+        res = _sign_up(app, email, language, client=browser)
+        assert res.status_code == 302
+        page = browser.get(res.location, headers={"Accept-Language": language})
+        assert said in page.get_data(as_text=True), language
 
 
 def test_the_administrator_made_by_platform_init_is_confirmed_and_logs_in(app):
