@@ -145,13 +145,10 @@ def log_in(page, base_url, person):
 
 
 def add_files(page, *files):
-    """Put FILES (Playwright file payloads or paths) into the deposit form and start their
-    upload.
-
-    The deposit form's uploader (Uppy) waits for its "Upload" button.
-    """
+    """Put FILES (Playwright file payloads or paths) into the deposit form, as a person
+    choosing them does: nothing more. Their upload starts by itself (no second
+    "Upload" button to find); a test waits for it as a person waits for the bar."""
     page.locator(".uppy-Dashboard-input").first.set_input_files(list(files))
-    page.locator(".uppy-StatusBar-actionBtn--upload").click()
 
 
 def axe(page):

@@ -8,6 +8,9 @@
 // - a refused upload says why: Uppy shows "Failed to upload <file>" and keeps the
 //   server's reason (e.g. the library's quota, 413 at initialisation) behind a tooltip;
 //   here the reason is shown too, as InvenioRDM already does on its one-request path.
+// - files upload as soon as they are added (Uppy's autoProceed; InvenioRDM waits for a
+//   second "Upload" button in the uploader, which people who drop a file and press
+//   Save never find: the draft was saved without the file and Submit stayed disabled).
 // - Uppy's Dashboard marks its inline panel aria-modal="false", an attribute its
 //   role-less element may not have (axe: aria-allowed-attr); it is removed here.
 // Rendered as InvenioRDM's layout ("ReactInvenioDeposit.FileUploader.layout": a grid of
@@ -37,6 +40,12 @@ const useMultipartThreshold = (uppy) => {
       shouldUseMultipart: (file) =>
         file.size > threshold && isTransferSupported(transferType.MULTIPART),
     });
+  }, [uppy]);
+};
+
+const useUploadOnAdd = (uppy) => {
+  useEffect(() => {
+    uppy?.setOptions({ autoProceed: true });
   }, [uppy]);
 };
 
@@ -86,6 +95,7 @@ const useNoInlineAriaModal = (ref) => {
 const UploaderLayout = ({ uppy, className, children }) => {
   const ref = useRef(null);
   useMultipartThreshold(uppy);
+  useUploadOnAdd(uppy);
   useVisibleUploadErrors(uppy);
   useNoInlineAriaModal(ref);
   return (
