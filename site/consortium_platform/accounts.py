@@ -6,6 +6,11 @@ timezone it validates into the application's `BABEL_DEFAULT_LOCALE` and
 of the whole process for every other visitor and every new account. These
 schemas validate the same values and change nothing else
 (`ACCOUNTS_USER_PREFERENCES_SCHEMA`, `USERS_RESOURCES_SERVICE_SCHEMA`).
+
+The profile (`ACCOUNTS_USER_PROFILE_SCHEMA`): the sign-up form sends its optional
+fields as None when the browser leaves them out (a page that loaded only partly);
+invenio-accounts' schema refused None after the form had validated, a 500. A missing
+optional field is an empty one.
 """
 
 import pytz
@@ -28,6 +33,13 @@ def validate_timezone(value):
     """A timezone name of the tz database."""
     if value not in pytz.all_timezones:
         raise ValidationError("Value must be a valid timezone.")
+
+
+class UserProfileSchema(Schema):
+    """A user's profile: full name and affiliations, both optional (None = not given)."""
+
+    full_name = fields.String(allow_none=True)
+    affiliations = fields.String(allow_none=True)
 
 
 class UserPreferencesSchema(Schema):

@@ -1,8 +1,18 @@
-"""Byte sizes as people write and read them: "50 GB", "500 MiB"."""
+"""Byte sizes as people write and read them: "50 GB", "500 MiB"; months as `YYYY-MM`.
+
+Only ASCII digits are digits here (`\\d` would take "２０２６" too), every pattern must
+match the whole text (`$` matches before a final newline), and numbers are bounded."""
 
 import re
+from datetime import date
 
-SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKMGT]i?B|B)?\s*$")
+SIZE_RE = re.compile(r"[ \t]*([0-9]{1,30}(?:\.[0-9]{1,30})?)[ \t]*([kKMGT]i?B|B)?[ \t]*")
+MAX_SIZE = 10**18
+"""The largest size accepted anywhere (1 EB): beyond any quota, within PostgreSQL's bigint."""
+MONTH_RE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
+DAY_RE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+"""Years a month or day may have: the month after the last one is still a date."""
 SIZE_UNITS = {
     None: 1, "B": 1, "kB": 10**3, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
     "KiB": 2**10, "kiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
@@ -15,11 +25,32 @@ def parse_size(value):
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int):
-        return value
-    match = SIZE_RE.match(str(value))
-    if not match or match.group(2) not in SIZE_UNITS:
+        size = value
+    else:
+        match = SIZE_RE.fullmatch(str(value))
+        if not match or match.group(2) not in SIZE_UNITS:
+            raise ValueError(value)
+        size = int(float(match.group(1)) * SIZE_UNITS[match.group(2)])
+    if not -MAX_SIZE <= size <= MAX_SIZE:
         raise ValueError(value)
-    return int(float(match.group(1)) * SIZE_UNITS[match.group(2)])
+    return size
+
+
+def parse_month(text):
+    """`YYYY-MM` → the first day of that month; ValueError unless it is one (ASCII
+    digits, a year FIRST_YEAR..LAST_YEAR)."""
+    match = MONTH_RE.fullmatch(text) if isinstance(text, str) else None
+    if not match or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
+        raise ValueError(text)
+    return date(int(match["year"]), int(match["month"]), 1)
+
+
+def parse_day(text):
+    """`YYYY-MM-DD` → that day; ValueError unless it is one (as parse_month)."""
+    match = DAY_RE.fullmatch(text) if isinstance(text, str) else None
+    if not match or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
+        raise ValueError(text)
+    return date(int(match["year"]), int(match["month"]), int(match["day"]))
 
 
 def format_size(value):

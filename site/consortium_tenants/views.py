@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
+from invenio_i18n import gettext
 from invenio_i18n import lazy_gettext as _
 
 from . import library_pages, pages, preferences
@@ -202,12 +203,37 @@ def create_templates_blueprint(app):
     return Blueprint("consortium_tenants_templates", __name__, template_folder="templates")
 
 
+def _instance_page():
+    """True when the request goes to one of the instance's own pages (its blueprints
+    or its administration views)."""
+    if (request.blueprint or "").startswith("consortium_"):
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return (getattr(getattr(view, "view_class", view), "__module__", "") or "").startswith(
+        "consortium_")
+
+
+def guard_pages():
+    """Before any request to the instance's pages: a NUL character in the path or the
+    query string is a 400 (PostgreSQL cannot even compare such a text), and a form is
+    posted as a form: Flask-WTF would read a JSON body as the form's data (a list or a
+    number as a form: a 500), so JSON is a 415 here."""
+    if request.endpoint is None or not _instance_page():
+        return
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                      for key, value in request.args.items(multi=True)):
+        abort(400, description=gettext("The request contains a NUL character."))
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.is_json:
+        abort(415, description=gettext("Send this form as a form, not as JSON."))
+
+
 def create_ui_blueprint(app):
     """Host routing and tenant branding of HTML pages."""
     blueprint = Blueprint(
         "consortium_tenants_ui", __name__, template_folder="templates"
     )
     blueprint.before_app_request(resolve_tenant)
+    blueprint.before_app_request(guard_pages)
     blueprint.add_url_rule("/libraries", "libraries", libraries_page)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
     blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",

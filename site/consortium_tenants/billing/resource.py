@@ -1,18 +1,10 @@
 """REST API of billing: statements, the consortium's summary (CSV), tariffs."""
 
 from flask import Response, g, request
-from flask_resources import (
-    JSONDeserializer,
-    RequestBodyParser,
-    ResourceConfig,
-    request_body_parser,
-    resource_requestctx,
-    response_handler,
-    route,
-)
+from flask_resources import ResourceConfig, resource_requestctx, response_handler, route
 from marshmallow import ValidationError
 
-from ..tenants.resource import ERROR_HANDLERS, ServiceResource
+from ..tenants.resource import ERROR_HANDLERS, ServiceResource, TenantResourceConfig, body
 from .formats import statement_csv, statement_html, summary_csv
 
 CSV = "text/csv; charset=utf-8"
@@ -30,13 +22,9 @@ class BillingResourceConfig(ResourceConfig):
         "tariffs": "/billing/tariffs",
         "tariff": "/billing/tariffs/<effective_from>",
     }
-    request_body_parsers = {"application/json": RequestBodyParser(JSONDeserializer())}
+    request_body_parsers = TenantResourceConfig.request_body_parsers
     default_content_type = "application/json"
     error_handlers = ERROR_HANDLERS
-
-
-body = request_body_parser(
-    parsers=BillingResourceConfig.request_body_parsers, default_content_type="application/json")
 
 
 def _period():

@@ -8,6 +8,7 @@ read the summary and change tariffs (`manage_billing`).
 from datetime import timedelta
 
 from invenio_db import db
+from invenio_i18n import gettext as _
 from marshmallow import ValidationError
 
 from ..i18n import language
@@ -89,7 +90,8 @@ class BillingService:
             raise ValidationError({"effective_from": error.messages}) from error
         model = TariffModel.query.filter_by(effective_from=day).one_or_none()
         if model is None:
-            raise TenantNotFound(f"No tariff in the database effective from {day}.")
+            raise TenantNotFound(_("No tariff in the database effective from %(day)s.",
+                                   day=day.isoformat()))
         db.session.delete(model)
         db.session.commit()
 

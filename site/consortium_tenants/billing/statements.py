@@ -28,14 +28,16 @@ from .tariffs import all_tariffs, in_force
 CENT = Decimal("0.01")
 QUANTUM = Decimal("0.0001")
 GB = Decimal(10**9)
-PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
+PERIOD = re.compile(r"(?P<year>[0-9]{4})(?:-(?:(?P<month>[0-9]{2})|Q(?P<quarter>[1-4])))?")
+"""ASCII digits only (`\\d` takes "２０２６" too), matched whole (re.fullmatch)."""
 
 
 def parse_period(text):
     """`2026-11`, `2026-Q4` or `2026` → (label, first day, last day); else ValidationError."""
-    match = PERIOD.match(text or "")
+    match = PERIOD.fullmatch(text) if isinstance(text, str) else None
     month = int(match["month"]) if match and match["month"] else None
-    if not match or (month is not None and not 1 <= month <= 12) or int(match["year"]) < 2000:
+    if (not match or (month is not None and not 1 <= month <= 12)
+            or not 2000 <= int(match["year"]) <= 9998):
         raise ValidationError({"period": [
             "Must be a month (2026-11), a quarter (2026-Q4) or a year (2026)."]})
     year = int(match["year"])

@@ -20,10 +20,15 @@ class TariffSchema(Schema):
     """A tariff as given by an administrator (or the config)."""
 
     effective_from = fields.Date(required=True)
-    price_gb_month = fields.Decimal(required=True, validate=validate.Range(min=0))
-    price_deposit = fields.Decimal(required=True, validate=validate.Range(min=0))
-    member_fee_year = fields.Decimal(required=True, validate=validate.Range(min=0))
-    free_gb = fields.Decimal(load_default=Decimal(0), validate=validate.Range(min=0))
+    # upper bounds: what the columns (Numeric(12, 4|2|3)) hold
+    price_gb_month = fields.Decimal(required=True, validate=validate.Range(
+        min=0, max=Decimal("99999999.9999")))
+    price_deposit = fields.Decimal(required=True, validate=validate.Range(
+        min=0, max=Decimal("99999999.9999")))
+    member_fee_year = fields.Decimal(required=True, validate=validate.Range(
+        min=0, max=Decimal("9999999999.99")))
+    free_gb = fields.Decimal(load_default=Decimal(0), validate=validate.Range(
+        min=0, max=Decimal("999999999.999")))
     currency = fields.String(load_default="CZK", validate=validate.OneOf(["CZK"]))
     vat_rate = fields.Decimal(required=True, validate=validate.Range(min=0, max=1))
 

@@ -5,6 +5,7 @@ Consortium administrators set a library's account (`invenio tenants datacite set
 The password is stored encrypted and never returned.
 """
 
+import re
 from dataclasses import dataclass
 
 import marshmallow as ma
@@ -16,7 +17,20 @@ from ..tenants.library import library_of_deposit
 from . import crypto, failures
 from .models import DataCiteAccountModel
 
-PREFIX_PATTERN = r"^10\.\d{4,9}$"
+PREFIX_PATTERN = r"10\.[0-9]{4,9}"
+"""A DataCite prefix (ASCII digits), matched whole."""
+REPOSITORY_PATTERN = r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*(?:\.[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*)+"
+"""A DataCite repository ID: PROVIDER.REPOSITORY (letters, digits, inner - and _), whole."""
+
+
+def _whole(pattern, error):
+    """A validator: the value matches PATTERN as a whole (`$` would let "…\\n" pass)."""
+    compiled = re.compile(pattern)
+
+    def check(value):
+        if not isinstance(value, str) or not compiled.fullmatch(value):
+            raise ma.ValidationError(error)
+    return check
 
 
 @dataclass(frozen=True)
@@ -37,9 +51,11 @@ class Account:
 class AccountSchema(ma.Schema):
     """A library's DataCite settings as consortium administrators set them."""
 
-    prefix = ma.fields.String(required=True, validate=ma.validate.Regexp(
-        PREFIX_PATTERN, error="A DataCite prefix looks like 10.12345."))
-    repository_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=128))
+    prefix = ma.fields.String(required=True, validate=_whole(
+        PREFIX_PATTERN, "A DataCite prefix looks like 10.12345."))
+    repository_id = ma.fields.String(required=True, validate=[
+        ma.validate.Length(min=1, max=128),
+        _whole(REPOSITORY_PATTERN, "A DataCite repository ID looks like CZ.MZK.")])
     password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=1, max=255))
     test_mode = ma.fields.Boolean(load_default=True)
     enabled = ma.fields.Boolean(load_default=True)

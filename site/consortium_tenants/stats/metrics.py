@@ -20,6 +20,7 @@ from invenio_records_resources.proxies import current_service_registry
 from invenio_search import current_search_client
 from invenio_search.utils import prefix_index
 
+from .. import units
 from .models import ItemMonthUsage, ProcessedMonth
 
 KEY_FIELDS = ("tenant_id", "recid", "access_type", "yop", "data_type")
@@ -29,8 +30,9 @@ PAGE_SIZE = 1000
 
 
 def parse_month(text):
-    """`YYYY-MM` → the first day of that month; ValueError if it is not one."""
-    return datetime.strptime(text, "%Y-%m").date()
+    """`YYYY-MM` → the first day of that month; ValueError if it is not one (ASCII
+    digits, a year whose next month is still a date: units.parse_month)."""
+    return units.parse_month(text)
 
 
 def next_month(month):

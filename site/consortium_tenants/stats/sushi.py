@@ -7,6 +7,7 @@ harvest every library, and `members` lists them). Every call but `status` needs
 2011, 2020). Reports come from the monthly metrics (`metrics.py`).
 """
 
+import re
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
@@ -14,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func
 
 from ..tenants.models import TenantModel
+from ..units import parse_day, parse_month
 from .credentials import authenticate
 from .metrics import next_month
 from .models import ItemMonthUsage, ProcessedMonth
@@ -138,12 +140,16 @@ def authorize(args):
     missing = [p for p in ("customer_id", "requestor_id", "api_key") if not args.get(p)]
     if missing:
         raise SushiError(1030, f"Missing: {', '.join(missing)}")
+    if "\x00" in args["requestor_id"] or "\x00" in args["api_key"]:
+        raise SushiError(2000)  # no requestor has such an ID (nor can PostgreSQL look it up)
     credential, key_ok = authenticate(args["requestor_id"], args["api_key"])
     if credential is None:
         raise SushiError(2000)
     if not key_ok:
         raise SushiError(2020)
     customer_id = args["customer_id"]
+    if "\x00" in customer_id:
+        raise SushiError(2010)  # no institution has such an ID
     if customer_id == THE_WORLD:
         raise SushiError(2011)
     consortium_id = current_app.config["CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID"]
@@ -185,14 +191,14 @@ def report_list(args):
 # --- reports ------------------------------------------------------------------------
 def parse_date(text, end=False):
     """`yyyy-mm-dd` or `yyyy-mm` → the first day of that month (END: the last day)."""
-    for pattern in ("%Y-%m-%d", "%Y-%m"):
+    for parse in (parse_day, parse_month):
         try:
-            day = datetime.strptime(text, pattern).date()
+            day = parse(text)
             break
-        except (TypeError, ValueError):
+        except ValueError:
             continue
     else:
-        raise SushiError(3020, f"Not a date: {text}")
+        raise SushiError(3020, f"Not a date: {text!r}")
     first = day.replace(day=1)
     return next_month(first) - timedelta(days=1) if end else first
 
@@ -404,6 +410,9 @@ def platform_usage(args, customer=None):
     return request.finish(request.header({**filters, **request.filters}, False), items)
 
 
+YEAR_RANGE = re.compile(r"[0-9]{4}(?:-[0-9]{4})?")
+
+
 def yop_values(request):
     """Valid years of the `yop` filter (`2020|2018-2019`), or None."""
     values = split(request.args.get("yop"))
@@ -412,7 +421,7 @@ def yop_values(request):
     years, good = set(), []
     for value in values:
         first, _, last = value.partition("-")
-        if first.isdigit() and len(first) == 4 and (not last or (last.isdigit() and len(last) == 4)):
+        if YEAR_RANGE.fullmatch(value):  # ASCII digits: str.isdigit() takes "²" too
             years.update(str(y) for y in range(int(first), int(last or first) + 1))
             good.append(value)
         else:
@@ -427,6 +436,9 @@ def item_ids(request):
     value = request.args.get("item_id")
     if not value:
         return None
+    if "\x00" in value:
+        request.warn(3060, "item_id")
+        return []
     request.filters["Item_ID"] = value
     namespace = current_app.config["CONSORTIUM_SUSHI_NAMESPACE"] + ":"
     return [value.removeprefix(namespace)]

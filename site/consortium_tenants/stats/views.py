@@ -2,9 +2,11 @@
 
 from flask import Blueprint, abort, g, jsonify, request
 from flask_login import current_user
+from invenio_i18n import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..tenants.errors import TenantNotFound
+from ..tenants.resource import json_object, refuse_nul, translated
 from . import credentials, summary, sushi
 
 
@@ -25,6 +27,11 @@ def _sushi_response(build):
 def create_sushi_blueprint(app):
     """The COUNTER_SUSHI API, release 5.1."""
     blueprint = Blueprint("consortium_sushi", __name__, url_prefix="/sushi/r51")
+
+    @blueprint.before_request
+    def no_such_path():
+        if "\x00" in request.path:
+            abort(404)  # Appendix D: an invalid path (arguments get COUNTER exceptions)
 
     @blueprint.route("/status")
     def status():
@@ -53,15 +60,16 @@ def _guarded(call):
         return call()
     except credentials.PermissionDenied:
         status = 403 if current_user.is_authenticated else 401
-        return jsonify({"status": status, "message": "Permission denied."}), status
+        return jsonify({"status": status, "message": _("Permission denied.")}), status
     except (TenantNotFound, credentials.CredentialNotFound):
-        return jsonify({"status": 404, "message": "Not found."}), 404
+        return jsonify({"status": 404, "message": _("Not found.")}), 404
 
 
 def create_credentials_blueprint(app):
     """`/api/tenants/<slug>/sushi-credentials`: list, issue, revoke."""
     blueprint = Blueprint("consortium_sushi_credentials", __name__,
                           url_prefix="/tenants/<slug>/sushi-credentials")
+    blueprint.before_request(refuse_nul)
 
     @blueprint.route("", methods=["GET"])
     def list_(slug):
@@ -71,10 +79,10 @@ def create_credentials_blueprint(app):
     @blueprint.route("", methods=["POST"])
     def issue(slug):
         try:
-            data = CredentialSchema().load(request.get_json(silent=True) or {})
+            data = CredentialSchema().load(json_object())
         except ValidationError as error:
-            return jsonify({"status": 400, "message": "A validation error occurred.",
-                            "errors": error.messages}), 400
+            return jsonify({"status": 400, "message": _("A validation error occurred."),
+                            "errors": translated(error.messages)}), 400
         return _guarded(lambda: (jsonify(credentials.issue(
             g.identity, credentials.tenant_by_slug(slug), data["label"])), 201))
 
@@ -89,6 +97,7 @@ def create_credentials_blueprint(app):
 def create_library_stats_blueprint(app):
     """`GET /api/tenants/<slug>/stats?from=YYYY-MM&to=YYYY-MM&interval=month`."""
     blueprint = Blueprint("consortium_library_stats", __name__, url_prefix="/tenants/<slug>")
+    blueprint.before_request(refuse_nul)
 
     @blueprint.route("/stats", methods=["GET"])
     def library_stats(slug):
@@ -96,7 +105,7 @@ def create_library_stats_blueprint(app):
             return _guarded(lambda: jsonify(summary.library_stats(
                 g.identity, credentials.tenant_by_slug(slug), request.args)))
         except summary.BadRange as error:
-            return jsonify({"status": 400, "message": "A validation error occurred.",
-                            "errors": error.errors}), 400
+            return jsonify({"status": 400, "message": _("A validation error occurred."),
+                            "errors": translated(error.errors)}), 400
 
     return blueprint

@@ -1,4 +1,12 @@
-"""REST API `/api/tenants`: parse → call the service → serialise; errors → HTTP."""
+"""REST API `/api/tenants`: parse → call the service → serialise; errors → HTTP.
+
+Every REST resource of the instance reads its JSON body through `body` (or
+`json_object()`): a body that is not a JSON object is a 400 (415 for another
+content type) before any service runs, and every error message of these
+resources is in the request's language (cs/en)."""
+
+import json
+from functools import wraps
 
 import marshmallow as ma
 from flask import g, request
@@ -9,29 +17,96 @@ from flask_resources import (
     Resource,
     ResourceConfig,
     create_error_handler,
-    request_body_parser,
     request_parser,
     resource_requestctx,
     response_handler,
     route,
 )
+from invenio_i18n import gettext as _
 from invenio_records_resources.errors import validation_error_to_list_errors
 from invenio_records_resources.services.errors import PermissionDeniedError
 
 from .errors import TenantConflict, TenantNotFound, TenantSuspended
 
 
-class ValidationErrorJSON(HTTPJSONException):
-    """400 with one message per field."""
+def translated(messages):
+    """MESSAGES (a marshmallow error dict/list/text) in the request's language: each
+    text found in the catalogue is translated, others are kept."""
+    if isinstance(messages, dict):
+        return {key: translated(value) for key, value in messages.items()}
+    if isinstance(messages, (list, tuple)):
+        return [translated(value) for value in messages]
+    return _(messages) if isinstance(messages, str) and "%" not in messages else messages
 
-    description = "A validation error occurred."
+
+class ValidationErrorJSON(HTTPJSONException):
+    """400 with one message per field, in the request's language."""
 
     def __init__(self, exception):
-        super().__init__(code=400, errors=validation_error_to_list_errors(exception))
+        errors = validation_error_to_list_errors(ma.ValidationError(translated(
+            exception.normalized_messages())))
+        super().__init__(code=400, errors=errors,
+                         description=_("A validation error occurred."))
+
+
+class BadBody(HTTPJSONException):
+    """400 (415): the request's body is not a JSON object."""
+
+    def __init__(self, description, code=400):
+        super().__init__(code=code, description=description)
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def json_object(required=False):
+    """The request's body as a dict ({} when empty unless REQUIRED); BadBody when it
+    is not JSON, not UTF-8, not an object, or of another content type."""
+    raw = request.get_data(cache=True)
+    if not raw:
+        if required:
+            raise BadBody(_("The request needs a JSON object as its body."))
+        return {}
+    if request.mimetype not in ("", "application/json"):
+        raise BadBody(_("Send the body as application/json."), code=415)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        nul = _has_nul(data)
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError
+        raise BadBody(_("The body is not valid JSON."))
+    if nul:
+        raise BadBody(_("The request contains a NUL character."))
+    if not isinstance(data, dict):
+        raise BadBody(_("The body must be a JSON object."))
+    return data
+
+
+def refuse_nul():
+    """Before a request to the instance's REST routes: a NUL character in the path
+    or the query string is a 400 (PostgreSQL cannot even compare such a text)."""
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                      for key, value in request.args.items(multi=True)):
+        raise BadBody(_("The request contains a NUL character."))
+
+
+def body(view):
+    """Decorator: `resource_requestctx.data` = the request's JSON object (json_object)."""
+    @wraps(view)
+    def inner(*args, **kwargs):
+        resource_requestctx.data = json_object()
+        return view(*args, **kwargs)
+    return inner
 
 
 def _http(code, message=None):
-    return lambda e: HTTPJSONException(code=code, description=message or e.message)
+    return lambda e: HTTPJSONException(code=code, description=message() if message else e.message)
 
 
 ERROR_HANDLERS = {
@@ -40,7 +115,7 @@ ERROR_HANDLERS = {
     TenantConflict: create_error_handler(_http(409)),
     TenantSuspended: create_error_handler(_http(403)),
     PermissionDeniedError: create_error_handler(
-        _http(403, "You are not allowed to do this with this member library.")
+        _http(403, lambda: _("You are not allowed to do this with this member library."))
     ),
 }
 
@@ -76,9 +151,6 @@ class TenantResourceConfig(ResourceConfig):
 search_args = request_parser(
     {k: v for k, v in TenantSearchArgs().fields.items()}, location="args", unknown=ma.EXCLUDE
 )
-body = request_body_parser(
-    parsers=TenantResourceConfig.request_body_parsers, default_content_type="application/json"
-)
 
 
 class ServiceResource(Resource):
@@ -88,6 +160,11 @@ class ServiceResource(Resource):
     def __init__(self, config, service):
         super().__init__(config)
         self.service = service
+
+    def as_blueprint(self, **options):
+        blueprint = super().as_blueprint(**options)
+        blueprint.before_request(refuse_nul)
+        return blueprint
 
 
 class TenantResource(ServiceResource):

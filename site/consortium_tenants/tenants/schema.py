@@ -18,14 +18,15 @@ from marshmallow_utils.fields import SanitizedUnicode
 
 from ..units import parse_size
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# `\Z`, not `$`: `$` also matches before a final newline ("lib\n" is no slug).
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 HOST_RE = re.compile(
-    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+    r"^(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\Z"
 )
-COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z")
 ROR_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
-ROR_RE = re.compile(r"^(?:https?://ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6}[0-9]{2})$")
-NO_MARKUP = validate.Regexp(r"^[^<>{}]*$", error="Must be plain text without markup characters.")
+ROR_RE = re.compile(r"^(?:https?://ror\.org/)?(0[0-9a-hjkmnp-tv-z]{6}[0-9]{2})\Z")
+NO_MARKUP = validate.Regexp(r"^[^<>{}]*\Z", error="Must be plain text without markup characters.")
 
 
 def ror_checksum_ok(ror_id):

@@ -16,6 +16,7 @@ from invenio_accounts.proxies import current_datastore
 from invenio_communities.members.records.models import MemberModel
 from invenio_communities.proxies import current_communities
 from invenio_db import db
+from invenio_i18n import gettext as _
 from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_records_resources.services import Service
 from invenio_records_resources.services.base.links import LinksTemplate
@@ -50,7 +51,7 @@ class TenantService(Service):
         """The tenant model with SLUG, or TenantNotFound."""
         tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
         if tenant is None:
-            raise TenantNotFound(f"No member library with slug '{slug}'.")
+            raise TenantNotFound(_("No member library with slug '%(slug)s'.", slug=slug))
         return tenant
 
     @staticmethod
@@ -128,20 +129,22 @@ class TenantService(Service):
         slug, hosts = data["slug"], list(data.get("hosts", []))
         if tenant is None:
             if TenantModel.query.filter_by(slug=slug).count():
-                raise TenantConflict(f"A member library with slug '{slug}' exists.")
+                raise TenantConflict(_("A member library with slug '%(slug)s' exists.", slug=slug))
             hosts.append(f"{slug}.{current_app.config['CONSORTIUM_TENANT_HOST_SUFFIX']}")
         for host in hosts:
             if host in current_app.config["CONSORTIUM_HOSTS"]:
-                raise TenantConflict(f"Host {host} is a host of the consortium itself.")
+                raise TenantConflict(_("Host %(host)s is a host of the consortium itself.",
+                                       host=host))
             others = sorted(self._holders(host) - {slug})
             if others:
-                raise TenantConflict(f"Host {host} belongs to member library '{others[0]}'.")
+                raise TenantConflict(_("Host %(host)s belongs to member library '%(slug)s'.",
+                                       host=host, slug=others[0]))
         for domain in data.get("email_domains", []):
             other = self.with_email_domain(domain, exclude=tenant)
             if other is not None:
-                raise TenantConflict(
-                    f"E-mail domain {domain} belongs to member library '{other.slug}'."
-                )
+                raise TenantConflict(_(
+                    "E-mail domain %(domain)s belongs to member library '%(slug)s'.",
+                    domain=domain, slug=other.slug))
 
     def _community_data(self, tenant):
         """The new community of TENANT, with the components' settings."""
@@ -359,9 +362,9 @@ class TenantService(Service):
         self.require(identity, "delete", tenant)
         count = self.record_count(tenant)
         if count:
-            raise TenantConflict(
-                f"Member library '{slug}' still has {count} records; it cannot be deleted."
-            )
+            raise TenantConflict(_(
+                "Member library '%(slug)s' still has %(count)s records; it cannot be deleted.",
+                slug=slug, count=count))
         self.run_components("delete", identity, tenant=tenant, uow=uow)
         current_communities.service.delete(system_identity, tenant.community_id, uow=uow)
         for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:

@@ -118,5 +118,5 @@ def register(blueprint):
     blueprint.add_url_rule("/libraries/<slug>/workflow", "workflow", workflow_settings,
                            methods=["GET", "POST"])
     blueprint.add_url_rule("/libraries/<slug>/submissions", "submissions", submissions)
-    blueprint.add_url_rule("/libraries/<slug>/submissions/<request_id>/request-changes",
+    blueprint.add_url_rule("/libraries/<slug>/submissions/<uuid:request_id>/request-changes",
                            "request_changes", request_changes, methods=["POST"])
