@@ -19,6 +19,7 @@ from .proxies import (
 )
 from .stats.cli import stats as stats_commands
 from .dois import failures as doi_failures
+from .dois import retry as doi_retry
 from .dois.accounts import dump_failure
 from .storage.audit import bucket_unresolved, unresolved
 from .units import format_size
@@ -551,6 +552,28 @@ def datacite_show(slug):
     show_json(run(current_datacite_service.read, slug))
 
 
+@datacite.command("rotate")
+@with_appcontext
+def datacite_rotate():
+    """Re-encrypt every stored DataCite password with the first key of
+    CONSORTIUM_DATACITE_KEYS (put the new key first, rotate, then drop the old key).
+    Exits 1 when some password no key can read (set those again)."""
+    from invenio_db import db
+
+    from .dois import crypto
+    from .dois.accounts import rotate_passwords
+
+    try:
+        rotated, unreadable = rotate_passwords()
+    except crypto.MissingKeys as error:
+        fail(str(error))
+    db.session.commit()
+    show_json({"rotated": rotated, "unreadable": unreadable})
+    if unreadable:
+        fail(f"no key of CONSORTIUM_DATACITE_KEYS decrypts the password of "
+             f"{', '.join(unreadable)}: set it again (invenio tenants datacite set)")
+
+
 @datacite.command("remove")
 @click.argument("slug")
 @with_appcontext
@@ -568,11 +591,12 @@ def datacite_remove(slug):
 def dois(failed, retry, slugs):
     """DOIs DataCite refused or missed, per library; exits 1 while some remain."""
     tenant_ids = [service.get(slug).id for slug in slugs] if slugs else None
-    if retry:
-        rows = doi_failures.failed(tenant_ids)
-        with click.progressbar(rows, label="Registering DOIs", file=sys.stderr) as bar:
-            for row in bar:
-                doi_failures.retry(row)
+    if retry:  # every one now, back-off or not; never beside another run
+        try:
+            done, _left = doi_retry.retry_all(tenant_ids, force=True)
+        except doi_retry.RetryRunning as error:
+            fail(str(error))
+        click.echo(f"{done} DOI operation(s) taken by DataCite", err=True)
     rows = doi_failures.failed(tenant_ids)
     slugs_by_id = {t.id: t.slug for t in (service.get(s) for s in slugs)} if slugs else None
     for row in rows:

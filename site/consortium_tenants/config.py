@@ -221,6 +221,26 @@ mode). Tests and the local platform point both at the DataCite test double."""
 CONSORTIUM_DATACITE_TIMEOUT = 10
 """Seconds to wait for DataCite; an unanswered call is retried later (dois.tasks)."""
 
+CONSORTIUM_DATACITE_KEYS = None
+"""Fernet keys (urlsafe base64 of 32 bytes; `python3 -c "from cryptography.fernet import
+Fernet; print(Fernet.generate_key().decode())"`) that encrypt the libraries' DataCite
+passwords, a list or one string separated by commas: the first encrypts, all decrypt
+(MultiFernet). Rotate: put a new key first, run `invenio tenants datacite rotate`, drop
+the old one. Production: INVENIO_CONSORTIUM_DATACITE_KEYS (docker/.env); the local
+platform generates one per machine ($LOCAL_DIR/datacite-keys, scripts/env.sh). Not derived
+from SECRET_KEY: changing that leaves the passwords readable."""
+
+CONSORTIUM_DOI_RETRY_BACKOFF = 900
+"""Seconds before a failed DOI is retried a second time; every further failure doubles
+the wait (dois.failures), up to CONSORTIUM_DOI_RETRY_BACKOFF_MAX."""
+
+CONSORTIUM_DOI_RETRY_BACKOFF_MAX = 86400
+"""The longest wait between two retries of one failed DOI (seconds)."""
+
+CONSORTIUM_DOI_RETRY_LOCK_TIMEOUT = 3600
+"""Seconds the lock of a DOI retry run (Redis) lives at most: one run at a time, and a
+run that died leaves the lock for no longer than this."""
+
 CONSORTIUM_DATACITE_FALLBACK = None
 """The consortium's own DataCite account, used by libraries without one:
 {"prefix": "10.x", "repository_id": "...", "password": "...", "test_mode": True}

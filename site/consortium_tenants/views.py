@@ -17,7 +17,7 @@ from .proxies import (
     current_tenants_service,
     current_workflows_service,
 )
-from .dois.accounts import account_of_library
+from .dois.accounts import UnreadableAccount, account_of_library
 from .dois.form import apply_doi_choice
 from .routing import resolve_tenant
 from .storage.accounts import usage as storage_usage
@@ -79,7 +79,10 @@ def deposit_without_doi():
     """On the deposit form: True when the library deposited into has no DataCite
     account (nor the consortium one), so its works get no DOI."""
     tenant = _deposit_form_library()
-    return tenant is not None and account_of_library(tenant) is None
+    try:
+        return tenant is not None and account_of_library(tenant) is None
+    except UnreadableAccount:  # publishing says why it cannot mint
+        return False
 
 
 def deposit_doi_choice(forms_config, record):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import marshmallow as ma
 from flask import current_app
 from invenio_db import db
+from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.uow import unit_of_work
 
 from ..tenants.library import library_of_deposit
@@ -31,6 +32,18 @@ def _whole(pattern, error):
         if not isinstance(value, str) or not compiled.fullmatch(value):
             raise ma.ValidationError(error)
     return check
+
+UNREADABLE = _("The stored password cannot be decrypted with CONSORTIUM_DATACITE_KEYS "
+               "(a key was changed or lost): set the password again, or restore the key.")
+"""Why an account whose password no key reads is failing."""
+
+
+class UnreadableAccount(Exception):
+    """A library's enabled DataCite account whose stored password no key decrypts."""
+
+    def __init__(self, tenant):
+        super().__init__(str(UNREADABLE))
+        self.tenant = tenant
 
 
 @dataclass(frozen=True)
@@ -78,11 +91,17 @@ def _account_of(row):
 
 
 def account_of_library(tenant):
-    """The account a new DOI of TENANT's records is minted with, or None (no DOI)."""
+    """The account a new DOI of TENANT's records is minted with, or None (no DOI).
+
+    Raises UnreadableAccount when the library's enabled account cannot be used (its
+    password no longer decrypts): its works must not silently go without a DOI."""
     if tenant is not None:
         row = db.session.get(DataCiteAccountModel, tenant.id)
         if row is not None and row.enabled:
-            return _account_of(row)
+            account = _account_of(row)
+            if account is None:
+                raise UnreadableAccount(tenant)
+            return account
     return consortium_account()
 
 
@@ -136,11 +155,14 @@ class DataCiteAccountService:
 
     def _dump(self, tenant, row, full):
         fallback = consortium_account()
+        last_error = row.last_error if row is not None else None
         if row is None:
             status = "consortium" if fallback else "none"
         else:
             status = "enabled" if row.enabled else "disabled"
-            if row.enabled and row.last_error:
+            if crypto.decrypt(row.password) is None:
+                last_error = str(UNREADABLE)
+            if row.enabled and last_error:
                 status = "failing"
         data = {"library": tenant.slug, "status": status,
                 "prefix": row.prefix if row is not None else (fallback and fallback.prefix)}
@@ -149,7 +171,7 @@ class DataCiteAccountService:
                 "repository_id": row.repository_id if row else None,
                 "test_mode": row.test_mode if row else None,
                 "enabled": row.enabled if row else False,
-                "last_error": row.last_error if row else None,
+                "last_error": last_error,
             })
         return data
 
@@ -183,7 +205,10 @@ class DataCiteAccountService:
             db.session.add(row)
         password = loaded.pop("password", None)
         if password:
-            row.password = crypto.encrypt(password)
+            try:
+                row.password = crypto.encrypt(password)
+            except crypto.MissingKeys as error:
+                raise ma.ValidationError({"password": [str(error)]})
         for key, value in loaded.items():
             setattr(row, key, value)
         row.last_error = None
@@ -206,8 +231,24 @@ class DataCiteAccountService:
         return self._dump(tenant, None, True)
 
 
+def rotate_passwords():
+    """Re-encrypt every stored password with the first key of CONSORTIUM_DATACITE_KEYS.
+
+    Returns (slugs re-encrypted, slugs whose password no key reads); the caller commits."""
+    rotated, unreadable = [], []
+    for row in DataCiteAccountModel.query.order_by(DataCiteAccountModel.tenant_id):
+        token = crypto.rotate(row.password)
+        if token is None:
+            unreadable.append(row.tenant.slug)
+            continue
+        row.password = token
+        rotated.append(row.tenant.slug)
+    return rotated, unreadable
+
+
 def dump_failure(row):
     """A failed DOI as JSON."""
     return {"doi": row.doi, "record": row.record_id, "concept": row.parent,
-            "attempts": row.attempts, "error": row.error,
-            "since": row.created.isoformat(), "last_attempt": row.updated.isoformat()}
+            "operation": row.operation, "attempts": row.attempts, "error": row.error,
+            "since": row.created.isoformat(), "last_attempt": row.updated.isoformat(),
+            "next_attempt": row.next_attempt.isoformat() if row.next_attempt else None}

@@ -4,9 +4,11 @@ library (or the consortium) has a DataCite account."""
 from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_drafts_resources.services.records.components import ServiceComponent
+from invenio_i18n import lazy_gettext as _
+from marshmallow import ValidationError
 
 from ..tenants.library import library_of_deposit
-from .accounts import account_of_library, account_of_prefix
+from .accounts import UnreadableAccount, account_of_library, account_of_prefix
 
 
 def publisher_of(tenant):
@@ -56,5 +58,13 @@ class LibraryDOIComponent(ServiceComponent):
             return
         if draft["access"]["record"] == "restricted":
             return
-        if account_for(draft) is not None:
+        try:
+            account = account_for(draft)
+        except UnreadableAccount:
+            raise ValidationError(message=_(
+                "The DataCite account of this library cannot be used: its password cannot "
+                "be decrypted. The work is not published, so that it does not go without "
+                "its DOI; the consortium administrators must set the account's password "
+                "again."), field_name="pids.doi")
+        if account is not None:
             draft.pids = {**(draft.pids or {}), "doi": {"provider": "datacite"}}

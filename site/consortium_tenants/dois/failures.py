@@ -1,11 +1,19 @@
-"""DOIs DataCite did not take: recorded, listed, retried."""
+"""DOIs DataCite did not take: recorded with the operation that failed, listed.
 
-from invenio_access.permissions import system_identity
+Replaying them is retry.py's work."""
+
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
 from invenio_db import db
-from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_rdm_records.utils import ChainObject
 
 from .models import FailedRegistrationModel
+
+OPERATIONS = ("register", "update", "hide", "show")
+"""What a failure replays: register or update (the record's current state decides,
+as RDM's register_or_update does), hide (a deleted or restricted work's DOI), show
+(a restored work's DOI)."""
 
 
 def _recid(record):
@@ -15,8 +23,25 @@ def _recid(record):
     return record.pid.pid_value, False
 
 
-def record(pid, rec, message, tenant=None):
-    """Remember that PID of REC failed with MESSAGE (one row per DOI, attempts counted)."""
+def _now():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def next_attempt(attempts):
+    """When a DOI that failed ATTEMPTS times is tried again: at the retry task's next
+    run after the first failure, then after CONSORTIUM_DOI_RETRY_BACKOFF seconds,
+    doubling each time up to CONSORTIUM_DOI_RETRY_BACKOFF_MAX."""
+    if attempts <= 1:
+        return None
+    config = current_app.config
+    delay = min(config["CONSORTIUM_DOI_RETRY_BACKOFF"] * 2 ** (attempts - 2),
+                config["CONSORTIUM_DOI_RETRY_BACKOFF_MAX"])
+    return _now() + timedelta(seconds=delay)
+
+
+def record(pid, rec, message, tenant=None, operation="register"):
+    """Remember that OPERATION on PID of REC failed with MESSAGE (one row per DOI: the
+    latest operation is the one to replay; attempts counted, next attempt backed off)."""
     row = FailedRegistrationModel.query.filter_by(doi=pid.pid_value).one_or_none()
     if row is None:
         if rec is None:
@@ -25,35 +50,30 @@ def record(pid, rec, message, tenant=None):
         row = FailedRegistrationModel(doi=pid.pid_value, record_id=recid, parent=parent,
                                       tenant_id=tenant.id if tenant else None, attempts=0)
         db.session.add(row)
-    row.attempts += 1
+    note(row, message, operation)
+
+
+def note(row, message, operation=None):
+    """One more failed attempt of ROW (with OPERATION, when it changed)."""
+    if operation is not None:
+        row.operation = operation
+    row.attempts = (row.attempts or 0) + 1
     row.error = message
+    row.next_attempt = next_attempt(row.attempts)
 
 
 def clear(pid):
     FailedRegistrationModel.query.filter_by(doi=pid.pid_value).delete()
 
 
-def failed(tenant_ids=None):
-    """The failed DOIs (of the libraries TENANT_IDS), oldest first."""
-    query = FailedRegistrationModel.query.order_by(FailedRegistrationModel.created)
+def failed(tenant_ids=None, due=False):
+    """The failed DOIs (of the libraries TENANT_IDS; DUE: only those whose back-off is
+    over), oldest first."""
+    query = FailedRegistrationModel.query.order_by(FailedRegistrationModel.created,
+                                                   FailedRegistrationModel.id)
     if tenant_ids is not None:
         query = query.filter(FailedRegistrationModel.tenant_id.in_(tenant_ids))
+    if due:
+        query = query.filter(db.or_(FailedRegistrationModel.next_attempt.is_(None),
+                                    FailedRegistrationModel.next_attempt <= _now()))
     return query.all()
-
-
-def retry(row):
-    """Register or update ROW's DOI again; True when DataCite took it this time."""
-    doi, record_id, parent = row.doi, row.record_id, row.parent
-    current_rdm_records_service.pids.register_or_update(
-        system_identity, record_id, "doi", parent=parent)
-    db.session.commit()
-    return FailedRegistrationModel.query.filter_by(doi=doi).one_or_none() is None
-
-
-def retry_all():
-    """Retry every failed DOI; returns (registered, still failing)."""
-    done = 0
-    rows = failed()
-    for row in rows:
-        done += retry(row)
-    return done, len(rows) - done

@@ -42,5 +42,11 @@ class FailedRegistrationModel(db.Model, Timestamp):
                           nullable=True)
     attempts = db.Column(db.Integer, nullable=False, default=1)
     error = db.Column(db.Text, nullable=False)
+    operation = db.Column(db.String(16), nullable=False, default="register",
+                          server_default="register")
+    """What failed and is replayed (failures.OPERATIONS): register, update, hide or show;
+    the latest operation on the DOI wins."""
+    next_attempt = db.Column(db.DateTime, nullable=True)
+    """When the retry task tries again (back-off); None: at its next run."""
 
     __table_args__ = (db.UniqueConstraint("doi", name="uq_consortium_doi_failures_doi"),)

@@ -11,8 +11,9 @@ chooses the account at call time:
   record moved to another library.
 
 DataCite refusing or unreachable never fails the operation: the DOI keeps its
-status (`new`/`reserved`), the failure is recorded (`failures.py`) and the beat
-task `retry_failed_registrations` registers it later.
+status (`new`/`reserved`), the failure is recorded with the operation that failed
+(`failures.py`) and the beat task `retry_failed_registrations` replays that
+operation later (`retry.py`): a failed hide is retried as a hide.
 """
 
 import json
@@ -108,15 +109,20 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
         return doi_format.format(prefix=account.prefix, id=record.pid.pid_value)
 
     # --- DataCite calls --------------------------------------------------------
-    def _call(self, pid, record, action):
+    def _call(self, pid, record, action, operation):
         """Run ACTION(api) with the account of PID's prefix; True when DataCite took it.
 
-        A refusal or an outage is recorded for the retry task and reported, never raised.
+        A refusal or an outage is recorded (with OPERATION, what the retry task replays)
+        and reported, never raised.
         """
-        account = account_of_prefix(pid.pid_value.split("/", 1)[0])
+        prefix = pid.pid_value.split("/", 1)[0]
+        account = account_of_prefix(prefix)
         if account is None:
-            failures.record(pid, record, "No DataCite account owns this prefix.",
-                            library_of(record))
+            message = ("The DataCite account of this prefix cannot be used: its password "
+                       "cannot be decrypted (CONSORTIUM_DATACITE_KEYS)."
+                       if DataCiteAccountModel.query.filter_by(prefix=prefix).count()
+                       else "No DataCite account owns this prefix.")
+            failures.record(pid, record, message, library_of(record), operation)
             return False
         try:
             action(rest_client(account))
@@ -127,7 +133,8 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
             if isinstance(error, (DataCiteUnauthorizedError, DataCiteForbiddenError)):
                 record_error(account, message)
             # under the consortium's account: shown to the library whose work failed
-            failures.record(pid, record, message, account.tenant or library_of(record))
+            failures.record(pid, record, message, account.tenant or library_of(record),
+                            operation)
             return False
         record_error(account, None)
         failures.clear(pid)
@@ -150,19 +157,20 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
                     raise
                 api.update_doi(metadata={**doc, "event": "publish"}, doi=pid.pid_value, url=url)
 
-        if not self._call(pid, record, publish):
+        if not self._call(pid, record, publish, "register"):
             return False
         return PIDProvider.register(self, pid)
 
     def update(self, pid, record, url=None, **kwargs):
         """Send edited metadata (or hide the DOI of a record now restricted)."""
         if _restricted(record):
-            action = lambda api: api.hide_doi(doi=pid.pid_value)  # noqa: E731
+            operation, action = "hide", lambda api: api.hide_doi(doi=pid.pid_value)  # noqa: E731
         else:
             doc = {**self.serializer.dump_obj(record), "event": "publish"}
             url = landing_url(record, url)
+            operation = "update"
             action = lambda api: api.update_doi(metadata=doc, doi=pid.pid_value, url=url)  # noqa: E731
-        if not self._call(pid, record, action):
+        if not self._call(pid, record, action, operation):
             return False
         if pid.is_deleted():
             return pid.sync_status(PIDStatus.REGISTERED)
@@ -170,15 +178,21 @@ class LibraryDataCitePIDProvider(DataCitePIDProvider):
 
     def restore(self, pid, record=None, **kwargs):
         """Make a DOI findable again when its record is restored."""
-        self._call(pid, record, lambda api: api.show_doi(pid.pid_value))
+        self._call(pid, record, lambda api: api.show_doi(pid.pid_value), "show")
 
     def delete(self, pid, record=None, **kwargs):
         """Hide a registered DOI (tombstone); a reserved one was never sent to DataCite."""
         if pid.is_registered():
-            if not self._call(pid, record, lambda api: api.hide_doi(pid.pid_value)):
+            if not self._call(pid, record, lambda api: api.hide_doi(pid.pid_value), "hide"):
                 return False
         failures.clear(pid)
         return PIDProvider.delete(self, pid, **kwargs)
+
+    def replay_visibility(self, pid, operation):
+        """Hide or show PID's DOI again (dois.retry): a failed hide stays a hide."""
+        action = {"hide": lambda api: api.hide_doi(pid.pid_value),
+                  "show": lambda api: api.show_doi(pid.pid_value)}[operation]
+        return self._call(pid, None, action, operation)
 
     def validate(self, record, identifier=None, provider=None, **kwargs):
         """A DOI of a known account's prefix, and a publisher (publishers.py fills it)."""
