@@ -16,6 +16,7 @@ from .billing.resource import BillingResource, BillingResourceConfig
 from .billing.service import BillingService
 from .dois.accounts import DataCiteAccountService
 from .dois.resource import DataCiteResource, DataCiteResourceConfig
+from .oai import departures as oai_departures
 from .storage.errors import StorageUnavailableError
 from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
@@ -109,6 +110,7 @@ class ConsortiumTenants:
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
         host_cache.connect_invalidation()  # registry changes reach every process's cache
+        oai_departures.connect()  # records leaving an OAI endpoint/set: deleted headers
         self._connect_signals(app)
         self._init_notifications_and_errors(app)
 

@@ -19,3 +19,18 @@ class RenderedMetadataModel(db.Model, Timestamp):
     metadata_prefix = db.Column(db.String(64), primary_key=True)
     digest = db.Column(db.String(32), nullable=False)
     xml = db.Column(db.LargeBinary, nullable=False)
+
+
+class DepartureModel(db.Model):
+    """A record that left an OAI-PMH scope (departures.py): shown there as deleted."""
+
+    __tablename__ = "consortium_oai_departures"
+
+    record_id = db.Column(db.String(64), primary_key=True)
+    """The record's id (recid), as the search index has it."""
+    scope = db.Column(db.String(100), primary_key=True)
+    """`set:<community id>`, `endpoint:<library slug>` or `endpoint:consortium`."""
+    oai_identifier = db.Column(db.String(255), nullable=True)
+    """RDM's OAI identifier of the record (its pids.oai), when it had one."""
+    left_ms = db.Column(db.BigInteger, nullable=False, index=True)
+    """When it left, in milliseconds since the epoch (the search's sort values)."""

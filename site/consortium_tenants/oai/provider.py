@@ -6,7 +6,10 @@ or one library (its records, its set and its collections as sub-sets
 communities, so they follow creation, renaming and deletion of libraries.
 Records are paged with `search_after` on (updated, id) and stateless tokens
 (tokens.py, itsdangerous); deleted records answer with status="deleted" (persistent);
-restricted records are never shown.
+restricted records are never shown. A record that left an endpoint or set without
+being deleted (restricted, moved to another library, removed from a collection) is
+listed there with status="deleted" too, from departures.py, merged into the same
+order (datestamp, id) as the index's records.
 """
 
 import re
@@ -24,7 +27,7 @@ from lxml import etree
 from werkzeug.utils import import_string
 
 from ..tenants.models import TenantModel
-from . import rendered, tokens
+from . import departures, rendered, tokens
 from .formats import available
 
 NS_OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -199,14 +202,33 @@ class Endpoint:
         return current_search_client.search(index=self._index(), body=body)
 
     def find(self, identifier):
-        """The search hit of IDENTIFIER in this endpoint, or idDoesNotExist."""
+        """The search hit of IDENTIFIER in this endpoint (a departed record's deleted
+        header, departure_hit), or idDoesNotExist."""
+        record_id = identifier.rsplit(":", 1)[-1]
         query = self.query()
-        query["bool"]["filter"].append({"term": {"id": identifier.rsplit(":", 1)[-1]}})
+        query["bool"]["filter"].append({"term": {"id": record_id}})
         hits = [hit for hit in self.search(query, 1, total=False)["hits"]["hits"]
                 if self.identifier(hit["_source"]) == identifier]
         if not hits:
+            row = departures.one(self.departure_scope(), record_id)
+            if row is not None and self.identifier(departure_hit(row)["_source"]) == identifier:
+                return departure_hit(row)
             raise OAIError("idDoesNotExist", f"No record {identifier!r} in this repository.")
         return hits[0]
+
+    # --- departures ------------------------------------------------------------
+    def departure_scope(self, set_spec=None):
+        """The departures.py scope of this endpoint, or of its set SET_SPEC."""
+        if set_spec:
+            return f"set:{self.sets()[set_spec][2]}"
+        return f"endpoint:{self.scope}"
+
+    def departed(self, set_spec, start, end, size, after=None):
+        """(up to SIZE departed records as search hits after AFTER, how many in all)."""
+        scope = self.departure_scope(set_spec)
+        hits = [departure_hit(row, self.sets()[set_spec][2] if set_spec else None)
+                for row in departures.page(scope, size, start, end, after)]
+        return hits, departures.count(scope, start, end)
 
     def earliest(self):
         body = {"query": self.query(), "size": 0,
@@ -320,7 +342,8 @@ class Request:
     def ListMetadataFormats(self, element):
         source = None
         if "identifier" in self.args:
-            source = self.endpoint.find(self.args["identifier"])["_source"]
+            hit = self.endpoint.find(self.args["identifier"])
+            source = None if hit.get("departed") else hit["_source"]
         for prefix, spec in current_app.config["OAISERVER_METADATA_FORMATS"].items():
             if source is not None and not available(spec, source):
                 continue
@@ -372,7 +395,7 @@ class Request:
     def GetRecord(self, element):
         spec = self._format(self.args["metadataPrefix"])
         hit = self.endpoint.find(self.args["identifier"])
-        if not available(spec, hit["_source"]):
+        if not hit.get("departed") and not available(spec, hit["_source"]):
             raise OAIError("cannotDisseminateFormat",
                            f"{self.args['identifier']} is not available as "
                            f"{self.args['metadataPrefix']}.")
@@ -430,6 +453,15 @@ class Request:
         size = current_app.config["CONSORTIUM_OAI_PAGE_SIZE"]
         result = self.endpoint.search(query, size, after=state["after"])
         hits, total = result["hits"]["hits"], result["hits"]["total"]["value"]
+        gone, gone_total = self.endpoint.departed(
+            state["set"],
+            parse_date(state["from"], "from")[0] if state["from"] else None,
+            parse_date(state["until"], "until", end=True)[0] if state["until"] else None,
+            size, after=state["after"])
+        if gone:  # one order for both: (datestamp in ms, id), as search_after resumes
+            hits = sorted(hits + gone, key=lambda hit: (int(hit["sort"][0]),
+                                                        str(hit["sort"][1]).encode()))[:size]
+        total += gone_total
         if not hits:
             if state["cursor"] == 0:
                 raise OAIError("noRecordsMatch", "No records match the request.")
@@ -471,6 +503,17 @@ class Request:
             self.kept.append(metadata[hit["_id"]])  # its exact bytes go into the response
             _sub(record, "metadata").append(
                 etree.Comment(f"{PLACEHOLDER_TAG}{len(self.kept) - 1}"))
+
+
+def departure_hit(row, community_id=None):
+    """A departures.py row as a search hit of a deleted record (its header only):
+    setSpec the set it left (COMMUNITY_ID), when listing that set."""
+    left = datetime.fromtimestamp(row.left_ms / 1000, timezone.utc)
+    source = {"id": row.record_id, "updated": left.isoformat(), "deletion_status": "D",
+              "pids": {"oai": {"identifier": row.oai_identifier}} if row.oai_identifier else {},
+              "parent": {"communities": {"ids": [community_id] if community_id else []}}}
+    return {"_id": None, "_source": source, "sort": [row.left_ms, row.record_id],
+            "departed": True}
 
 
 def oai_identifier(source):
