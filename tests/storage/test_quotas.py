@@ -220,7 +220,7 @@ def test_multipart_upload_reserves_its_declared_size(client, storage_tenant):
     slug, dep, mgr = tenant["slug"], people["depositors"], people["managers"]
     draft = new_draft(client, dep)
     entry = {"key": "big.bin", "size": 6 * 2**20,
-             "transfer": {"type": "M", "parts": 2, "part_size": 3 * 2**20}}
+             "transfer": {"type": "M", "parts": 2, "part_size": 5 * 2**20}}
     res = client.post(f"/api/records/{draft['id']}/draft/files", headers=dep, json=[entry])
     assert res.status_code == 201, res.json
     assert storage_usage(client, mgr, slug)["bytes"] == 6 * 2**20
