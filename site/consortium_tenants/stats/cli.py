@@ -8,7 +8,7 @@ from invenio_access.permissions import system_identity
 
 from ..tenants.errors import TenantNotFound
 from . import credentials
-from .metrics import parse_month, store_month, usage_of_month
+from .metrics import MissingEventIndex, parse_month, store_month, usage_of_month
 
 
 def _fail(message):
@@ -32,7 +32,10 @@ def recompute(months):
     except ValueError:
         _fail(f"--month must be YYYY-MM, got {', '.join(months)}")
     for month in parsed:
-        usage = usage_of_month(month)
+        try:
+            usage = usage_of_month(month)
+        except MissingEventIndex as error:
+            _fail(str(error))
         with click.progressbar(length=len(usage), label=month.strftime("%Y-%m")) as bar:
             rows = store_month(month, usage, bar.update)
         click.echo(f"{month.strftime('%Y-%m')}: {rows} item rows")

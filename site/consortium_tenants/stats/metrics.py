@@ -8,7 +8,9 @@ For each month, every (library, item, Access_Type, YOP, Data_Type) gets:
   (`unique_session_id`) with at least one of those.
 
 Events are already filtered (robots, double clicks) when they are indexed.
-Computing a month replaces its rows, so it can be run again at will.
+Computing a month replaces its rows, so it can be run again at will. A month
+whose event index is missing (not restored, deleted) raises MissingEventIndex
+and leaves the stored rows as they are: a missing index is never an empty month.
 """
 
 from collections import defaultdict
@@ -29,6 +31,16 @@ EVENT_INDICES = {"record-view": "events-stats-record-view",
 PAGE_SIZE = 1000
 
 
+class MissingEventIndex(Exception):
+    """The events index of a month does not exist: its metrics cannot be computed."""
+
+    def __init__(self, month, indices):
+        self.month = month
+        self.indices = indices
+        super().__init__(f"{month.strftime('%Y-%m')}: no events index {', '.join(indices)} "
+                         "(restore it, or its month cannot be computed; stored metrics kept)")
+
+
 def parse_month(text):
     """`YYYY-MM` → the first day of that month; ValueError if it is not one (ASCII
     digits, a year whose next month is still a date: units.parse_month)."""
@@ -38,6 +50,19 @@ def parse_month(text):
 def next_month(month):
     """The first day of the month after MONTH."""
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def month_index(name, month):
+    """The events index of NAME (`record-view`…) in MONTH (invenio-stats: one per month)."""
+    return prefix_index(f"{EVENT_INDICES[name]}-{month.strftime('%Y-%m')}")
+
+
+def check_event_indices(month):
+    """Raise MissingEventIndex unless MONTH's record-view and file-download indices exist."""
+    missing = [month_index(name, month) for name in EVENT_INDICES
+               if not current_search_client.indices.exists(index=month_index(name, month))]
+    if missing:
+        raise MissingEventIndex(month, missing)
 
 
 def _session_buckets(index, month):
@@ -51,8 +76,7 @@ def _session_buckets(index, month):
     while True:
         composite = {"size": PAGE_SIZE, "sources": sources, **({"after": after} if after else {})}
         body = {"size": 0, "query": query, "aggs": {"usage": {"composite": composite}}}
-        result = current_search_client.search(index=prefix_index(index), body=body,
-                                              ignore_unavailable=True, allow_no_indices=True)
+        result = current_search_client.search(index=index, body=body)
         usage = result.get("aggregations", {}).get("usage")
         if not usage or not usage["buckets"]:
             return
@@ -65,11 +89,15 @@ def _session_buckets(index, month):
 
 
 def usage_of_month(month):
-    """Key → {metric: count} for MONTH, from the record-view and file-download events."""
+    """Key → {metric: count} for MONTH, from the record-view and file-download events.
+
+    MissingEventIndex if an events index of MONTH does not exist.
+    """
+    check_event_indices(month)
     totals = defaultdict(lambda: {"views": 0, "downloads": 0,
                                   "view_sessions": set(), "download_sessions": set()})
     for name, kind in (("record-view", "views"), ("file-download", "downloads")):
-        for key, session, count in _session_buckets(EVENT_INDICES[name], month):
+        for key, session, count in _session_buckets(month_index(name, month), month):
             totals[key][kind] += count
             totals[key]["view_sessions" if kind == "views" else "download_sessions"].add(session)
     return {

@@ -29,6 +29,7 @@ EXCEPTIONS = {
     3020: ("Invalid Date Arguments", 400),
     3030: ("No Usage Available for Requested Dates", 200),
     3031: ("Usage Not Ready for Requested Dates", 200),
+    3032: ("Usage No Longer Available for Requested Dates", 200),
     3050: ("Parameter Not Recognized in this Context", 200),
     3060: ("Invalid ReportFilter Value", 200),
     3062: ("Invalid ReportAttribute Value", 200),
@@ -181,8 +182,12 @@ def report_list(args):
     """The `/reports` response."""
     authorize(args)
     months = processed_months()
-    available = ({"First_Month_Available": months[0].strftime("%Y-%m"),
-                  "Last_Month_Available": months[-1].strftime("%Y-%m")} if months else {})
+    if months:
+        first, last = months[0], months[-1]
+    else:  # required by the API schema: the last month that could have been processed
+        first = last = (datetime.now(timezone.utc).date().replace(day=1) - timedelta(days=1))
+    available = {"First_Month_Available": first.strftime("%Y-%m"),
+                 "Last_Month_Available": last.strftime("%Y-%m")}
     return [{"Report_ID": report_id, "Report_Name": name, "Release": "5.1",
              "Report_Description": description, "Path": f"/r51/reports/{path}", **available}
             for path, (report_id, name, description) in REPORTS.items()]
@@ -231,8 +236,14 @@ class ReportRequest:
             self.warn(3031, f"End_Date set to {self.end.isoformat()}: "
                       "the current month is not complete")
         self.months = self._months()
-        done = set(processed_months())
-        not_ready = [m for m in self.months if m not in done]
+        processed = processed_months()
+        done = set(processed)
+        gone = [m for m in self.months if processed and m < processed[0]]
+        if gone:  # Appendix D: before the first processed month → 3032, with what is available
+            self.warn(3032, "Usage available from " + processed[0].strftime("%Y-%m") + " to "
+                      + processed[-1].strftime("%Y-%m") + "; not for "
+                      + ", ".join(m.strftime("%Y-%m") for m in gone))
+        not_ready = [m for m in self.months if m not in done and m not in gone]
         if not_ready:
             self.warn(3031, "Not processed yet: " + ", ".join(m.strftime("%Y-%m") for m in not_ready))
         self.ready = [m for m in self.months if m in done]

@@ -3,8 +3,9 @@
 from datetime import date, datetime, timezone
 
 from celery import shared_task
+from flask import current_app
 
-from .metrics import compute_month, parse_month
+from .metrics import MissingEventIndex, compute_month, parse_month
 
 
 @shared_task(ignore_result=True)
@@ -20,4 +21,7 @@ def compute_recent_months():
     this_month = date(today.year, today.month, 1)
     previous = date(this_month.year - (this_month.month == 1), (this_month.month - 2) % 12 + 1, 1)
     for month in (previous, this_month):
-        compute_month(month)
+        try:
+            compute_month(month)
+        except MissingEventIndex as error:  # the stored month stays; the other is computed
+            current_app.logger.error("COUNTER metrics not computed: %s", error)

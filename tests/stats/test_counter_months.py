@@ -1,0 +1,109 @@
+"""COUNTER months (issue 32 §2): which months are reported, and a stored month is never wiped.
+
+The report list and the exceptions are validated against the COUNTER_SUSHI API schema
+of /work/shared/standards (a copy in tests/stats/schemas).
+"""
+
+import logging
+
+from stats_helpers import month_range
+from helpers import invoke_cli
+
+SUSHI = "/api/sushi/r51"
+
+
+def harvest(client, path, credentials, **params):
+    """GET a SUSHI path with CREDENTIALS and PARAMS."""
+    return client.get(f"{SUSHI}/{path}", query_string={**credentials, **params})
+
+
+def earlier(month, months):
+    """The first day of the month MONTHS months before MONTH."""
+    index = month.year * 12 + month.month - 1 - months
+    return month.replace(year=index // 12, month=index % 12 + 1)
+
+
+def test_report_list_is_schema_valid_before_any_month_is_processed(client, credentials_of,
+                                                                   sushi_schema):
+    from consortium_tenants.stats.models import ProcessedMonth
+    from invenio_db import db
+
+    saved = [(m.month, m.computed_at) for m in ProcessedMonth.query]
+    ProcessedMonth.query.delete()
+    db.session.commit()
+    try:
+        reports = sushi_schema("[Report]", harvest(client, "reports", credentials_of["a"]).json)
+    finally:
+        for month, computed_at in saved:
+            db.session.add(ProcessedMonth(month=month, computed_at=computed_at))
+        db.session.commit()
+    assert [r["Report_ID"] for r in reports] == ["PR", "PR_P1", "IR", "IR_A1"]
+    assert all(r["First_Month_Available"] == r["Last_Month_Available"] for r in reports)
+
+
+def test_months_before_the_first_processed_month_are_3032(client, library_usage,
+                                                          credentials_of, sushi_schema):
+    from consortium_tenants.stats.models import ProcessedMonth
+
+    first = ProcessedMonth.query.order_by(ProcessedMonth.month).first().month
+    last = ProcessedMonth.query.order_by(ProcessedMonth.month.desc()).first().month
+    month = library_usage["month"]
+    before = earlier(first, 2)
+    res = harvest(client, "reports/pr", credentials_of["a"],
+                  begin_date=before.strftime("%Y-%m"), end_date=month.strftime("%Y-%m"))
+    report = sushi_schema("PR", res.json)
+    exceptions = report["Report_Header"]["Exceptions"]
+    codes = [e["Code"] for e in exceptions]
+    assert 3032 in codes, exceptions
+    not_ready = " ".join(e.get("Data", "") for e in exceptions if e["Code"] == 3031)
+    assert before.strftime("%Y-%m") not in not_ready, exceptions
+    gone = next(e for e in exceptions if e["Code"] == 3032)
+    sushi_schema("Exception_3032", gone)
+    assert gone["Data"].startswith(f"Usage available from {first.strftime('%Y-%m')} to "
+                                   f"{last.strftime('%Y-%m')}")
+    assert before.strftime("%Y-%m") in gone["Data"]
+    assert earlier(first, 1).strftime("%Y-%m") in gone["Data"]
+    # The processed month is still reported alongside the exception.
+    assert report["Report_Items"], report
+    reports = sushi_schema("[Report]", harvest(client, "reports", credentials_of["a"]).json)
+    assert reports[0]["First_Month_Available"] == first.strftime("%Y-%m")
+
+
+def test_missing_event_indices_leave_the_stored_month_unchanged(app, client, library_usage,
+                                                               credentials_of, sushi_schema,
+                                                               caplog):
+    """Drill: the month's event indices are gone (a restore without them); recomputing
+    fails with a clear error, the beat task logs it, SUSHI still reports the month."""
+    from invenio_search import current_search_client
+    from invenio_search.utils import prefix_index
+
+    month = library_usage["month"]
+    key = month.strftime("%Y-%m")
+    before = harvest(client, "reports/pr", credentials_of["a"], **month_range(month)).json
+    items = sushi_schema("PR", before)["Report_Items"]
+    assert items[0]["Attribute_Performance"][0]["Performance"]["Total_Item_Investigations"] == {
+        key: 4}
+
+    indices = [prefix_index(f"events-stats-{name}-{key}")
+               for name in ("record-view", "file-download")]
+    for index in indices:
+        current_search_client.indices.delete(index=index)
+
+    result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", key])
+    assert result.exit_code == 1
+    assert f"{key}: no events index {indices[0]}, {indices[1]}" in result.output
+    assert "stored metrics kept" in result.output
+
+    from consortium_tenants.stats.tasks import compute_recent_months
+
+    with caplog.at_level(logging.ERROR):
+        compute_recent_months.delay()  # the beat task: the previous and the current month
+    assert f"COUNTER metrics not computed: {key}: no events index" in caplog.text
+
+    after = harvest(client, "reports/pr", credentials_of["a"], **month_range(month)).json
+    assert sushi_schema("PR", after)["Report_Items"] == items
+    rest = client.get(f"/api/tenants/{library_usage['a'][0]['slug']}/stats",
+                      headers=library_usage["a"][1]["managers"],
+                      query_string={"from": key, "to": key, "interval": "month"})
+    assert rest.status_code == 200, rest.json
+    assert rest.json["months"][0]["views"] == 2 and rest.json["months"][0]["downloads"] == 2
