@@ -24,7 +24,7 @@ TEXT = {  # what a person reads, by language
         "closed": re.compile(r"jen její správci a kurátoři"), "keyword": "digitalizace",
         "languages": "Jazyky", "workflow_saved": "Pracovní postup uložen.",
         "changes_asked": "Vkladatel byl požádán o úpravy.", "accept": "Schválit",
-        "ask_for_changes": "Požádat o úpravy", "review": "Posoudit",
+        "ask_for_changes": "Vrátit k úpravám", "review": "Posoudit",
         "licence": "Creative Commons Attribution 4.0",
     },
     "en": {
