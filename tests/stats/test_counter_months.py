@@ -69,6 +69,53 @@ def test_months_before_the_first_processed_month_are_3032(client, library_usage,
     assert reports[0]["First_Month_Available"] == first.strftime("%Y-%m")
 
 
+def test_platform_report_of_one_metric_reports_it(client, library_usage, credentials_of,
+                                                  sushi_schema):
+    """metric_type=Total_Item_Requests: the requests are reported (they were dropped).
+
+    R5.1 §3.3 (zero usage) only omits empty Counts, Performance and Attribute_Performance,
+    and the PR supports the Metric_Type filter; the API schema's PR_Performance_Other has
+    `minProperties: 2`, which no report filtered to one metric can meet. The report is
+    valid against the schema with that one constraint at 1; against the schema as published
+    it fails on that minimum.
+    """
+    import json
+
+    from jsonschema import Draft202012Validator
+    from stats_helpers import SUSHI_API
+
+    month = library_usage["month"]
+    res = harvest(client, "reports/pr", credentials_of["a"], **month_range(month),
+                  metric_type="Total_Item_Requests")
+    report = res.json
+    tenant_a = library_usage["a"][0]
+    items = [i for i in report["Report_Items"] if i["Platform"] == tenant_a["names"]["en"]]
+    assert [p["Performance"] for i in items for p in i["Attribute_Performance"]] == [
+        {"Total_Item_Requests": {month.strftime("%Y-%m"): 2}}]
+    assert report["Report_Header"]["Report_Filters"]["Metric_Type"] == ["Total_Item_Requests"]
+    assert 3030 not in [e["Code"] for e in report["Report_Header"].get("Exceptions", [])]
+
+    spec = json.loads(SUSHI_API.read_text())
+    components = spec["components"]
+    errors = list(Draft202012Validator({"$ref": "#/components/schemas/PR",
+                                        "components": components}).iter_errors(report))
+    assert errors and any(e.validator == "minProperties" and e.validator_value == 2
+                          and set(e.instance) == {"Total_Item_Requests"}
+                          for e in _leaves(errors)), [e.message for e in errors]
+    components["schemas"]["PR_Performance_Other"]["minProperties"] = 1
+    Draft202012Validator({"$ref": "#/components/schemas/PR", "components": components}
+                         ).validate(report)
+
+
+def _leaves(errors):
+    """The innermost errors of a jsonschema validation (through oneOf/anyOf contexts)."""
+    for error in errors:
+        if error.context:
+            yield from _leaves(error.context)
+        else:
+            yield error
+
+
 def test_missing_event_indices_leave_the_stored_month_unchanged(app, client, library_usage,
                                                                credentials_of, sushi_schema,
                                                                caplog):

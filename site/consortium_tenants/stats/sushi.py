@@ -384,7 +384,7 @@ def platform_items(request, rows, metrics, attribute):
         attribute_performance = []
         for attrs, group in grouped(tenant_rows, attribute):
             counts = performance(group, metrics)
-            if len(counts) >= 2:
+            if counts:  # one metric asked for (metric_type) is reported on its own
                 attribute_performance.append({**dict(attrs), "Performance": counts})
         if attribute_performance:
             items.append({"Platform": library_name(tenants[tenant_id[0]]),
