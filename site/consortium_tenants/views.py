@@ -111,19 +111,18 @@ def request_draft_to_change():
     return draft_awaiting_changes(g.identity, request.view_args.get("request_pid_value"))
 
 
-def deposit_storage_limits(forms_config, files):
-    """On the deposit form: the uploader's limits are the library's. Its storage bar
-    reads "this draft's files of what the library's quota leaves this draft" (the
-    draft's own files included), its largest file and number of files the library's."""
+def deposit_storage_limits(forms_config):
+    """On the deposit form: the uploader's limits are the library's (its quota, largest
+    file and number of files), not RDM's defaults. The quota is the library's whole
+    quota: what is left of it is the server's to say (413 with the reason, cs/en),
+    since other drafts of the library fill it too."""
     tenant = _deposit_form_library()
     if not forms_config or tenant is None:
         return ""
     use = storage_usage(tenant)
     quota = forms_config.setdefault("quota", {})
     if use["quota"]:
-        entries = (files or {}).get("entries") or []
-        own = sum(entry.get("size") or 0 for entry in entries if isinstance(entry, dict))
-        quota["maxStorage"] = max(0, use["quota"] - use["bytes"]) + own
+        quota["maxStorage"] = use["quota"]
     if use["max_file_size"]:
         quota["maxFileSize"] = min(filter(None, (quota.get("maxFileSize"), use["max_file_size"])))
     if use["max_files"]:
