@@ -8,20 +8,14 @@ production) and the real uWSGI of the venv with the project's ini are started he
 a small WSGI app that answers the length of the URL it got.
 """
 
-import os
 import re
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from helpers import ROOT
+from local_web import running_nginx, running_uwsgi
 
-NGINX = "/usr/sbin/nginx"
-UWSGI = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "uwsgi"
 APP = '''
 def application(environ, start_response):
     body = str(len(environ.get("REQUEST_URI", ""))).encode()
@@ -30,63 +24,15 @@ def application(environ, start_response):
 '''
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url, proc, log):
-    for _ in range(200):
-        try:
-            return requests.get(url, timeout=1)
-        except requests.ConnectionError:
-            if proc.poll() is not None:
-                pytest.fail(f"did not start: {Path(log).read_text()[-2000:]}")
-            time.sleep(0.1)
-    pytest.fail(f"{url} did not answer")
-
-
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
     """nginx (the platform's config) in front of uWSGI (the UI's ini) on free ports."""
-    if not Path(NGINX).exists() or not UWSGI.exists():
-        pytest.fail("nginx and the venv's uwsgi are needed (scripts/test.sh installs them)")
     base = tmp_path_factory.mktemp("web")
-    (base / "tinyapp.py").write_text(APP)
-    (base / "instance" / "static").mkdir(parents=True)
-    app_port, web_port = free_port(), free_port()
-    env = {**os.environ, "UWSGI_BIND": f"127.0.0.1:{app_port}", "WEB_WORKERS": "1"}
-    uwsgi_log = base / "uwsgi.log"
-    uwsgi = subprocess.Popen(
-        [str(UWSGI), "--ini", str(ROOT / "docker" / "uwsgi" / "uwsgi_ui.ini"),
-         "--module", "tinyapp:application", "--pythonpath", str(base),
-         "--stats", f"127.0.0.1:{free_port()}", "--logto", str(uwsgi_log)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    values = {
-        "@USER_LINE@": "user root;" if os.getuid() == 0 else "",
-        "@NGINX_DIR@": str(base), "@LOG_DIR@": str(base), "@UI_PORT@": str(app_port),
-        "@API_PORT@": str(app_port), "@WEB_PORT@": str(web_port),
-        "@INSTANCE@": str(base / "instance"), "@ROOT@": str(ROOT),
-    }
-    conf = (ROOT / "scripts" / "nginx.conf").read_text()
-    for key, value in values.items():
-        conf = conf.replace(key, value)
-    (base / "nginx.conf").write_text(conf)
-    nginx = subprocess.Popen([NGINX, "-p", str(base), "-c", str(base / "nginx.conf"),
-                              "-e", str(base / "error.log"), "-g", "daemon off;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{web_port}"
-    for _ in range(100):
-        if "spawned uWSGI worker" in (uwsgi_log.read_text() if uwsgi_log.exists() else ""):
-            break
-        time.sleep(0.1)
-    res = wait_for(url + "/", nginx, base / "error.log")
-    assert res.status_code == 200, res.text
-    yield url
-    for proc in (nginx, uwsgi):
-        proc.terminate()
-        proc.wait(15)
+    with running_uwsgi(base / "app", APP) as (port, _):
+        with running_nginx(base / "nginx", port) as (url, _, _):
+            res = requests.get(url + "/", timeout=10)
+            assert res.status_code == 200, res.text
+            yield url
 
 
 @pytest.mark.parametrize("path", ["/search", "/oai2d", "/api/sushi/r51/reports/pr"])

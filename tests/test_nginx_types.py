@@ -9,63 +9,22 @@ production config must include the same types file at the same level.
 """
 
 import re
-import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from helpers import ROOT
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from local_web import running_nginx
 
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory):
     """The local platform's nginx over a static folder, on a free port (no upstream needed)."""
-    if not Path(NGINX).exists():
-        pytest.fail("nginx is not installed: `make run` (scripts/app.sh) installs Debian's nginx")
-    base = tmp_path_factory.mktemp("nginx")
-    static = base / "instance" / "static" / "dist" / "js"
-    static.mkdir(parents=True)
-    for name in ("pdf.worker.min.mjs", "viewer.mjs", "app.js", "style.css"):
-        (static / name).write_text("export {};\n")
-    port = free_port()
-    values = {
-        "@USER_LINE@": "user root;" if __import__("os").getuid() == 0 else "",
-        "@NGINX_DIR@": str(base), "@LOG_DIR@": str(base), "@UI_PORT@": str(free_port()),
-        "@API_PORT@": str(free_port()), "@WEB_PORT@": str(port),
-        "@INSTANCE@": str(base / "instance"), "@ROOT@": str(ROOT),
-    }
-    conf = (ROOT / "scripts" / "nginx.conf").read_text()
-    for key, value in values.items():
-        conf = conf.replace(key, value)
-    assert "@" not in re.sub(r"#.*", "", conf).replace("$request_id", ""), "unrendered placeholder"
-    (base / "nginx.conf").write_text(conf)
-    proc = subprocess.Popen([NGINX, "-p", str(base), "-c", str(base / "nginx.conf"),
-                             "-e", str(base / "error.log"), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(url + "/static/dist/js/app.js", timeout=1)
-            break
-        except requests.ConnectionError:
-            if proc.poll() is not None:
-                pytest.fail(f"nginx did not start: {proc.stderr.read().decode()}")
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with running_nginx(tmp_path_factory.mktemp("nginx")) as (url, _, instance):
+        static = instance / "static" / "dist" / "js"
+        static.mkdir(parents=True)
+        for name in ("pdf.worker.min.mjs", "viewer.mjs", "app.js", "style.css"):
+            (static / name).write_text("export {};\n")
+        yield url
 
 
 @pytest.mark.parametrize("name,media_type", [

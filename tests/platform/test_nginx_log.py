@@ -6,28 +6,16 @@ any answer); the production
 configuration (docker/nginx/nginx.conf) carries the same masking block.
 """
 
-import contextlib
-import os
 import re
-import shutil
-import socket
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from helpers import ROOT
+from local_web import running_nginx, running_uwsgi
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SECRET = "Zq7-sushi-SECRET-91"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _masking_block(text):
@@ -35,41 +23,10 @@ def _masking_block(text):
     return text[start:text.index("  log_format main", start)]
 
 
-@contextlib.contextmanager
-def _nginx(tmp_path, upstream):
-    """The platform's nginx on a free port in front of UPSTREAM (a uWSGI port)."""
-    if not os.path.exists(NGINX):
-        pytest.fail("nginx is needed (scripts/app.sh and scripts/test.sh install it)")
-    port = _free_port()
-    (tmp_path / "instance").mkdir(parents=True, exist_ok=True)
-    conf = (ROOT / "scripts" / "nginx.conf").read_text()
-    for name, value in {"USER_LINE": "", "NGINX_DIR": str(tmp_path), "LOG_DIR": str(tmp_path),
-                        "UI_PORT": str(upstream), "API_PORT": str(upstream),
-                        "WEB_PORT": str(port),
-                        "INSTANCE": str(tmp_path / "instance"), "ROOT": str(ROOT)}.items():
-        conf = conf.replace(f"@{name}@", value)
-    conf = conf.replace("buffer=64k flush=2s", "")  # written at once, for the test to read
-    (tmp_path / "nginx.conf").write_text(conf)
-    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-                                "-e", str(tmp_path / "error.log"), "-g", "daemon off;"])
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert process.poll() is None, (tmp_path / "error.log").read_text()
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", tmp_path / "nginx-access.log"
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 @pytest.fixture
 def nginx(tmp_path):
-    with _nginx(tmp_path, _free_port()) as running:  # nobody behind it
-        yield running
+    with running_nginx(tmp_path, unbuffered_log=True) as (base, log, _):  # nobody behind it
+        yield base, log
 
 
 def test_api_key_is_masked_in_the_access_log(nginx):
@@ -105,7 +62,6 @@ def test_production_nginx_masks_the_same_way():
         assert "$http_referer" not in log_format
 
 
-UWSGI = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "uwsgi"
 APP = """
 def application(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
@@ -117,33 +73,16 @@ def test_uwsgi_logs_requests_without_their_query_string(tmp_path):
     """uWSGI logs one line per request too (docker/uwsgi/*.ini, used by make run and
     production): the path only, so the api_key stays out of it. The UI's ini runs here
     (the REST one mounts the whole application); both carry the same log-format."""
-    if not UWSGI.exists():
-        pytest.fail("the venv's uwsgi is needed (scripts/app.sh installs it)")
-    (tmp_path / "tinyapp.py").write_text(APP)
     formats = {re.search(r"^log-format = .*$", (ROOT / "docker" / "uwsgi" / name).read_text(),
                          re.M)[0] for name in ("uwsgi_rest.ini", "uwsgi_ui.ini")}
     assert len(formats) == 1 and "%(uri)" not in formats.pop()
     for ini in ("uwsgi_ui.ini",):
-        port, log = _free_port(), tmp_path / f"{ini}.log"
-        env = {**os.environ, "UWSGI_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"}
-        uwsgi = subprocess.Popen(
-            [str(UWSGI), "--ini", str(ROOT / "docker" / "uwsgi" / ini),
-             "--module", "tinyapp:application", "--pythonpath", str(tmp_path),
-             "--stats", f"127.0.0.1:{_free_port()}", "--logto", str(log)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        try:
-            with _nginx(tmp_path / ini.replace(".", "-"), port) as (base, _access):
-                for _ in range(100):
-                    if "spawned uWSGI worker" in (log.read_text() if log.exists() else ""):
-                        break
-                    time.sleep(0.1)
+        with running_uwsgi(tmp_path / "app", APP, ini) as (port, log):
+            with running_nginx(tmp_path / ini.replace(".", "-"), port) as (base, _, _):
                 url = f"{base}/api/sushi/r51/reports/tr?customer_id=mzk&api_key={SECRET}"
                 response = requests.get(url, headers={"Host": "127.0.0.1"}, timeout=10)
                 assert response.status_code == 200, response.text
                 time.sleep(0.5)
-        finally:
-            uwsgi.terminate()
-            uwsgi.wait(15)
         text = log.read_text()
         assert "GET /api/sushi/r51/reports/tr => 200" in text, text[-2000:]
         assert SECRET not in text and "customer_id" not in text
