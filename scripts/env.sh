@@ -40,33 +40,29 @@ export INVENIO_INSTANCE_PATH="$LOCAL_DIR/instance"
 
 mkdir -p "$LOG_DIR" "$RUN_DIR" "$CACHE_DIR"
 
-# Flask SECRET_KEY of the local platform: generated once per machine (per LOCAL_DIR),
-# never a fixed string. The app refuses to start without INVENIO_SECRET_KEY;
-# production sets it in docker/.env.
-if [[ -z "${INVENIO_SECRET_KEY:-}" ]]; then
-  if [[ ! -s "$LOCAL_DIR/secret-key" ]]; then
-    _key_tmp=$(umask 077 && mktemp "$LOCAL_DIR/.secret-key.XXXXXX")
-    head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_' >"$_key_tmp"
-    mv -n "$_key_tmp" "$LOCAL_DIR/secret-key"  # a concurrent first run keeps its key
-    rm -f "$_key_tmp"; unset _key_tmp
+# machine_key VARIABLE FILE BYTES: export VARIABLE (unless set) from $LOCAL_DIR/FILE,
+# which holds BYTES random bytes (urlsafe base64) generated on the first run, never a
+# fixed string; a concurrent first run keeps the key written first.
+machine_key() {
+  local variable="$1" file="$LOCAL_DIR/$2" bytes="$3" tmp
+  [[ -n "${!variable:-}" ]] && return 0
+  if [[ ! -s "$file" ]]; then
+    tmp=$(umask 077 && mktemp "$LOCAL_DIR/.$2.XXXXXX")
+    head -c "$bytes" /dev/urandom | base64 -w0 | tr '+/' '-_' >"$tmp"
+    mv -n "$tmp" "$file"
+    rm -f "$tmp"
   fi
-  INVENIO_SECRET_KEY=$(cat "$LOCAL_DIR/secret-key")
-  export INVENIO_SECRET_KEY
-fi
+  printf -v "$variable" '%s' "$(cat "$file")"
+  export "${variable?}"
+}
 
+# Flask SECRET_KEY of the local platform, generated once per machine (per LOCAL_DIR).
+# The app refuses to start without INVENIO_SECRET_KEY; production sets it in docker/.env.
+machine_key INVENIO_SECRET_KEY secret-key 48
 # Keys of the stored DataCite passwords (CONSORTIUM_DATACITE_KEYS, Fernet: urlsafe base64
-# of 32 random bytes), generated once per machine like the secret key; production sets
-# INVENIO_CONSORTIUM_DATACITE_KEYS in docker/.env. Rotate: `invenio tenants datacite rotate`.
-if [[ -z "${INVENIO_CONSORTIUM_DATACITE_KEYS:-}" ]]; then
-  if [[ ! -s "$LOCAL_DIR/datacite-keys" ]]; then
-    _key_tmp=$(umask 077 && mktemp "$LOCAL_DIR/.datacite-keys.XXXXXX")
-    head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' >"$_key_tmp"
-    mv -n "$_key_tmp" "$LOCAL_DIR/datacite-keys"  # a concurrent first run keeps its key
-    rm -f "$_key_tmp"; unset _key_tmp
-  fi
-  INVENIO_CONSORTIUM_DATACITE_KEYS=$(cat "$LOCAL_DIR/datacite-keys")
-  export INVENIO_CONSORTIUM_DATACITE_KEYS
-fi
+# of 32 random bytes); production sets INVENIO_CONSORTIUM_DATACITE_KEYS in docker/.env.
+# Rotate: `invenio tenants datacite rotate`.
+machine_key INVENIO_CONSORTIUM_DATACITE_KEYS datacite-keys 32
 
 log() { printf '\033[1m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
