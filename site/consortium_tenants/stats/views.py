@@ -1,6 +1,6 @@
 """REST: the SUSHI server (`/api/sushi/r51/…`) and a library's SUSHI credentials."""
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 from invenio_i18n import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
@@ -28,10 +28,16 @@ def create_sushi_blueprint(app):
     """The COUNTER_SUSHI API, release 5.1."""
     blueprint = Blueprint("consortium_sushi", __name__, url_prefix="/sushi/r51")
 
+    def invalid_path():
+        """Appendix D: an unsupported report is an invalid path: 404, answered here (the
+        app's 404 handler of invenio-pages looks the path up in the database, which
+        cannot even compare a path with a NUL character)."""
+        return jsonify({"status": 404, "message": _("Not found.")}), 404
+
     @blueprint.before_request
     def no_such_path():
         if "\x00" in request.path:
-            abort(404)  # Appendix D: an invalid path (arguments get COUNTER exceptions)
+            return invalid_path()
 
     @blueprint.route("/status")
     def status():
@@ -48,7 +54,7 @@ def create_sushi_blueprint(app):
     @blueprint.route("/reports/<report>")
     def report(report):
         if report not in sushi.BUILDERS:
-            abort(404)  # Appendix D: an unsupported report is an invalid path
+            return invalid_path()
         return _sushi_response(sushi.BUILDERS[report])
 
     return blueprint
