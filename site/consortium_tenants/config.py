@@ -187,6 +187,11 @@ CONSORTIUM_STATS_DOUBLE_CLICK_TTL = 2 * 60 * 60
 """Seconds Redis keeps a visitor's last click on an item (COUNTER double clicks); longer
 than the time between two runs of invenio-stats' `process_events` (30 min)."""
 
+CONSORTIUM_STATS_MONTH_CLOSE_DELAY = 2 * 60 * 60
+"""Seconds after a month's end before its COUNTER metrics are final (its last events
+drained: invenio-stats' `process_events` runs every 30 min). Until then the month is
+computed as preliminary: shown as such on the statistics pages, not in SUSHI."""
+
 CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID = "consortium"
 """SUSHI customer ID of the consortium itself (its credentials harvest every library)."""
 

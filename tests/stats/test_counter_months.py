@@ -5,6 +5,7 @@ of /work/shared/standards (a copy in tests/stats/schemas).
 """
 
 import logging
+import re
 
 from stats_helpers import month_range
 from helpers import invoke_cli
@@ -116,6 +117,40 @@ def _leaves(errors):
             yield error
 
 
+def test_current_month_is_preliminary(app, client, library_usage, credentials_of,
+                                      sushi_schema):
+    """A view this month: computed (CLI and beat task), shown as preliminary on the stats
+    page (en/cs), never processed: /reports does not advertise it, SUSHI does not report it."""
+    from datetime import datetime, timezone
+
+    from helpers import browser_of
+    from stats_helpers import FIREFOX, process_events, reader
+
+    now = datetime.now(timezone.utc)
+    current = now.strftime("%Y-%m")
+    res = reader(app, "10.1.3.3", FIREFOX).get(f"/records/{library_usage['recid']}")
+    assert res.status_code == 200
+    process_events(app)
+    result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", current])
+    assert result.exit_code == 0, result.output
+    assert f"{current}: 1 item rows (preliminary: the month is not over)" in result.output
+    from consortium_tenants.stats.tasks import compute_recent_months
+
+    compute_recent_months.delay()
+    reports = sushi_schema("[Report]", harvest(client, "reports", credentials_of["a"]).json)
+    assert all(r["Last_Month_Available"] < current for r in reports), reports
+
+    tenant_a, people_a = library_usage["a"]
+    manager = browser_of(app, people_a["managers_user"])
+    previous = library_usage["month"].strftime("%Y-%m")
+    for language, word in (("en", "preliminary"), ("cs", "předběžné")):
+        html = manager.get(f"/libraries/{tenant_a['slug']}/stats",
+                           query_string={"from": previous, "to": current},
+                           headers={"Accept-Language": language}).get_data(as_text=True)
+        assert re.search(rf"<tr><td>{current} <span [^>]*>{word}</span></td><td>1</td>", html)
+        assert f"<tr><td>{previous}</td>" in html
+
+
 def test_missing_event_indices_leave_the_stored_month_unchanged(app, client, library_usage,
                                                                credentials_of, sushi_schema,
                                                                caplog):
@@ -133,8 +168,12 @@ def test_missing_event_indices_leave_the_stored_month_unchanged(app, client, lib
 
     indices = [prefix_index(f"events-stats-{name}-{key}")
                for name in ("record-view", "file-download")]
-    for index in indices:
-        current_search_client.indices.delete(index=index)
+    # Only the downloads' index gone while the stored month counts downloads: an error too.
+    current_search_client.indices.delete(index=indices[1])
+    result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", key])
+    assert result.exit_code == 1
+    assert f"{key}: no events index {indices[1]} (restore it" in result.output
+    current_search_client.indices.delete(index=indices[0])
 
     result = invoke_cli(app, ["tenants", "stats", "recompute", "--month", key])
     assert result.exit_code == 1

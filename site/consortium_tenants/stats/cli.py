@@ -8,7 +8,7 @@ from invenio_access.permissions import system_identity
 
 from ..tenants.errors import TenantNotFound
 from . import credentials
-from .metrics import MissingEventIndex, parse_month, store_month, usage_of_month
+from .metrics import MissingEventIndex, month_is_final, parse_month, store_month, usage_of_month
 
 
 def _fail(message):
@@ -38,7 +38,8 @@ def recompute(months):
             _fail(str(error))
         with click.progressbar(length=len(usage), label=month.strftime("%Y-%m")) as bar:
             rows = store_month(month, usage, bar.update)
-        click.echo(f"{month.strftime('%Y-%m')}: {rows} item rows")
+        note = "" if month_is_final(month) else " (preliminary: the month is not over)"
+        click.echo(f"{month.strftime('%Y-%m')}: {rows} item rows{note}")
 
 
 def _tenant(slug):

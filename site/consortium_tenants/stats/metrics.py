@@ -8,19 +8,24 @@ For each month, every (library, item, Access_Type, YOP, Data_Type) gets:
   (`unique_session_id`) with at least one of those.
 
 Events are already filtered (robots, double clicks) when they are indexed.
-Computing a month replaces its rows, so it can be run again at will. A month
-whose event index is missing (not restored, deleted) raises MissingEventIndex
-and leaves the stored rows as they are: a missing index is never an empty month.
+Computing a month replaces its rows, so it can be run again at will. A month is
+processed (reported by SUSHI) only once it has ended and its events are drained
+(`month_is_final`); before that its rows are preliminary. A month
+whose event indices are missing (not restored, deleted) raises MissingEventIndex
+and leaves the stored rows as they are: a missing index is never an empty month
+(one kind's index may be absent only while the month counts none of that kind).
 """
 
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
+from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_db import db
 from invenio_records_resources.proxies import current_service_registry
 from invenio_search import current_search_client
 from invenio_search.utils import prefix_index
+from sqlalchemy import func
 
 from .. import units
 from .models import ItemMonthUsage, ProcessedMonth
@@ -58,11 +63,21 @@ def month_index(name, month):
 
 
 def check_event_indices(month):
-    """Raise MissingEventIndex unless MONTH's record-view and file-download indices exist."""
-    missing = [month_index(name, month) for name in EVENT_INDICES
+    """The kinds (`record-view`…) whose index of MONTH exists; MissingEventIndex when
+    neither exists, or one is missing while MONTH's stored metrics count its kind (a
+    restore without it): a month with views and no downloads yet is not an error."""
+    missing = [name for name in EVENT_INDICES
                if not current_search_client.indices.exists(index=month_index(name, month))]
     if missing:
-        raise MissingEventIndex(month, missing)
+        stored = ItemMonthUsage.query.with_entities(
+            func.coalesce(func.sum(ItemMonthUsage.total_investigations
+                                   - ItemMonthUsage.total_requests), 0),
+            func.coalesce(func.sum(ItemMonthUsage.total_requests), 0),
+        ).filter(ItemMonthUsage.month == month).one()
+        counted = {"record-view": stored[0] > 0, "file-download": stored[1] > 0}
+        if len(missing) == len(EVENT_INDICES) or any(counted[name] for name in missing):
+            raise MissingEventIndex(month, [month_index(name, month) for name in missing])
+    return [name for name in EVENT_INDICES if name not in missing]
 
 
 def _session_buckets(index, month):
@@ -93,10 +108,12 @@ def usage_of_month(month):
 
     MissingEventIndex if an events index of MONTH does not exist.
     """
-    check_event_indices(month)
+    present = check_event_indices(month)
     totals = defaultdict(lambda: {"views": 0, "downloads": 0,
                                   "view_sessions": set(), "download_sessions": set()})
     for name, kind in (("record-view", "views"), ("file-download", "downloads")):
+        if name not in present:  # no event of this kind in the month yet
+            continue
         for key, session, count in _session_buckets(month_index(name, month), month):
             totals[key][kind] += count
             totals[key]["view_sessions" if kind == "views" else "download_sessions"].add(session)
@@ -120,6 +137,13 @@ def title_of(recid):
         return recid
 
 
+def month_is_final(month, now=None):
+    """Whether MONTH has ended and CONSORTIUM_STATS_MONTH_CLOSE_DELAY has passed since."""
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    delay = timedelta(seconds=current_app.config["CONSORTIUM_STATS_MONTH_CLOSE_DELAY"])
+    return now >= datetime.combine(next_month(month), datetime.min.time()) + delay
+
+
 def compute_month(month):
     """Replace MONTH's rows by the metrics of its events; returns the number of rows."""
     return store_month(month, usage_of_month(month))
@@ -140,8 +164,12 @@ def store_month(month, usage, progress=None):
         db.session.add(ItemMonthUsage(month=month, title=titles[recid], **values, **metrics))
         if progress:
             progress(1)
-    processed = db.session.get(ProcessedMonth, month) or ProcessedMonth(month=month)
-    processed.computed_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    db.session.add(processed)
+    processed = db.session.get(ProcessedMonth, month)
+    if month_is_final(month):
+        processed = processed or ProcessedMonth(month=month)
+        processed.computed_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        db.session.add(processed)
+    elif processed is not None:  # preliminary: its rows are stored, SUSHI does not report it
+        db.session.delete(processed)
     db.session.commit()
     return len(usage)

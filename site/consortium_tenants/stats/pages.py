@@ -14,6 +14,7 @@ from ..tenants.models import TenantModel
 from ..units import format_size
 from .chart import LIBRARY_SERIES, bar_chart, usage_chart
 from .credentials import require, tenant_by_slug
+from .metrics import month_is_final, parse_month
 from .summary import BadRange, consortium_stats, library_stats, public_totals
 from .sushi import BUILDERS, SushiError, customer_of
 from .tsv import report_tsv
@@ -45,8 +46,11 @@ def stats_page(slug):
         return render_template("consortium_tenants/stats.html", tenant=tenant, stats=None,
                                errors=stats.errors, range=default_range(request.args)), 400
     labels = series_labels()
+    preliminary = {m["month"] for m in stats["months"]
+                   if not month_is_final(parse_month(m["month"]))}
     return render_template(
         "consortium_tenants/stats.html", tenant=tenant, stats=stats, errors={},
+        preliminary=preliminary,
         chart=usage_chart(stats["months"], labels),
         deposits_chart=usage_chart(stats["months"], labels, (("deposits", "#6435c9"),),
                                    "deposits-chart"),
