@@ -34,7 +34,9 @@ def _consortium_state(app, client, s3):
     objects = {}
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=TEST_BUCKET):
         for item in page.get("Contents", []):
-            if not item["Key"].endswith("/"):
+            # S3Proxy's multipart leftovers (.mpus-…) are not the consortium's data: the
+            # backup skips them on purpose (counted in its manifest), as the restore does.
+            if not item["Key"].endswith("/") and not item["Key"].startswith(".mpus-"):
                 body = s3.get_object(Bucket=TEST_BUCKET, Key=item["Key"])["Body"].read()
                 objects[item["Key"]] = hashlib.md5(body).hexdigest()
     oai = client.get("/oai2d?verb=ListRecords&metadataPrefix=oai_dc").get_data(as_text=True)
