@@ -25,13 +25,14 @@ from invenio_communities.communities.records.systemfields.deletion_status import
 )
 from invenio_communities.proxies import current_communities
 from invenio_db import db
-from invenio_files_rest.models import FileInstance
+from invenio_files_rest.models import FileInstance, ObjectVersion
+from invenio_rdm_records.records.models import RDMFileDraftMetadata
 from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_search.proxies import current_search_client
 from invenio_search.utils import build_alias_name
 from opensearchpy.exceptions import ConflictError
 from opensearchpy.helpers import scan
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 
 def indexed_kinds():
@@ -107,11 +108,19 @@ def check_index(kind, repair=False, pause=0):
 
 
 def _live_files(account):
-    """(uri, size, checksum) of the files a live draft or record uses in ACCOUNT's location."""
+    """(uri, size, checksum) of the stored files a live draft or record uses in ACCOUNT's
+    location. A pending multipart upload (its draft file still of transfer type "M": the
+    declared size is set, but S3 holds no object until the commit assembles the parts)
+    is not stored yet."""
+    pending = exists().where(
+        ObjectVersion.file_id == FileInstance.id,
+        RDMFileDraftMetadata.object_version_id == ObjectVersion.version_id,
+        RDMFileDraftMetadata.json["transfer"]["type"].as_string() == "M",
+    )
     return db.session.execute(
         select(FileInstance.uri, FileInstance.size, FileInstance.checksum).where(
             accounts.in_location(account), FileInstance.size.isnot(None),
-            accounts.live(FileInstance.id))
+            accounts.live(FileInstance.id), ~pending)
     ).all()
 
 
