@@ -110,8 +110,10 @@ ensure_apt() {  # ensure_apt CHECK_PATH PACKAGE...: install Debian packages when
   log "installing Debian packages: $*"
   command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
   local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  $sudo apt-get update -qq >"$LOG_DIR/apt.log" 2>&1
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >>"$LOG_DIR/apt.log" 2>&1 \
+  # another install (a second checkout's scripts, unattended upgrades) may hold dpkg's
+  # lock: wait for it rather than fail
+  $sudo apt-get -o DPkg::Lock::Timeout=900 update -qq >"$LOG_DIR/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq "$@" >>"$LOG_DIR/apt.log" 2>&1 \
     || die "apt-get install $* failed, see $LOG_DIR/apt.log"
 }
 
