@@ -228,3 +228,43 @@ def test_signup_without_its_optional_profile_fields_is_no_500(app):
         "profile.username": "noaffiliation", "profile.full_name": "Bez Afiliace"})
     assert res.status_code < 500, res.get_data(as_text=True)[:500]
     assert User.query.filter_by(email=email).one_or_none() is not None
+
+
+def _field_messages(res, field):
+    return [m for e in res.json.get("errors", []) if e["field"] == field for m in e["messages"]]
+
+
+@pytest.mark.parametrize("value", ["١٢", "1_0", " 12", "１２", "12\n", "+-1"])
+def test_numbers_in_other_digits_or_shapes_are_a_400(client, library, admin_headers, value):
+    tenant, _ = library
+    res = client.put(f"/api/tenants/{tenant['slug']}", headers=en(admin_headers),
+                     json={**tenant_payload(tenant["slug"]), "storage": {"max_files": value}})
+    assert res.status_code == 400, res.get_data(as_text=True)[:300]
+    assert _field_messages(res, "storage.max_files") == ["Not a valid integer."]
+    res = client.post("/api/billing/tariffs", headers=cs(admin_headers), json={
+        "effective_from": "2032-01-01", "price_gb_month": value, "price_deposit": "0",
+        "member_fee_year": "1000", "vat_rate": "0.21"})
+    assert res.status_code == 400, res.get_data(as_text=True)[:300]
+    assert _field_messages(res, "price_gb_month") == ["Není to platné číslo."]
+    assert "2032-01-01" not in str(client.get("/api/billing/tariffs", headers=admin_headers).json)
+    res = client.put(f"/api/tenants/{tenant['slug']}", headers=en(admin_headers),
+                     json={**tenant_payload(tenant["slug"]), "storage": {"max_files": "12"}})
+    assert res.status_code == 200 and res.json["storage"]["max_files"] == 12
+
+
+def test_bounds_and_lengths_are_told_in_the_request_language(client, library, admin_headers):
+    tenant, _ = library
+    for language, bounds, length in (
+        ("en", "Must be greater than or equal to 1 and less than or equal to 100,000.",
+         "Length must be between 1 and 255."),
+        ("cs", "Musí být od 1 do 100\xa0000.", "Délka musí být od 1 do 255."),
+    ):
+        headers = {**admin_headers, "Accept-Language": language}
+        res = client.put(f"/api/tenants/{tenant['slug']}", headers=headers,
+                         json={**tenant_payload(tenant["slug"]), "storage": {"max_files": 0}})
+        assert res.status_code == 400
+        assert _field_messages(res, "storage.max_files") == [bounds]
+        res = client.put(f"/api/tenants/{tenant['slug']}/datacite", headers=headers, json={
+            "prefix": "10.12345", "repository_id": "CZ.HOSTILE", "password": "x" * 256})
+        assert res.status_code == 400
+        assert _field_messages(res, "password") == [length]

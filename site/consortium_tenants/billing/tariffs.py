@@ -11,6 +11,8 @@ from decimal import Decimal
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..validation import Decimal as DecimalField
+from ..validation import OneOf, Range
 from .models import TariffModel
 
 PRICES = ("price_gb_month", "price_deposit", "member_fee_year", "free_gb", "vat_rate")
@@ -21,16 +23,16 @@ class TariffSchema(Schema):
 
     effective_from = fields.Date(required=True)
     # upper bounds: what the columns (Numeric(12, 4|2|3)) hold
-    price_gb_month = fields.Decimal(required=True, validate=validate.Range(
+    price_gb_month = DecimalField(required=True, validate=Range(
         min=0, max=Decimal("99999999.9999")))
-    price_deposit = fields.Decimal(required=True, validate=validate.Range(
+    price_deposit = DecimalField(required=True, validate=Range(
         min=0, max=Decimal("99999999.9999")))
-    member_fee_year = fields.Decimal(required=True, validate=validate.Range(
+    member_fee_year = DecimalField(required=True, validate=Range(
         min=0, max=Decimal("9999999999.99")))
-    free_gb = fields.Decimal(load_default=Decimal(0), validate=validate.Range(
+    free_gb = DecimalField(load_default=Decimal(0), validate=Range(
         min=0, max=Decimal("999999999.999")))
-    currency = fields.String(load_default="CZK", validate=validate.OneOf(["CZK"]))
-    vat_rate = fields.Decimal(required=True, validate=validate.Range(min=0, max=1))
+    currency = fields.String(load_default="CZK", validate=OneOf(["CZK"]))
+    vat_rate = DecimalField(required=True, validate=Range(min=0, max=1))
 
     @validates_schema
     def _no_nan(self, data, **kwargs):

@@ -15,6 +15,7 @@ from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.uow import unit_of_work
 
 from ..tenants.library import library_of_deposit
+from ..validation import Length
 from . import crypto, failures
 from .models import DataCiteAccountModel
 
@@ -67,9 +68,9 @@ class AccountSchema(ma.Schema):
     prefix = ma.fields.String(required=True, validate=_whole(
         PREFIX_PATTERN, "A DataCite prefix looks like 10.12345."))
     repository_id = ma.fields.String(required=True, validate=[
-        ma.validate.Length(min=1, max=128),
+        Length(min=1, max=128),
         _whole(REPOSITORY_PATTERN, "A DataCite repository ID looks like CZ.MZK.")])
-    password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=1, max=255))
+    password = ma.fields.String(load_only=True, validate=Length(min=1, max=255))
     test_mode = ma.fields.Boolean(load_default=True)
     enabled = ma.fields.Boolean(load_default=True)
 

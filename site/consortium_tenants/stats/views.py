@@ -7,13 +7,14 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from ..tenants.errors import TenantNotFound
 from ..tenants.resource import json_object, refuse_nul, translated
+from ..validation import Length
 from . import credentials, summary, sushi
 
 
 class CredentialSchema(Schema):
     """Body of a new credential: a label saying which harvester it is for."""
 
-    label = fields.String(load_default="", validate=validate.Length(max=255))
+    label = fields.String(load_default="", validate=Length(max=255))
 
 
 def _sushi_response(build):

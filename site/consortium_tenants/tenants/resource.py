@@ -26,6 +26,7 @@ from invenio_i18n import gettext as _
 from invenio_records_resources.errors import validation_error_to_list_errors
 from invenio_records_resources.services.errors import PermissionDeniedError
 
+from ..validation import Integer
 from .errors import TenantConflict, TenantNotFound, TenantSuspended
 
 
@@ -125,8 +126,8 @@ class TenantSearchArgs(ma.Schema):
 
     q = ma.fields.String(load_default=None)
     sort = ma.fields.String(load_default="slug")
-    page = ma.fields.Integer(load_default=1)
-    size = ma.fields.Integer(load_default=25)
+    page = Integer(load_default=1)
+    size = Integer(load_default=25)
 
 
 class TenantResourceConfig(ResourceConfig):

@@ -17,6 +17,7 @@ from marshmallow import (
 from marshmallow_utils.fields import SanitizedUnicode
 
 from ..units import parse_size
+from ..validation import Integer, Length, Range
 
 # `\Z`, not `$`: `$` also matches before a final newline ("lib\n" is no slug).
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
@@ -42,7 +43,7 @@ class PlainText(SanitizedUnicode):
 
     def __init__(self, max_length=250, **kwargs):
         super().__init__(
-            validate=[validate.Length(min=1, max=max_length), NO_MARKUP], **kwargs
+            validate=[Length(min=1, max=max_length), NO_MARKUP], **kwargs
         )
 
 
@@ -68,7 +69,7 @@ class BrandingSchema(Schema):
 
     primary_color = fields.String(validate=validate.Regexp(COLOR_RE, error="Not a #rgb or #rrggbb colour."))
     secondary_color = fields.String(validate=validate.Regexp(COLOR_RE, error="Not a #rgb or #rrggbb colour."))
-    header_links = fields.List(fields.Nested(HeaderLinkSchema), validate=validate.Length(max=8))
+    header_links = fields.List(fields.Nested(HeaderLinkSchema), validate=Length(max=8))
     footer_text = PlainText(max_length=500)
 
 
@@ -92,7 +93,7 @@ class StorageLimitsSchema(Schema):
 
     quota = ByteSize(allow_none=True)
     max_file_size = ByteSize(allow_none=True)
-    max_files = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100000))
+    max_files = Integer(allow_none=True, validate=Range(min=1, max=100000))
 
     @post_load
     def _drop_defaults(self, data, **kwargs):
@@ -124,7 +125,7 @@ class TenantSchema(Schema):
     community_id = fields.UUID(dump_only=True)
     created = fields.DateTime(dump_only=True)
     updated = fields.DateTime(dump_only=True)
-    revision_id = fields.Integer(dump_only=True, attribute="version_id")
+    revision_id = Integer(dump_only=True, attribute="version_id")
 
     @pre_load
     def _normalise(self, data, **kwargs):

@@ -19,6 +19,7 @@ from flask_resources import (
 from invenio_requests.resources.requests.config import request_error_handlers
 
 from ..tenants.resource import ERROR_HANDLERS, ServiceResource, TenantResourceConfig, body
+from ..validation import Integer
 from .requests import ask_for_changes
 
 
@@ -26,8 +27,8 @@ class QueueArgs(ma.Schema):
     """Query string of the submission queue."""
 
     status = ma.fields.String(load_default="submitted")
-    page = ma.fields.Integer(load_default=1)
-    size = ma.fields.Integer(load_default=25)
+    page = Integer(load_default=1)
+    size = Integer(load_default=25)
 
 
 queue_args = request_parser(dict(QueueArgs().fields), location="args", unknown=ma.EXCLUDE)

@@ -7,9 +7,10 @@ from invenio_vocabularies.proxies import current_service as vocabularies
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..tenants.schema import NO_MARKUP
+from ..validation import Integer, Length, OneOf, Range
 from .rules import DEFAULT_RULES, REQUIRED_FIELDS
 
-ACCESS = validate.OneOf(["public", "restricted"])
+ACCESS = OneOf(["public", "restricted"])
 
 
 def unknown_terms(vocabulary, ids):
@@ -26,8 +27,8 @@ def unknown_terms(vocabulary, ids):
 class AgreementSchema(Schema):
     """The deposit agreement, in Czech and English (plain text, paragraphs by blank lines)."""
 
-    cs = fields.String(required=True, validate=[validate.Length(min=1, max=10000), NO_MARKUP])
-    en = fields.String(required=True, validate=[validate.Length(min=1, max=10000), NO_MARKUP])
+    cs = fields.String(required=True, validate=[Length(min=1, max=10000), NO_MARKUP])
+    en = fields.String(required=True, validate=[Length(min=1, max=10000), NO_MARKUP])
 
 
 class DefaultAccessSchema(Schema):
@@ -41,16 +42,16 @@ class RulesSchema(Schema):
     """What the library requires of a deposit before publication."""
 
     required_fields = fields.List(
-        fields.String(validate=validate.OneOf(list(REQUIRED_FIELDS))),
-        load_default=list, validate=validate.Length(max=len(REQUIRED_FIELDS)))
+        fields.String(validate=OneOf(list(REQUIRED_FIELDS))),
+        load_default=list, validate=Length(max=len(REQUIRED_FIELDS)))
     resource_types = fields.List(fields.String(), load_default=list)
     licenses = fields.List(fields.String(), load_default=list)
     default_license = fields.String(allow_none=True, load_default=None)
     default_access = fields.Nested(DefaultAccessSchema,
                                    load_default=lambda: dict(DEFAULT_RULES["default_access"]))
     allow_restricted = fields.Boolean(load_default=True)
-    max_embargo_months = fields.Integer(allow_none=True, load_default=None,
-                                        validate=validate.Range(min=0, max=1200))
+    max_embargo_months = Integer(allow_none=True, load_default=None,
+                                        validate=Range(min=0, max=1200))
     agreement = fields.Nested(AgreementSchema, allow_none=True, load_default=None)
 
     @validates("required_fields")
