@@ -4,3 +4,15 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 log "loading demo data (invenio platform demo)"
 invenio platform demo 2>&1 | tee "$LOG_DIR/demo.log" || die "demo data failed, see $LOG_DIR/demo.log"
+
+# MZK's people log in through the local test IdP (scripts/test_idp, started by
+# scripts/services.sh; never production): http://mzk.localhost:5000/login →
+# "Log in with your institution" → pick a person → back on MZK's site.
+idp="http://127.0.0.1:$IDP_PORT/mzk/metadata"
+log "single sign-on of MZK through the test IdP ($idp)"
+{
+  invenio tenants sso idps-import "$idp"
+  invenio tenants sso set mzk --idp "$idp" \
+    --rule eduPersonScopedAffiliation=member@mzk.cz:depositors \
+    --rule eduPersonEntitlement=urn:geant:mzk.cz:repository:curator:curators
+} >>"$LOG_DIR/demo.log" 2>&1 || die "SSO demo settings failed, see $LOG_DIR/demo.log"

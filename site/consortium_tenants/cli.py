@@ -17,6 +17,7 @@ from .proxies import (
     current_storage_service,
     current_workflows_service,
 )
+from .sso.cli import sso as sso_commands
 from .stats.cli import stats as stats_commands
 from .dois import failures as doi_failures
 from .dois import retry as doi_retry
@@ -457,6 +458,7 @@ def _print_s3(s3):
 
 
 tenants.add_command(stats_commands)
+tenants.add_command(sso_commands)
 
 
 # --- billing -----------------------------------------------------------------

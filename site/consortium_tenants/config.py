@@ -257,3 +257,7 @@ CONSORTIUM_DATACITE_PUBLISHER_LANGUAGE = "cs"
 
 CONSORTIUM_DATACITE_DEFAULT_PUBLISHER = "Library Consortium Repository"
 """Publisher of works that belong to no library."""
+
+CONSORTIUM_SSO_REQUEST_LIFETIME = 600
+"""Seconds a login started on a library's site (its SAML AuthnRequest) may take at the
+institution's IdP; an answer after that is refused (start again)."""

@@ -17,6 +17,8 @@ from .billing.service import BillingService
 from .dois.accounts import DataCiteAccountService
 from .dois.resource import DataCiteResource, DataCiteResourceConfig
 from .oai import departures as oai_departures
+from .sso.resource import SsoResource, SsoResourceConfig
+from .sso.service import SsoService
 from .storage.errors import StorageUnavailableError
 from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
@@ -107,6 +109,8 @@ class ConsortiumTenants:
         self.billing_resource = BillingResource(BillingResourceConfig, self.billing_service)
         self.datacite_service = DataCiteAccountService(self.tenants_service)
         self.datacite_resource = DataCiteResource(DataCiteResourceConfig, self.datacite_service)
+        self.sso_service = SsoService(self.tenants_service)
+        self.sso_resource = SsoResource(SsoResourceConfig, self.sso_service)
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
         host_cache.connect_invalidation()  # registry changes reach every process's cache

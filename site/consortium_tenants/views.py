@@ -46,6 +46,11 @@ def create_billing_blueprint(app):
     return app.extensions["consortium-tenants"].billing_resource.as_blueprint()
 
 
+def create_sso_api_blueprint(app):
+    """`/api/tenants/<slug>/sso`, `/api/tenants/<slug>/sso/audit`, `/api/sso/idps`."""
+    return app.extensions["consortium-tenants"].sso_resource.as_blueprint()
+
+
 def create_datacite_blueprint(app):
     """`/api/tenants/<slug>/datacite` and `/api/tenants/<slug>/dois/failed`."""
     return app.extensions["consortium-tenants"].datacite_resource.as_blueprint()
