@@ -168,7 +168,7 @@ def signed_response(name, user, acs, audience, in_response_to=None, lifetime_min
 
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>{title}</title></head><body><main>{body}</main></body></html>"""
+<link rel="icon" href="data:,"><title>{title}</title></head><body><main>{body}</main></body></html>"""
 
 
 def login_page(name, params):

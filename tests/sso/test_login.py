@@ -215,3 +215,22 @@ def test_the_login_page_of_a_library_offers_its_institution_first(app, sso_libra
     plain = client.get("/login/", headers={"Accept-Language": language},
                        follow_redirects=True).get_data(as_text=True)
     assert 'id="sso-login"' not in plain and 'name="login_user_form"' in plain
+
+
+def test_the_cli_sets_a_librarys_idps_and_rules_as_the_demo_does(app, make_tenant, test_idps):
+    from helpers import invoke_cli
+
+    tenant, people = make_tenant("sso")
+    result = invoke_cli(app, [
+        "tenants", "sso", "set", tenant["slug"], "--idp", MZK_IDP,
+        "--rule", "eduPersonScopedAffiliation=member@mzk.cz:depositors",
+        "--rule", "eduPersonEntitlement=urn:geant:mzk.cz:repository:curator:curators"])
+    assert result.exit_code == 0, result.output
+    settings = app.test_client().get(f"/api/tenants/{tenant['slug']}/sso",
+                                     headers=people["managers"]).json
+    assert settings["rules"][1] == {"attribute": "eduPersonEntitlement",
+                                    "value": "urn:geant:mzk.cz:repository:curator",
+                                    "role": "curators"}
+    bad = invoke_cli(app, ["tenants", "sso", "set", tenant["slug"], "--idp",
+                           "https://unknown.example/idp"])
+    assert bad.exit_code == 1 and "Unknown identity provider" in bad.output
