@@ -181,6 +181,15 @@ def init(admin_email, admin_password):
     if step("community themes of member libraries", not stale):
         for tenant in stale:
             library_theme.refresh(tenant)
+    from consortium_tenants.proxies import current_tenants_service as tenants_service
+
+    logoless = [t.slug for t in TenantModel.query.order_by(TenantModel.slug)
+                if t.community_id is not None and not tenants_service.has_logo(t)]
+    if step("logos of member libraries" + (f" ({', '.join(logoless)})" if logoless else ""),
+            not logoless):
+        from invenio_access.permissions import system_identity
+
+        tenants_service.generate_missing_logos(system_identity)
 
     if step(f"admin {admin_email}", current_datastore.find_user(email=admin_email) is not None):
         run_cli(

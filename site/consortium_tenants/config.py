@@ -58,6 +58,10 @@ CONSORTIUM_LOGO_MAX_DIMENSION = 4096
 """Largest width and height of a PNG or JPEG logo, in pixels (checked before the
 image is decoded, against decompression bombs)."""
 
+CONSORTIUM_LOGO_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+"""The font of generated logos (a library's short name on its colour): Debian's
+fonts-dejavu-core, which has Czech letters (Pillow's built-in font has not)."""
+
 CONSORTIUM_THEMED_ENVIRONMENTS = 32
 """Template environments of library themes each web process keeps (the libraries whose
 pages were shown last; consortium_platform.themed_templates). 0: none, every themed

@@ -185,3 +185,63 @@ def validate_logo(data):
     if b"<svg" in data[:2048]:
         return sanitise_svg(data)
     raise _logo_error("Only PNG, JPEG or SVG logos are accepted.")
+
+
+GENERATED_SIZE = 256
+"""Width and height of a generated logo, in pixels."""
+
+
+def generated_logo(text, background):
+    """A PNG logo: TEXT (a library's short name) centred on BACKGROUND (#rrggbb), in
+    white or near-black, whichever reads better; long names go on up to three lines.
+
+    Every library gets one when it is created (and `invenio platform init` gives one
+    to those without), so no page asks for a logo that answers 404."""
+    from PIL import ImageDraw
+
+    from .theme import text_color
+
+    size, margin = GENERATED_SIZE, GENERATED_SIZE // 10
+    image = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(image)
+    words = text.split() or ["?"]
+    best = None
+    for count in range(1, min(3, len(words)) + 1):
+        lines = _split(words, count)
+        font_size = size // 2
+        while font_size > 12:
+            font = _font(font_size)
+            boxes = [draw.textbbox((0, 0), line, font=font) for line in lines]
+            width = max(b[2] - b[0] for b in boxes)
+            height = sum(b[3] - b[1] for b in boxes) + (len(lines) - 1) * font_size // 4
+            if width <= size - 2 * margin and height <= size - 2 * margin:
+                break
+            font_size -= 2
+        if best is None or font_size > best[0]:
+            best = (font_size, lines)
+    font_size, lines = best
+    font = _font(font_size)
+    draw.multiline_text((size / 2, size / 2), "\n".join(lines), font=font, anchor="mm",
+                        align="center", fill=text_color(background),
+                        spacing=font_size // 4)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _split(words, count):
+    """WORDS as COUNT lines of about equal length."""
+    lines, per_line = [], -(-len(words) // count)
+    for start in range(0, len(words), per_line):
+        lines.append(" ".join(words[start:start + per_line]))
+    return lines
+
+
+def _font(size):
+    """CONSORTIUM_LOGO_FONT at SIZE (it has Czech letters); Pillow's own font without it."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(current_app.config["CONSORTIUM_LOGO_FONT"], size)
+    except OSError:
+        return ImageFont.load_default(size=size)

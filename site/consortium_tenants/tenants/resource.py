@@ -168,8 +168,36 @@ class ServiceResource(Resource):
         return blueprint
 
 
+def community_logo_upload():
+    """`PUT /api/communities/<id>/logo` (the community settings page's uploader) takes
+    the logos `PUT /api/tenants/<slug>/logo` takes (PNG, JPEG, sanitised SVG, within the
+    size limits) and stores them with their image type. InvenioRDM alone stores any
+    bytes, sent as application/octet-stream, which browsers do not show as an image."""
+    if request.method != "PUT" or request.endpoint != "communities.update_logo":
+        return None
+    from invenio_records_resources.services.uow import UnitOfWork
+
+    from .logo import validate_logo
+    from .service import store_community_logo
+
+    try:
+        content = validate_logo(request.get_data())
+    except ma.ValidationError as error:
+        return ValidationErrorJSON(error).get_response()
+    with UnitOfWork() as uow:
+        result = store_community_logo(request.view_args["pid_value"], content, uow,
+                                      identity=g.identity)
+        uow.commit()
+    return result.to_dict(), 200
+
+
 class TenantResource(ServiceResource):
     """Thin HTTP layer over TenantService."""
+
+    def as_blueprint(self, **options):
+        blueprint = super().as_blueprint(**options)
+        blueprint.before_app_request(community_logo_upload)
+        return blueprint
 
     def create_url_rules(self):
         r = self.config.routes

@@ -27,12 +27,25 @@ from sqlalchemy import func, or_
 from ..paging import Page, check_page
 from .errors import TenantConflict, TenantNotFound
 from .host_cache import host_cache
-from .logo import JPEG, PNG, validate_logo
+from .logo import JPEG, PNG, generated_logo, validate_logo
 from .models import TenantHostModel, TenantModel
 from .permissions import MANAGER_EDITABLE, role_name
-from .theme import community_theme
+from .theme import CONSORTIUM_COLORS, community_theme
 
 LOGO_TYPES = ((PNG, "image/png"), (JPEG, "image/jpeg"))
+
+
+def store_community_logo(community_id, content, uow, identity=system_identity):
+    """CONTENT (a checked logo) becomes the logo of the community, stored with its MIME
+    type: the file key ("logo") has no extension, and a file without one is sent as
+    application/octet-stream, which browsers block (ORB) or do not show as an image.
+    (An SVG is sent so anyway: invenio-files-rest's type whitelist has no SVG.)"""
+    result = current_communities.service.update_logo(
+        identity, community_id, io.BytesIO(content), len(content), uow=uow)
+    record = current_communities.service.record_cls.pid.resolve(community_id)
+    kind = next((t for magic, t in LOGO_TYPES if content.startswith(magic)), "image/svg+xml")
+    record.files["logo"].object_version.mimetype = kind
+    return result
 
 
 class TenantService(Service):
@@ -189,6 +202,7 @@ class TenantService(Service):
             system_identity, self._community_data(tenant), uow=uow
         )
         tenant.community_id = community.id
+        self._store_logo(tenant, self._generated_logo(tenant), uow)
         for group in current_app.config["CONSORTIUM_TENANT_ROLES"]:
             name = role_name(tenant.slug, group)
             if Role.query.filter_by(name=name).one_or_none() is None:
@@ -289,21 +303,35 @@ class TenantService(Service):
         """Validate (and for SVG sanitise) a logo; it becomes the community logo."""
         tenant = self.get(slug)
         self.require(identity, "update", tenant)
-        content = validate_logo(data)
-        current_communities.service.update_logo(
-            system_identity, tenant.community_id, io.BytesIO(content), len(content), uow=uow
-        )
-        self._set_logo_type(tenant, content)
+        self._store_logo(tenant, validate_logo(data), uow)
         return self.dump(tenant, identity)
 
     @staticmethod
-    def _set_logo_type(tenant, content):
-        """Store the logo's MIME type. Its file key ("logo") has no extension, and a
-        file without one is sent as application/octet-stream, which browsers do not
-        show as an image (SVG is sent so anyway: invenio-files-rest's whitelist)."""
+    def _generated_logo(tenant):
+        """TENANT's short name on its primary colour (the consortium's if it has none)."""
+        color = (tenant.branding or {}).get("primary_color") or CONSORTIUM_COLORS["primary_color"]
+        return generated_logo(tenant.short_name, color)
+
+    @classmethod
+    def _store_logo(cls, tenant, content, uow):
+        """CONTENT (checked) becomes the logo of TENANT's community, with its image type."""
+        store_community_logo(tenant.community_id, content, uow)
+
+    @staticmethod
+    def has_logo(tenant):
+        """Whether TENANT's community has a logo."""
         record = current_communities.service.record_cls.pid.resolve(tenant.community_id)
-        kind = next((t for magic, t in LOGO_TYPES if content.startswith(magic)), "image/svg+xml")
-        record.files["logo"].object_version.mimetype = kind
+        return record.files.get("logo") is not None
+
+    @unit_of_work()
+    def generate_missing_logos(self, identity, uow=None):
+        """Give every library without a logo its generated one; their slugs."""
+        self.require(identity, "create")
+        missing = [t for t in TenantModel.query.order_by(TenantModel.slug)
+                   if t.community_id is not None and not self.has_logo(t)]
+        for tenant in missing:
+            self._store_logo(tenant, self._generated_logo(tenant), uow)
+        return [t.slug for t in missing]
 
     @unit_of_work()
     def set_status(self, identity, slug, status, uow=None):
