@@ -2,17 +2,18 @@
 # The platform's own processes, served as in production (docker/):
 #   nginx (Debian) on 127.0.0.1:$WEB_PORT: statics from the instance folder, / -> ui, /api -> api
 #   ui, api: uWSGI with docker/uwsgi/uwsgi_{ui,rest}.ini, $WEB_WORKERS processes each
-#   worker, beat: Celery
+#   worker, beat: Celery (beat: RDM's periodic tasks)
+#   jobs: the invenio-jobs scheduler (a beat of its own) starting the jobs of /administration/jobs
 #   datacite: the DataCite test double on 127.0.0.1:$DATACITE_PORT with the demo libraries'
 #             accounts (app_data/tenants.yaml); production talks to DataCite itself
 #   dev: Flask's development server on 127.0.0.1:$DEV_WEB_PORT (not started by default;
 #        for debugging and the load bench's side-by-side comparison)
-# Usage: scripts/app.sh start|stop|status [web|ui|api|nginx|worker|beat|dev ...]
+# Usage: scripts/app.sh start|stop|status [web|ui|api|nginx|worker|beat|jobs|dev ...]
 #   (web = ui api nginx). Logs in .local/logs/<name>.log; starting a running process is a no-op.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-ALL=(datacite worker beat ui api nginx)
+ALL=(datacite worker beat jobs ui api nginx)
 CELERY="$VENV/bin/celery"
 NGINX_DIR="$LOCAL_DIR/nginx"
 export WEB_WORKERS="${WEB_WORKERS:-2}"               # uWSGI processes per application
@@ -30,6 +31,7 @@ api_ready() { uwsgi_ready api && port_open "$API_PORT"; }
 nginx_ready() { pid_alive nginx && port_open "$WEB_PORT"; }
 worker_ready() { pid_alive worker; }
 beat_ready() { pid_alive beat; }
+jobs_ready() { pid_alive jobs; }
 datacite_ready() { pid_alive datacite && port_open "$DATACITE_PORT"; }
 
 nginx_config() {  # render scripts/nginx.conf into $NGINX_DIR/nginx.conf
@@ -92,6 +94,11 @@ start_one() {
       nohup "$CELERY" -A invenio_app.celery beat --loglevel=INFO \
         --schedule "$RUN_DIR/celerybeat-schedule" >"$LOG_DIR/beat.log" 2>&1 &
       ;;
+    jobs)
+      nohup "$CELERY" -A invenio_app.celery beat --loglevel=INFO \
+        --scheduler invenio_jobs.services.scheduler:RunScheduler \
+        --schedule "$RUN_DIR/jobs-schedule" >"$LOG_DIR/jobs.log" 2>&1 &
+      ;;
     *) die "unknown process $name" ;;
   esac
   echo $! >"$RUN_DIR/$name.pid"
@@ -136,5 +143,5 @@ case "$cmd" in
       if "${p}_ready"; then printf '%-11s up\n' "$p"; else printf '%-11s down\n' "$p"; rc=1; fi
     done
     exit $rc ;;
-  *) die "usage: $0 start|stop|status [web ui api nginx worker beat datacite dev]" ;;
+  *) die "usage: $0 start|stop|status [web ui api nginx worker beat jobs datacite dev]" ;;
 esac

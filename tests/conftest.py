@@ -126,6 +126,19 @@ def admin_headers(app, make_user):
 
 
 @pytest.fixture(scope="session")
+def panel_admin_headers(app, make_user):
+    """Headers of an administrator of the administration panel (role administration:
+    the panel and invenio-jobs' jobs, runs and logs)."""
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    user, headers = make_user()
+    current_datastore.add_role_to_user(user, "administration")
+    db.session.commit()
+    return headers
+
+
+@pytest.fixture(scope="session")
 def make_tenant(app, make_user, admin_headers):
     """Factory: a tenant with one user per role; returns (tenant JSON, {role: headers})."""
     from invenio_accounts.proxies import current_datastore

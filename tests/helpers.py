@@ -385,3 +385,37 @@ def wipe_test_state():
     search.indices.delete_index_template(name=pattern, ignore=[404])
     search.cluster.delete_component_template(name=pattern, ignore=[404])
     search.indices.delete_template(name=pattern, ignore=[404])
+
+
+def scheduled_job(job_type):
+    """(job JSON as administrators see it at /api/jobs, Celery task) of the invenio-jobs
+    job that `platform init` scheduled for JOB_TYPE (a CONSORTIUM_JOBS key)."""
+    from invenio_access.permissions import system_identity
+    from invenio_jobs.proxies import current_jobs, current_jobs_service
+
+    jobs = current_jobs_service.search(system_identity, {"size": 100}).to_dict()["hits"]["hits"]
+    [job] = [j for j in jobs if j["task"] == job_type]
+    return job, current_jobs.registry.get(job_type).task
+
+
+def run_job(client, headers, job_type, **body):
+    """Start a run of JOB_TYPE's job over invenio-jobs' REST API (eager here: it runs at
+    once) and return the run as GET …/runs/<id> shows it afterwards."""
+    job, _ = scheduled_job(job_type)
+    res = client.post(f"/api/jobs/{job['id']}/runs", headers=headers,
+                      json={"title": "Manual run", **body})
+    assert res.status_code == 201, res.json
+    res = client.get(f"/api/jobs/{job['id']}/runs/{res.json['id']}", headers=headers)
+    assert res.status_code == 200, res.json
+    return res.json
+
+
+def run_log(client, headers, run_id):
+    """The log lines of run RUN_ID (invenio-jobs' /api/logs/jobs, as the panel reads them)."""
+    from invenio_search import current_search_client
+    from invenio_search.utils import prefix_index
+
+    current_search_client.indices.refresh(index=prefix_index("job-logs*"))
+    res = client.get("/api/logs/jobs", headers=headers, query_string={"q": run_id})
+    assert res.status_code == 200, res.json
+    return [hit["message"] for hit in res.json["hits"]["hits"]]

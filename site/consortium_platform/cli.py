@@ -29,6 +29,8 @@ from invenio_vocabularies.records.models import VocabularyType
 from sqlalchemy import inspect
 from sqlalchemy_utils import database_exists
 
+from . import jobs as scheduled_jobs
+
 # role name -> access action granted to it
 ROLES = {
     "admin": "superuser-access",
@@ -190,6 +192,11 @@ def init(admin_email, admin_password):
         from invenio_access.permissions import system_identity
 
         tenants_service.generate_missing_logos(system_identity)
+
+    unscheduled = scheduled_jobs.missing_jobs()
+    if step("scheduled jobs" + (f" ({', '.join(unscheduled)})" if unscheduled else ""),
+            not unscheduled):
+        scheduled_jobs.create_jobs(unscheduled)
 
     if step(f"admin {admin_email}", current_datastore.find_user(email=admin_email) is not None):
         run_cli(

@@ -265,3 +265,19 @@ CONSORTIUM_DATACITE_DEFAULT_PUBLISHER = "Library Consortium Repository"
 CONSORTIUM_SSO_REQUEST_LIFETIME = 600
 """Seconds a login started on a library's site (its SAML AuthnRequest) may take at the
 institution's IdP; an answer after that is refused (start again)."""
+
+CONSORTIUM_JOBS = {
+    # COUNTER metrics of the previous and the current month, after event processing
+    "consortium-stats-months": {"minute": "45", "hour": "*/6"},
+    # late in the (UTC) day, so the snapshot holds the day's deposits; idempotent
+    "consortium-billing-snapshots": {"minute": "50", "hour": "23"},
+    "consortium-storage-check": {"minute": "30", "hour": "3"},
+    "consortium-multipart-expiry": {"minute": "15"},
+    "consortium-doi-retry": {"minute": "*/15"},
+    # database, indices, S3 and counters agree; alerts the consortium administrators
+    "consortium-platform-check": {"minute": "0", "hour": "4"},
+}
+"""The instance's scheduled work as invenio-jobs jobs: job type → crontab fields (UTC).
+`invenio platform init` creates a job for each entry that has none; administrators then
+change, pause and run it at /administration/jobs, where each run's status, log and
+failure reason are kept."""

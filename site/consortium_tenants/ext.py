@@ -5,8 +5,10 @@ from botocore.exceptions import HTTPClientError as S3HTTPClientError
 from celery import current_app as current_celery_app
 from flask import g, has_request_context, jsonify
 from flask_login import user_logged_in
+from flask_resources import HTTPJSONException
 from flask_security.signals import user_confirmed, user_registered
 from invenio_i18n import gettext as _
+from invenio_records_resources.services.errors import PermissionDeniedError
 from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -120,7 +122,8 @@ class ConsortiumTenants:
 
     @staticmethod
     def _init_notifications_and_errors(app):
-        """Storage warnings and change requests as RDM notifications; S3 outages as 503."""
+        """Storage warnings and change requests as RDM notifications; S3 outages as 503, a
+        permission refused by a resource that does not answer it itself as 403."""
         builders = dict(app.config.get("NOTIFICATIONS_BUILDERS", {}))
         for builder in (StorageWarningBuilder, ChangesRequestedNotificationBuilder):
             builders[builder.type] = builder
@@ -133,6 +136,13 @@ class ConsortiumTenants:
         for error in (S3ConnectionError, S3HTTPClientError):  # down, or timed out
             app.register_error_handler(error, storage_unavailable)
         app.register_error_handler(SearchConnectionError, search_unavailable)
+
+        def not_allowed(error):  # a resource without its own 403 (invenio-jobs' logs): not a 500
+            return HTTPJSONException(code=403,
+                                     description=_("You are not allowed to do this.")
+                                     ).get_response()
+
+        app.register_error_handler(PermissionDeniedError, not_allowed)
 
     def _connect_signals(self, app):
         """Users join the library owning their e-mail domain once the address is confirmed.

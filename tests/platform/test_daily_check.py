@@ -1,6 +1,6 @@
 """The daily beat task runs `platform check` and alerts the consortium administrators."""
 
-from helpers import deposit
+from helpers import deposit, scheduled_job
 
 
 def _skew(slug, extra_bytes):
@@ -26,8 +26,7 @@ def test_daily_check_mails_admins_and_shows_a_banner_until_clean(
     from consortium_platform.tasks import administrators, check_platform
     from invenio_accounts.proxies import current_datastore
 
-    assert app.config["CELERY_BEAT_SCHEDULE"]["consortium-platform-check"]["task"] == \
-        "consortium_platform.tasks.check_platform"
+    assert scheduled_job("consortium-platform-check")[1] is check_platform
     tenant, people = make_tenant("daily")
     deposit(client, people["depositors"], tenant["community_id"], content=b"12345")
     assert check_platform.delay().get() == 0

@@ -4,11 +4,10 @@ The report list and the exceptions are validated against the COUNTER_SUSHI API s
 of /work/shared/standards (a copy in tests/stats/schemas).
 """
 
-import logging
 import re
 
 from stats_helpers import month_range
-from helpers import invoke_cli
+from helpers import invoke_cli, run_job, run_log
 
 SUSHI = "/api/sushi/r51"
 
@@ -118,9 +117,10 @@ def _leaves(errors):
 
 
 def test_current_month_is_preliminary(app, client, library_usage, credentials_of,
-                                      sushi_schema):
-    """A view this month: computed (CLI and beat task), shown as preliminary on the stats
-    page (en/cs), never processed: /reports does not advertise it, SUSHI does not report it."""
+                                      sushi_schema, panel_admin_headers):
+    """A view this month: computed (CLI and the scheduled job), shown as preliminary on the
+    stats page (en/cs), never processed: /reports does not advertise it, SUSHI does not
+    report it."""
     from datetime import datetime, timezone
 
     from helpers import browser_of
@@ -136,9 +136,12 @@ def test_current_month_is_preliminary(app, client, library_usage, credentials_of
     # item rows of every library's items viewed this month (other tests' libraries too)
     assert re.search(rf"{current}: [1-9][0-9]* item rows \(preliminary: the month is not over\)",
                      result.output), result.output
-    from consortium_tenants.stats.tasks import compute_recent_months
-
-    compute_recent_months.delay()
+    # The scheduled job, run by an administrator: its log says what it computed.
+    run = run_job(client, panel_admin_headers, "consortium-stats-months")
+    assert run["status"] == "SUCCESS", run
+    log = run_log(client, panel_admin_headers, run["id"])
+    assert any(re.fullmatch(rf"COUNTER metrics of {current}: [1-9][0-9]* item rows "
+                            r"\(preliminary\)", line) for line in log), log
     reports = sushi_schema("[Report]", harvest(client, "reports", credentials_of["a"]).json)
     assert all(r["Last_Month_Available"] < current for r in reports), reports
 
@@ -155,9 +158,10 @@ def test_current_month_is_preliminary(app, client, library_usage, credentials_of
 
 def test_missing_event_indices_leave_the_stored_month_unchanged(app, client, library_usage,
                                                                credentials_of, sushi_schema,
-                                                               caplog):
+                                                               panel_admin_headers):
     """Drill: the month's event indices are gone (a restore without them); recomputing
-    fails with a clear error, the beat task logs it, SUSHI still reports the month."""
+    fails with a clear error, the scheduled job's run is recorded as failed with that
+    reason, SUSHI still reports the month."""
     from invenio_search import current_search_client
     from invenio_search.utils import prefix_index
 
@@ -182,11 +186,13 @@ def test_missing_event_indices_leave_the_stored_month_unchanged(app, client, lib
     assert f"{key}: no events index {indices[0]}, {indices[1]}" in result.output
     assert "stored metrics kept" in result.output
 
-    from consortium_tenants.stats.tasks import compute_recent_months
-
-    with caplog.at_level(logging.ERROR):
-        compute_recent_months.delay()  # the beat task: the previous and the current month
-    assert f"COUNTER metrics not computed: {key}: no events index" in caplog.text
+    # The scheduled job (the previous and the current month): its run failed, and says why.
+    run = run_job(client, panel_admin_headers, "consortium-stats-months")
+    assert run["status"] == "FAILED", run
+    assert run["message"].startswith("MonthsNotComputed: "), run["message"]
+    assert f"{key}: no events index {indices[0]}, {indices[1]}" in run["message"]
+    assert any(line.startswith(f"COUNTER metrics not computed: {key}: no events index")
+               for line in run_log(client, panel_admin_headers, run["id"]))
 
     after = harvest(client, "reports/pr", credentials_of["a"], **month_range(month)).json
     assert sushi_schema("PR", after)["Report_Items"] == items

@@ -304,11 +304,10 @@ def test_unfinished_multipart_uploads_expire_and_release_their_reservation(
         app, client, storage_tenant, configure, s3):
     from consortium_tenants.storage.cleanup import multipart_started
     from consortium_tenants.storage.tasks import expire_multipart_uploads
-    from helpers import invoke_cli
+    from helpers import invoke_cli, scheduled_job
 
     configure(CONSORTIUM_STORAGE_MULTIPART_MAX_AGE=3600)
-    assert app.config["CELERY_BEAT_SCHEDULE"]["consortium-multipart-expiry"]["task"] == (
-        "consortium_tenants.storage.tasks.expire_multipart_uploads")
+    assert scheduled_job("consortium-multipart-expiry")[1] is expire_multipart_uploads
     tenant, people = storage_tenant(quota=20 * MiB)
     slug, dep, mgr = tenant["slug"], people["depositors"], people["managers"]
     draft = new_draft(client, dep)

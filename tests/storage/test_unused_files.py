@@ -7,6 +7,7 @@ from helpers import (
     new_draft,
     publish_in_library,
     put_content,
+    scheduled_job,
     storage_usage,
     tenant_objects,
     upload,
@@ -132,5 +133,4 @@ def test_daily_check_sweeps_unused_files_out_of_s3(app, client, storage_tenant, 
     check_storage.delay()
     assert unused not in tenant_objects(s3, TEST_BUCKET, slug)
     assert list(tenant_objects(s3, TEST_BUCKET, slug).values()) == [400]
-    assert app.config["CELERY_BEAT_SCHEDULE"]["consortium-storage-check"]["task"] == (
-        check_storage.name)
+    assert scheduled_job("consortium-storage-check")[1] is check_storage

@@ -3,7 +3,8 @@
 from invenio_db import db
 from sqlalchemy import text
 
-from helpers import TEST_BUCKET, browser_of, invoke_cli, new_draft, storage_usage, upload
+from helpers import (TEST_BUCKET, browser_of, invoke_cli, new_draft, scheduled_job, storage_usage,
+                     upload)
 
 
 def _tenant_with_files(client, storage_tenant):
@@ -73,8 +74,8 @@ def test_daily_task_repairs_counters(app, client, storage_tenant):
     check_storage.delay()
     db.session.expire_all()
     assert storage_usage(client, people["managers"], slug)["bytes"] == 500
-    schedule = app.config["CELERY_BEAT_SCHEDULE"]["consortium-storage-check"]
-    assert schedule["task"] == check_storage.name
+    job, task = scheduled_job("consortium-storage-check")
+    assert task is check_storage and job["schedule"]["hour"] == "3"
 
 
 def test_quota_command(app, client, storage_tenant):

@@ -1,11 +1,15 @@
-"""Celery tasks: COUNTER metrics of recent months (beat) or of one month."""
+"""Celery tasks: COUNTER metrics of recent months (a scheduled job) or of one month."""
 
 from datetime import date, datetime, timezone
 
 from celery import shared_task
 from flask import current_app
 
-from .metrics import MissingEventIndex, compute_month, parse_month
+from .metrics import MissingEventIndex, compute_month, month_is_final, parse_month
+
+
+class MonthsNotComputed(Exception):
+    """Months whose metrics could not be computed (their stored metrics are kept)."""
 
 
 @shared_task(ignore_result=True)
@@ -16,12 +20,22 @@ def compute_month_metrics(month):
 
 @shared_task(ignore_result=True)
 def compute_recent_months():
-    """Compute the previous and the current month (beat; runs after event processing)."""
+    """Compute the previous and the current month (the job `consortium-stats-months`, after
+    event processing). Each month is tried; a month that cannot be computed (its events
+    index is missing) keeps its stored metrics, and the run then fails naming it."""
     today = datetime.now(timezone.utc).date()
     this_month = date(today.year, today.month, 1)
     previous = date(this_month.year - (this_month.month == 1), (this_month.month - 2) % 12 + 1, 1)
+    failed = []
     for month in (previous, this_month):
         try:
-            compute_month(month)
+            rows = compute_month(month)
         except MissingEventIndex as error:  # the stored month stays; the other is computed
             current_app.logger.error("COUNTER metrics not computed: %s", error)
+            failed.append(str(error))
+            continue
+        current_app.logger.info("COUNTER metrics of %s: %d item rows (%s)",
+                                month.strftime("%Y-%m"), rows,
+                                "processed" if month_is_final(month) else "preliminary")
+    if failed:
+        raise MonthsNotComputed("; ".join(failed))

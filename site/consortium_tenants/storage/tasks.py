@@ -23,7 +23,7 @@ def remove_unused_files(file_ids):
 
 @shared_task(ignore_result=True)
 def check_storage():
-    """Daily: repair usage counters of every library, clean and compare its S3 prefix."""
+    """Daily (job): repair usage counters of every library, clean and compare its S3 prefix."""
     findings = 0
     for tenant in TenantModel.query.order_by(TenantModel.slug):
         report = current_storage_service.audit(system_identity, tenant.slug, repair=True,
@@ -44,12 +44,14 @@ def check_storage():
                 len(s3.get("missing", [])),
                 " (counters repaired)" if report.get("repaired") else "",
             )
+    current_app.logger.info("Storage check: %d of %d libraries with findings", findings,
+                            TenantModel.query.count())
     return findings
 
 
 @shared_task(ignore_result=True)
 def expire_multipart_uploads():
-    """Hourly: abort multipart uploads older than CONSORTIUM_STORAGE_MULTIPART_MAX_AGE.
+    """Hourly (job): abort multipart uploads older than CONSORTIUM_STORAGE_MULTIPART_MAX_AGE.
 
     Draft files whose upload was never committed are deleted (their reserved
     size released, their parts aborted); uploads under a library's prefix that
@@ -61,6 +63,5 @@ def expire_multipart_uploads():
         account = accounts.account_of(tenant, create=False)
         if account is not None and split_uri(account.location.uri) is not None:
             ended += expire_uploads(account, started_before)
-    if ended:
-        current_app.logger.info("Expired %d unfinished multipart uploads", ended)
+    current_app.logger.info("Expired %d unfinished multipart uploads", ended)
     return ended
