@@ -22,6 +22,7 @@ from invenio_search.engine import dsl
 from invenio_search.utils import build_alias_name
 
 from .i18n import localized
+from .origin import current_origin, primary_origin
 from .tenants.models import TenantModel
 
 
@@ -160,6 +161,22 @@ def localized_community(community_ui):
     return {**community_ui, "metadata": metadata}
 
 
+def work_home(record_ui):
+    """Where a work lives: {"url": its one canonical address, `/records/<id>` on its
+    library's host (where its DOI sends readers too), "library": the library's name in
+    the page's language, "elsewhere": whether this page is a copy on another host}. None
+    for a work of no library."""
+    ids = ((record_ui.get("parent") or {}).get("communities") or {}).get("ids") or []
+    tenant = next((t for t in map(TenantModel.of_community, ids) if t is not None), None)
+    if tenant is None:
+        return None
+    origin, served = primary_origin(tenant), current_origin()
+    if served and urlsplit(served).hostname == urlsplit(origin).hostname:
+        origin = served  # the same host, as the request addressed it (its port)
+    return {"url": f"{origin}/records/{record_ui['id']}", "library": library_name(tenant),
+            "elsewhere": g.get("tenant") is None or g.tenant.id != tenant.id}
+
+
 def wants_html():
     """Whether the request is a browser's page request (not the API's, not JSON's)."""
     if request.path.startswith("/api/") or request.script_root == "/api":
@@ -184,7 +201,7 @@ def register(blueprint):
                 "consortium_url": consortium_url, "member_libraries": member_libraries,
                 "library_logo": library_logo, "libraries_by_community": libraries_by_community,
                 "member_library_count": member_library_count,
-                "recent_libraries": recent_libraries}
+                "recent_libraries": recent_libraries, "work_home": work_home}
 
     blueprint.add_app_template_filter(localized_community, "localized_community")
     # Browsers ask every host for /favicon.ico itself (an XML page, e.g. OAI-PMH, links none).
