@@ -7,6 +7,7 @@ from flask import g, has_request_context, jsonify
 from flask_login import user_logged_in
 from flask_resources import HTTPJSONException
 from flask_security.signals import user_confirmed, user_registered
+from invenio_base.signals import app_loaded
 from invenio_i18n import gettext as _
 from invenio_records_resources.services.errors import PermissionDeniedError
 from opensearchpy.exceptions import ConnectionError as SearchConnectionError
@@ -90,6 +91,29 @@ def search_unavailable(error):
     return response
 
 
+def log_key_errors_shown_as_404(sender, app=None, **kwargs):
+    """Log every KeyError a blueprint turns into a 404, with its traceback.
+
+    InvenioRDM's record and deposit pages (invenio_app_rdm_records) answer a KeyError
+    raised anywhere while the page is built with "not found": a missing key in a
+    template, a context processor or a stale config would look like a missing record.
+    The answer stays a 404; the operator's log says why.
+    """
+    if app is None:
+        return
+    for blueprint, handlers in app.error_handler_spec.items():
+        original = handlers.get(None, {}).get(KeyError)
+        if original is None or getattr(original, "logs_key_errors", False):
+            continue
+
+        def logged(error, _original=original, _blueprint=blueprint):
+            app.logger.warning("KeyError answered as 404 by %s", _blueprint, exc_info=error)
+            return _original(error)
+
+        logged.logs_key_errors = True
+        handlers[None][KeyError] = logged
+
+
 class ConsortiumTenants:
     """Consortium tenants extension: services, resources, host routing."""
 
@@ -119,6 +143,7 @@ class ConsortiumTenants:
         oai_departures.connect()  # records leaving an OAI endpoint/set: deleted headers
         self._connect_signals(app)
         self._init_notifications_and_errors(app)
+        app_loaded.connect(log_key_errors_shown_as_404)
 
     @staticmethod
     def _init_notifications_and_errors(app):

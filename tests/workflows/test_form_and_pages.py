@@ -66,7 +66,7 @@ def test_reopening_a_draft_that_breaks_the_rules_gives_the_form_field_messages(a
     draft = deposit(client, people["depositors"], tenant["community_id"], "Znovu otevřený")
     browser = browser_of(app, people["depositors_user"])
     res = browser.get(f"/uploads/{draft['id']}", headers={"Accept-Language": "cs"})
-    assert res.status_code == 200
+    assert res.status_code == 200, res.get_data(as_text=True)[:2000]
     errors = _hidden_json(res.get_data(as_text=True), "deposits-record")["errors"]
     assert {"metadata.description", "custom_fields.consortium:deposit_agreement"} <= \
         _fields(errors)

@@ -15,9 +15,15 @@ def bar_chart(groups, group_label, series, labels, css_class="usage-chart"):
     slot = (WIDTH - LEFT) / max(len(groups), 1)
     bar = max(slot / (len(series) + 1), 1)
     legend_step = (WIDTH - LEFT) / max(len(series), 1)
+    # its name for screen readers (and axe's svg-img-alt): what it shows, over which groups
+    title = ", ".join(str(labels[key]) for key, _ in series)
+    if groups:
+        names = dict.fromkeys((str(group_label(groups[0])), str(group_label(groups[-1]))))
+        title += ": " + " – ".join(names)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%">',
+        f'aria-label="{escape(title)}" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%">',
+        f"<title>{escape(title)}</title>",
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH}" y2="{HEIGHT - BOTTOM}" '
         'stroke="#999"/>',
         f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top}</text>',
