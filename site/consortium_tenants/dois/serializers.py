@@ -2,9 +2,12 @@
 
 DataCite's kernel requires an `<identifier identifierType="DOI">`: InvenioRDM's
 DataCite serializers would write an invalid document for a work without one. The
-REST API and the record page's export answer 406 with a JSON message instead.
+REST API and the record page's export answer 406 with a JSON message instead; a
+browser following the record page's export link (Accept: text/html) gets the same
+message as a page in its language, with the formats the work has.
 """
 
+from flask import current_app, render_template, request
 from flask_resources import HTTPJSONException, ResponseHandler
 from invenio_i18n import gettext as _
 from invenio_rdm_records.resources.serializers import (
@@ -12,6 +15,8 @@ from invenio_rdm_records.resources.serializers import (
     DataCite45XMLSerializer,
 )
 from invenio_records_resources.resources.records.headers import etag_headers
+
+from ..pages import wants_html
 
 DATACITE_MEDIA_TYPES = ("application/vnd.datacite.datacite+xml",
                         "application/vnd.datacite.datacite+json")
@@ -26,6 +31,19 @@ class NoDOIError(HTTPJSONException):
         super().__init__(description=_(
             "This work has no DOI, so it has no DataCite metadata. Ask for another "
             "format, e.g. application/json or Dublin Core (application/x-dc+xml)."))
+
+    def get_response(self, environ=None, scope=None):
+        """JSON for API clients; a page for a browser on the record page's export."""
+        if not wants_html():
+            return super().get_response(environ, scope)
+        pid_value = (request.view_args or {}).get("pid_value")
+        exporters = current_app.config.get("APP_RDM_RECORD_EXPORTERS", {})
+        formats = [(name, spec["name"]) for name, spec in exporters.items()
+                   if name not in ("datacite-xml", "datacite-json")]
+        body = render_template("consortium_tenants/no_doi_export.html", pid_value=pid_value,
+                               formats=formats)
+        return current_app.response_class(body, status=self.code,
+                                          content_type="text/html; charset=utf-8")
 
 
 class WithDOIOnly:
