@@ -468,11 +468,17 @@ def snapshots_group():
 
 
 @snapshots_group.command("take")
+@click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]),
+              default=None, help="Take the clock as this UTC moment (default: now).")
 @with_appcontext
-def snapshots_take():
-    """Snapshot every library's usage of today (once a day; the beat task does it)."""
-    made = run(current_billing_service.take_snapshots)
-    click.echo(f"{made} snapshots taken")
+def snapshots_take(now):
+    """Snapshot every (library, day) missing up to yesterday (the daily task does it)."""
+    result = run(current_billing_service.catch_up_snapshots, now)
+    click.echo(f"{result['made']} snapshots taken up to {result['last_day']}")
+    for slug, error in sorted(result["failed"].items()):
+        click.secho(f"Error: {slug}: {error}", fg="red", err=True)
+    if result["failed"]:
+        sys.exit(1)
 
 
 @snapshots_group.command("backfill")
@@ -491,6 +497,24 @@ def snapshots_backfill(first, last):
         for day in bar:
             made += current_billing_service.take_snapshots(system_identity, day)
     click.echo(f"{made} snapshots taken for {len(days)} days")
+
+
+@tenants.group("billing")
+def billing_group():
+    """Billing periods (months): close one, issuing every library's statement."""
+
+
+@billing_group.command("close")
+@click.argument("period")
+@click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]),
+              default=None, help="Take the clock as this UTC moment (default: now).")
+@with_appcontext
+def billing_close(period, now):
+    """Issue every library's statement of PERIOD (a month, 2026-11) once it is over and
+    every library has its daily snapshots; refuses naming the missing days."""
+    result = run(current_billing_service.close, period, now)
+    click.echo(f"{result['period']}: {result['issued']} statements issued"
+               + (f", {result['already']} issued before" if result["already"] else ""))
 
 
 @tenants.command("statement")

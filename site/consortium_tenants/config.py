@@ -205,6 +205,10 @@ CONSORTIUM_SUSHI_NAMESPACE = "consortium"
 CONSORTIUM_SUSHI_CREATED_BY = "Library Consortium Repository"
 """Created_By of SUSHI reports."""
 
+CONSORTIUM_BILLING_SNAPSHOT_CATCH_UP_DAYS = 62
+"""How many days back the daily snapshot task fills missing (library, day) snapshots
+(never into an issued period); older gaps: `invenio tenants snapshots backfill`."""
+
 CONSORTIUM_BILLING_TARIFFS = [
     {
         "effective_from": "2026-01-01",
@@ -269,8 +273,12 @@ institution's IdP; an answer after that is refused (start again)."""
 CONSORTIUM_JOBS = {
     # COUNTER metrics of the previous and the current month, after event processing
     "consortium-stats-months": {"minute": "45", "hour": "*/6"},
-    # late in the (UTC) day, so the snapshot holds the day's deposits; idempotent
-    "consortium-billing-snapshots": {"minute": "50", "hour": "23"},
+    # every (library, day) that is over and has no snapshot yet: yesterday's just after
+    # midnight (UTC); a run that is late or lost is made good by the next; idempotent
+    "consortium-billing-snapshots": {"minute": "10"},
+    # issues last month's statements once every library has all its days; a closed
+    # month is left as it is, a month with missing days fails naming them
+    "consortium-billing-close": {"minute": "40", "hour": "2"},
     "consortium-storage-check": {"minute": "30", "hour": "3"},
     "consortium-multipart-expiry": {"minute": "15"},
     "consortium-doi-retry": {"minute": "*/15"},

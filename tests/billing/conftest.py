@@ -1,8 +1,9 @@
-"""Fixtures of the billing tests: libraries with room for large files, tariffs, days."""
+"""Fixtures of the billing tests: libraries with room for large files, tariffs, closed
+months."""
 
 import pytest
 
-from billing_time import GB, on
+from billing_time import GB
 
 
 @pytest.fixture()
@@ -36,13 +37,16 @@ def tariffs(client, admin_headers):
 
 
 @pytest.fixture()
-def daily_snapshots():
-    """Run the beat task on each day of a range (the clock set to that day)."""
-    from consortium_tenants.billing.tasks import take_daily_snapshots
+def issued_periods():
+    """Months a test closes (their statements are issued): withdrawn after the test, so
+    the tariffs of other tests stay changeable. Teardown only; the test closes through
+    the CLI or the task. Request it after `tariffs`, so it runs first."""
+    periods = []
+    yield periods.append
+    from consortium_tenants.billing.models import StatementModel
+    from invenio_db import db
 
-    def _run(first, last, month=11):
-        for day in range(first, last + 1):
-            with on(day, month):
-                take_daily_snapshots.delay()
-
-    return _run
+    db.session.rollback()
+    for period in periods:
+        StatementModel.query.filter_by(period=period).delete()
+    db.session.commit()

@@ -7,7 +7,7 @@ import time_machine
 
 from helpers import browser_of, invoke_cli, new_draft, upload
 
-from billing_time import on
+from billing_time import after_midnight, at, day, month_end, today
 
 
 def test_a_librarys_statements_are_for_its_managers_and_the_consortium(
@@ -85,26 +85,27 @@ def test_backfill_fills_missing_days_from_the_ledger_once(app, client, make_tena
     draft = new_draft(client, dep)
     assert upload(client, dep, draft["id"], "a.txt", b"a" * 1500).status_code == 200
     created = datetime.now(timezone.utc).date()
-    day = {n: (created + timedelta(days=n)).isoformat() for n in (-1, 0, 1, 2, 9)}
+    days = {n: (created + timedelta(days=n)).isoformat() for n in (-1, 0, 1, 2, 3, 9)}
 
     later = datetime.combine(created + timedelta(days=3), time(12), tzinfo=timezone.utc)
     with time_machine.travel(later, tick=True):  # the four days are past days
-        result = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[-1],
-                                  "--to", day[2]])
+        result = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", days[-1],
+                                  "--to", days[2]])
         assert result.exit_code == 0, result.output
         assert "Taking snapshots" in result.output  # the progress bar
-        again = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[-1],
-                                 "--to", day[2]])
+        again = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", days[-1],
+                                 "--to", days[2]])
         assert again.exit_code == 0, again.output
         assert again.output.strip().endswith("0 snapshots taken for 4 days")
-        bad = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[2],
-                               "--to", day[-1]])
+        bad = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", days[2],
+                               "--to", days[-1]])
         assert bad.exit_code == 1
         assert "Must not be before --from" in bad.output
-        future = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", day[2],
-                                  "--to", day[9]])
-        assert future.exit_code == 1
-        assert "Must not be after today" in future.output
+        for last in (days[3], days[9]):  # today is not over yet, nor is the future
+            future = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", days[2],
+                                      "--to", last])
+            assert future.exit_code == 1
+            assert "Must be before today" in future.output
 
     def snapshot_days(*periods):
         days = []
@@ -115,57 +116,67 @@ def test_backfill_fills_missing_days_from_the_ledger_once(app, client, make_tena
         return days
 
     # Nothing before the library was created; the file on every day since.
-    assert snapshot_days(*(day[n][:7] for n in (-1, 0, 1, 2))) == [
-        (day[n], 1500, 1, 3) for n in (0, 1, 2)]
+    assert snapshot_days(*(days[n][:7] for n in (-1, 0, 1, 2))) == [
+        (days[n], 1500, 1, 3) for n in (0, 1, 2)]
 
 
-def test_statement_command_and_printable_page_in_both_languages(app, client, make_tenant,
-                                                                daily_snapshots):
+def test_statement_command_and_printable_page_in_both_languages(app, client, make_tenant):
+    from consortium_tenants.billing.tasks import take_daily_snapshots
+
     tenant, people = make_tenant("print")
+    other, other_people = make_tenant("print-b")  # before the clock moves (S3: its logo)
     slug = tenant["slug"]
-    daily_snapshots(1, 2, month=12)  # default tariff: a member fee of 12000 a year
-    with on(3, 12):
-        result = invoke_cli(app, ["tenants", "statement", "--period", "2026-12", "--library",
+    take_daily_snapshots(now=after_midnight(2))  # today and tomorrow
+    month = today().strftime("%Y-%m")
+    following = (today().replace(day=28) + timedelta(days=4)).strftime("%Y-%m")
+    previous = (today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    (last, left), first = month_end(), day(0)  # read before the clock moves
+    with at(after_midnight(2, minute=30)):
+        result = invoke_cli(app, ["tenants", "statement", "--period", month, "--library",
                                   slug, "--format", "json"])
         assert result.exit_code == 0, result.output
         data = json.loads(result.output)
-        # 2 of December's 31 days of 1000 a month: 64.52, VAT 13.55.
-        assert data["totals"] == {"net": "64.52", "vat": "13.55", "gross": "78.07"}
-        result = invoke_cli(app, ["tenants", "statement", "--period", "2026-12", "--library",
+        # Default tariff: a member fee of 12000 a year, a month's fee whatever the days.
+        assert data["totals"] == {"net": "1000.00", "vat": "210.00", "gross": "1210.00"}
+        result = invoke_cli(app, ["tenants", "statement", "--period", month, "--library",
                                   slug, "--format", "csv"])
         rows = result.output.splitlines()
         assert rows[0] == "kind,from,to,days,quantity,unit_price,amount,vat_rate,vat"
-        assert "member_fee,2026-12-01,2026-12-02,2,0.0645,1000.0000,64.52,0.21,13.55" in rows
-        assert rows[-1] == "total_gross,,,,,,78.07,,"
-        result = invoke_cli(app, ["tenants", "statement", "--period", "2026-12", "--library",
+        assert (f"member_fee,{first},{last},{left + 1},1.0000,1000.0000,1000.00,0.21,210.00"
+                in rows)
+        assert rows[-1] == "total_gross,,,,,,1210.00,,"
+        result = invoke_cli(app, ["tenants", "statement", "--period", month, "--library",
                                   slug, "--format", "html", "--language", "cs"])
         assert result.exit_code == 0, result.output
         assert "Výpis" in result.output and "Celkem s DPH" in result.output
-        result = invoke_cli(app, ["tenants", "statement", "--period", "2026-12",
+        result = invoke_cli(app, ["tenants", "statement", "--period", month,
                                   "--format", "csv"])
-        assert f"{slug},Library {slug},2026-12,0.0000,0,64.52,13.55,78.07,CZK,no" in (
+        assert f"{slug},Library {slug},{month},0.0000,0,1000.00,210.00,1210.00,CZK,no" in (
             result.output.splitlines())
-        result = invoke_cli(app, ["tenants", "statement", "--period", "2026-12", "--format",
+        result = invoke_cli(app, ["tenants", "statement", "--period", month, "--format",
                                   "html"])
         assert result.exit_code == 1
-        result = invoke_cli(app, ["tenants", "statement", "--period", "2026-12", "--library",
+        result = invoke_cli(app, ["tenants", "statement", "--period", month, "--library",
                                   "no-such-library"])
         assert result.exit_code == 1
 
         manager = browser_of(app, people["managers_user"])
-        page = f"/libraries/{slug}/statements/2026-12"
+        page = f"/libraries/{slug}/statements/{month}"
         res = manager.get(page, headers={"Accept-Language": "cs"})
         assert res.status_code == 200
         html = res.get_data(as_text=True)
         assert '<html lang="cs">' in html and f"Knihovna {slug}" in html
-        # Money in the page's locale (Babel): Czech "78,07 Kč", English "78.07 CZK".
-        assert '<td class="number" colspan="2" id="total-gross">78,07\xa0Kč</td>' in html
+        # Money in the page's locale (Babel): Czech "1 210,00 Kč", English "1,210.00 CZK".
+        assert ('<td class="number" colspan="2" id="total-gross">1\xa0210,00\xa0Kč</td>'
+                in html)
         res = manager.get(page, headers={"Accept-Language": "en"})
         assert "Total with VAT" in res.get_data(as_text=True)
-        assert '<td class="number" colspan="2" id="total-gross">78.07\xa0CZK</td>' in (
+        assert '<td class="number" colspan="2" id="total-gross">1,210.00\xa0CZK</td>' in (
             res.get_data(as_text=True))
-        assert f'href="/libraries/{slug}/statements/2026-11" rel="prev"' in res.get_data(as_text=True)
-        other, other_people = make_tenant("print-b")
+        assert f'href="/libraries/{slug}/statements/{previous}" rel="prev"' in (
+            res.get_data(as_text=True))
+        assert f'href="/libraries/{slug}/statements/{following}" rel="next"' in (
+            res.get_data(as_text=True))
         stranger = browser_of(app, other_people["managers_user"])
         assert stranger.get(page).status_code == 403
         assert manager.get(f"/libraries/{slug}/statements/2026-13").status_code == 404

@@ -1,13 +1,11 @@
 """Administration → Dashboard: every library side by side, sortable, as CSV, with a chart."""
 
-import calendar
-from datetime import datetime, time, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime, timezone
 
 import lxml.html
-import time_machine
 from consortium_tenants.tenants.components import TenantServiceComponent
 
+from billing_time import after_midnight, at
 from helpers import browser_of, deposit, new_draft, staff_browser, submit_review, upload
 
 
@@ -24,16 +22,14 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     assert submit_review(client, small_people["depositors"], waiting["id"]).status_code == 202
     from consortium_tenants.billing.tasks import take_daily_snapshots
 
-    take_daily_snapshots.delay()  # today's snapshot: one day of the 1000 CZK monthly fee
+    take_daily_snapshots(now=after_midnight(1))  # today's snapshot, once today is over
     today = datetime.now(timezone.utc).date()
     res = client.get(f"/api/tenants/{small['slug']}/snapshots",
                      headers=small_people["managers"], query_string={"period": f"{today:%Y-%m}"})
     # The submitted deposit is the library's draft (its review's receiver); 3 B of "PDF".
     assert [(s["day"], s["records"], s["drafts"], s["bytes"], s["members"])
             for s in res.json["hits"]] == [(today.isoformat(), 0, 1, 3, 3)]
-    net = (Decimal(1000) / calendar.monthrange(today.year, today.month)[1]).quantize(
-        Decimal("0.01"), ROUND_HALF_UP)
-    estimate = net + (net * Decimal("0.21")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    estimate = "1210.00"  # this month's member fee (12000 a year), VAT 21 %
 
     browser = staff_browser(app, prefix="dash")
     res = browser.get("/administration/consortium-dashboard?sort=bytes&order=desc")
@@ -53,8 +49,7 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     rows = res.get_data(as_text=True).splitlines()
     assert rows[0] == ("slug,name,bytes,quota,percent,waiting,deposits,views_this_month,"
                        "downloads_this_month,estimate")
-    # On November 30th: 1000/30 = 33.33 net, 7.00 VAT: 40.33 gross. Nobody has read
-    # either library yet: the statistics count 0 views and 0 downloads this month.
+    # Nobody has read either library yet: the statistics count 0 views and 0 downloads this month.
     assert f"{big['slug']},Library {big['slug']},4000,50000000000,0.0,0,0,0,0,{estimate}" in rows
     assert f"{small['slug']},Library {small['slug']},3,50000000000,0.0,1,0,0,0,{estimate}" in rows
 
@@ -128,21 +123,19 @@ def test_a_librarys_dashboard_has_its_trend_views_downloads_and_csv_for_its_mana
     draft = new_draft(client, people["depositors"])
     assert upload(client, people["depositors"], draft["id"], "a.bin",
                   b"x" * 4000).status_code == 200
-    take_daily_snapshots.delay()  # today: 4 kB
+    take_daily_snapshots(now=after_midnight(1))  # today: 4 kB
     assert upload(client, people["depositors"], draft["id"], "b.bin",
                   b"y" * 4000).status_code == 200
-    tomorrow = datetime.now(timezone.utc).date() + timedelta(days=1)
-    with time_machine.travel(datetime.combine(tomorrow, time(12), tzinfo=timezone.utc),
-                             tick=True):
-        take_daily_snapshots.delay()  # tomorrow: 8 kB
+    take_daily_snapshots(now=after_midnight(2))  # tomorrow: 8 kB
+    with at(after_midnight(2, minute=30)):
         manager = browser_of(app, people["managers_user"])
         res = manager.get(f"/libraries/{slug}/dashboard", headers={"Accept-Language": "en"})
         assert res.status_code == 200
         html = res.get_data(as_text=True)
         cells, points = _row(html, slug)
-        # 30 days across 120 px: yesterday at 28/29, today at the right edge; 4 kB of the
-        # most (8 kB) half way up the 24 px.
-        assert points == ["115.9,12.0 120.0,0.0"]
+        # 30 days across 120 px: the day before yesterday at 27/29, yesterday at 28/29
+        # (today is not over: no snapshot yet); 4 kB of the most (8 kB) half way up.
+        assert points == ["111.7,12.0 115.9,0.0"]
         assert cells[:3] == [slug, f"Library {slug}", "8.0 kB"]
         assert cells[4:10] == ["50.0 GB", "0.0 %", "0", "0", "17", "5"]
         assert f'href="/libraries/{slug}/dashboard"' in html  # the library's menu
@@ -165,7 +158,7 @@ def test_a_librarys_dashboard_has_its_trend_views_downloads_and_csv_for_its_mana
         res = staff.get(f"/libraries/{other['slug']}/dashboard")
         assert res.status_code == 200
         cells, points = _row(res.get_data(as_text=True), other["slug"])
-        assert points == ["115.9,24.0 120.0,24.0"] and cells[8:10] == ["0", "0"]
+        assert points == ["111.7,24.0 115.9,24.0"] and cells[8:10] == ["0", "0"]
         # Without a feature answering the counters: "—".
         configure(CONSORTIUM_TENANT_SERVICE_COMPONENTS=[
             c for c in app.config["CONSORTIUM_TENANT_SERVICE_COMPONENTS"]

@@ -1,28 +1,43 @@
-"""A November statement from daily snapshots of real uploads and deletions, by hand.
+"""A month from real uploads and deposits to its issued statements, by hand; what can no
+longer change once they are issued; reading never writes.
 
-Sizes are declared through the deposit API (a multipart upload reserves its
-declared size in the library's usage at init), so 10 GB count without 10 GB
-being sent; the deletion is the deposit API's too.
+Libraries, files and deposits are made at the real time (S3 refuses requests signed at
+another time); the daily tasks run with an explicit "now" and the reads with the clock
+moved forward (time_machine), over the real database.
 """
 
-from decimal import Decimal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from helpers import minimal_record, new_draft, publish_in_library
+import requests
 
-from billing_time import GB, on
+from billing_time import after_midnight, at, day, month_end, today
+from helpers import (
+    browser_of,
+    invoke_cli,
+    minimal_record,
+    new_draft,
+    publish_in_library,
+    staff_browser,
+    upload,
+)
+
+CENT, QUANTUM = Decimal("0.01"), Decimal("0.0001")
 
 
-def reserve(client, headers, draft_id, key, size):
-    """Declare KEY of SIZE bytes as a two-part multipart upload (charged at init)."""
-    part = -(-size // 2)
-    entry = {"key": key, "size": size, "transfer": {"type": "M", "parts": 2, "part_size": part}}
-    res = client.post(f"/api/records/{draft_id}/draft/files", headers=headers, json=[entry])
-    assert res.status_code == 201, res.json
+def statement(client, headers, slug, period, **args):
+    return client.get(f"/api/tenants/{slug}/statements", headers=headers,
+                      query_string={"period": period, **args})
 
 
-def delete_file(client, headers, draft_id, key):
-    res = client.delete(f"/api/records/{draft_id}/draft/files/{key}", headers=headers)
-    assert res.status_code == 204, res.json
+def issued_count(period):
+    from consortium_tenants.billing.models import StatementModel
+    from invenio_db import db
+
+    db.session.expire_all()
+    return StatementModel.query.filter_by(period=period).count()
 
 
 def publish_metadata_only(client, people, community_id, title):
@@ -33,122 +48,146 @@ def publish_metadata_only(client, people, community_id, title):
     return publish_in_library(client, people, community_id, res.json["id"])
 
 
-def usage_bytes(client, people, slug):
-    return client.get(f"/api/tenants/{slug}/usage", headers=people["managers"]).json[
-        "storage"]["bytes"]
+TARIFF = {"price_gb_month": "100000.00", "price_deposit": "15.00",
+          "member_fee_year": "6000.00", "vat_rate": "0.21"}
+"""Storage dear enough for megabytes to show; a member fee of 500 a month."""
 
 
-def statement(client, headers, slug, period="2026-11", **args):
-    return client.get(f"/api/tenants/{slug}/statements", headers=headers,
-                      query_string={"period": period, **args})
-
-
-def lines_of(data):
-    return [(l["kind"], l["from"], l["to"], l["days"], l["quantity"], l["unit_price"],
-             l["amount"], l["vat"]) for l in data["lines"]]
-
-
-NOVEMBER_TARIFFS = [
-    {"effective_from": "2026-11-01", "price_gb_month": "2.00", "price_deposit": "15.00",
-     "member_fee_year": "6000.00", "vat_rate": "0.21"},
-    {"effective_from": "2026-11-10", "price_gb_month": "3.00", "price_deposit": "15.00",
-     "member_fee_year": "6000.00", "vat_rate": "0.21"},
-]
-
-
-def test_november_statement_matches_the_hand_computed_one(
-    client, big_library, tariffs, daily_snapshots, admin_headers
+def test_a_month_is_closed_by_a_step_and_its_statements_never_change(
+    app, client, make_tenant, admin_headers, tariffs, issued_periods
 ):
-    for tariff in NOVEMBER_TARIFFS:
-        tariffs(**tariff)
-    a, a_people = big_library("bill-a")  # 10 GB on days 1-15
-    b, b_people = big_library("bill-b")  # 6 GB + 1 GB, the 6 GB deleted on day 20
-    a_draft = new_draft(client, a_people["depositors"])
-    reserve(client, a_people["depositors"], a_draft["id"], "scan.tif", 10 * GB)
-    b_draft = new_draft(client, b_people["depositors"])
-    reserve(client, b_people["depositors"], b_draft["id"], "big.tif", 6 * GB)
-    reserve(client, b_people["depositors"], b_draft["id"], "small.tif", 1 * GB)
-    assert usage_bytes(client, a_people, a["slug"]) == 10 * GB
-    assert usage_bytes(client, b_people, b["slug"]) == 7 * GB
+    from consortium_tenants.billing.tasks import close_billing_period, take_daily_snapshots
 
-    daily_snapshots(1, 4)
-    with on(5):
-        publish_metadata_only(client, a_people, a["community_id"], "Published on day 5")
-    daily_snapshots(5, 11)
-    with on(12, hour=8):
-        publish_metadata_only(client, a_people, a["community_id"], "Published on day 12")
-    daily_snapshots(12, 15)
-    daily_snapshots(12, 13)  # taken again: each day keeps its one snapshot
-    delete_file(client, a_people["depositors"], a_draft["id"], "scan.tif")
-    assert usage_bytes(client, a_people, a["slug"]) == 0
-    daily_snapshots(16, 19)
-    delete_file(client, b_people["depositors"], b_draft["id"], "big.tif")
-    daily_snapshots(20, 30)
+    tariffs(effective_from=day(0), **TARIFF)
+    a, a_people = make_tenant("close-a")  # 5 MB and one deposit from today
+    b, b_people = make_tenant("close-b")  # nothing
+    draft = new_draft(client, a_people["depositors"])
+    assert upload(client, a_people["depositors"], draft["id"], "scan.tif",
+                  b"x" * 5_000_000).status_code == 200
+    publish_metadata_only(client, a_people, a["community_id"], "Published today")
+    month, (last, left) = f"{today():%Y-%m}", month_end()
+    closing_time = after_midnight(left + 1, minute=40)  # the 1st of the next month
 
-    res = client.get(f"/api/tenants/{b['slug']}/snapshots", headers=b_people["managers"],
-                     query_string={"period": "2026-11"})
-    assert res.status_code == 200, res.json
-    days = {s["day"]: s for s in res.json["hits"]}
-    assert len(days) == 30
-    assert (days["2026-11-19"]["bytes"], days["2026-11-20"]["bytes"]) == (7 * GB, 1 * GB)
-    assert days["2026-11-20"]["members"] == 3
-    a_days = {s["day"]: s for s in client.get(
-        f"/api/tenants/{a['slug']}/snapshots", headers=a_people["managers"],
-        query_string={"period": "2026-11"}).json["hits"]}
-    assert [d for d, s in sorted(a_days.items()) if s["published"]] == [
-        "2026-11-05", "2026-11-12"]
-    assert (a_days["2026-11-04"]["records"], a_days["2026-11-30"]["records"]) == (0, 2)
-    assert (a_days["2026-11-15"]["bytes"], a_days["2026-11-16"]["bytes"]) == (10 * GB, 0)
+    # The month is over but its last day has no snapshot (the worker was down).
+    take_daily_snapshots(now=after_midnight(left))  # up to the day before the last
+    with at(after_midnight(left + 1, minute=5)):
+        refused = invoke_cli(app, ["tenants", "billing", "close", month])
+        assert refused.exit_code == 1
+        assert f"{a['slug']}: {last}" in refused.output
+        assert f"{b['slug']}: {last}" in refused.output
+        # Reading the month now shows it provisional and writes nothing.
+        data = statement(client, a_people["managers"], a["slug"], month).json
+        assert (data["status"], data["final"], data["issued"]) == ("provisional", False, None)
+        manager = browser_of(app, a_people["managers_user"])
+        for language, text in (("en", "its statement is not issued yet"),
+                               ("cs", "výpis ještě nebyl vystaven")):
+            page = manager.get(f"/libraries/{a['slug']}/statements/{month}",
+                               headers={"Accept-Language": language})
+            assert text in page.get_data(as_text=True)
+    assert issued_count(month) == 0
+    early = invoke_cli(app, ["tenants", "billing", "close", month,
+                             "--now", after_midnight(left, minute=30)])
+    assert early.exit_code == 1 and f"{month} is not over yet" in early.output
 
-    # Library A by hand: 10 GB on days 1-9 at 2.00 (9*10/30 = 3 GB-months) and on days
-    # 10-15 at 3.00 (6*10/30 = 2): 5 GB-months in all; one deposit under each tariff;
-    # member fee 6000/12 = 500 a month, 9/30 and 21/30 of it; VAT 21 %.
-    with on(30, hour=20):  # November is still open
-        res = statement(client, a_people["managers"], a["slug"])
-        data_b = statement(client, b_people["managers"], b["slug"]).json
-    assert res.status_code == 200, res.json
-    data = res.json
-    assert lines_of(data) == [
-        ("storage", "2026-11-01", "2026-11-09", 9, "3.0000", "2.0000", "6.00", "1.26"),
-        ("deposits", "2026-11-01", "2026-11-09", 9, "1.0000", "15.0000", "15.00", "3.15"),
-        ("member_fee", "2026-11-01", "2026-11-09", 9, "0.3000", "500.0000", "150.00", "31.50"),
-        ("storage", "2026-11-10", "2026-11-30", 21, "2.0000", "3.0000", "6.00", "1.26"),
-        ("deposits", "2026-11-10", "2026-11-30", 21, "1.0000", "15.0000", "15.00", "3.15"),
-        ("member_fee", "2026-11-10", "2026-11-30", 21, "0.7000", "500.0000", "350.00",
-         "73.50"),
+    # The next run fills the last day; the daily close issues every library's statement.
+    take_daily_snapshots(now=after_midnight(left + 1))
+    issued_periods(month)
+    assert close_billing_period(now=closing_time) >= 2
+    again = invoke_cli(app, ["tenants", "billing", "close", month, "--now", closing_time])
+    assert again.exit_code == 0 and f"{month}: 0 statements issued" in again.output
+
+    # A by hand: 5 MB on each of its N days of a D-day month at 100 000 a GB-month; one
+    # deposit at 15; the month's member fee, 6000 / 12; VAT 21 % per line.
+    days_in_month, n = last.day, left + 1
+    quantity = (Decimal(5_000_000) * n / 10**9 / days_in_month).quantize(QUANTUM, ROUND_HALF_UP)
+    storage = (quantity * 100000).quantize(CENT, ROUND_HALF_UP)
+    vat = lambda amount: (amount * Decimal("0.21")).quantize(CENT, ROUND_HALF_UP)  # noqa: E731
+    net = storage + Decimal("15.00") + Decimal("500.00")
+    with at(closing_time):
+        data = statement(client, a_people["managers"], a["slug"], month).json
+    assert (data["status"], data["final"]) == ("issued", True)
+    assert [(l["kind"], l["from"], l["to"], l["days"], l["quantity"], l["unit_price"],
+             l["amount"]) for l in data["lines"]] == [
+        ("storage", day(0), str(last), n, str(quantity), "100000.0000", str(storage)),
+        ("deposits", day(0), str(last), n, "1.0000", "15.0000", "15.00"),
+        ("member_fee", day(0), str(last), n, "1.0000", "500.0000", "500.00"),
     ]
-    assert data["totals"] == {"net": "542.00", "vat": "113.82", "gross": "655.82"}
-    assert sum(Decimal(l["quantity"]) for l in data["lines"] if l["kind"] == "storage") == 5
-    assert (data["currency"], data["days"], data["final"]) == ("CZK", 30, False)
+    assert data["totals"] == {
+        "net": str(net), "vat": str(vat(storage) + vat(Decimal(15)) + vat(Decimal(500))),
+        "gross": str(net + vat(storage) + vat(Decimal(15)) + vat(Decimal(500)))}
+    # Every line: the quantity shown times the unit price shown is the amount shown.
+    for line in data["lines"]:
+        assert (Decimal(line["quantity"]) * Decimal(line["unit_price"])).quantize(
+            CENT, ROUND_HALF_UP) == Decimal(line["amount"])
+    b_data = statement(client, b_people["managers"], b["slug"], month).json
+    assert b_data["totals"]["net"] == "500.00" and b_data["status"] == "issued"
 
-    # Library B: 7 GB on days 1-19, 1 GB on days 20-30: (9*7)/30 = 2.1 GB-months at 2.00,
-    # (10*7 + 11*1)/30 = 2.7 at 3.00: the deletion on day 20 shows.
-    data = data_b
-    storage = [(l["quantity"], l["amount"]) for l in data["lines"] if l["kind"] == "storage"]
-    assert storage == [("2.1000", "4.20"), ("2.7000", "8.10")]
-    assert data["totals"]["net"] == "512.30"  # 4.20 + 150 + 8.10 + 350
+    # Prices can no longer change in (or before) the issued month: 409 with the reason.
+    retro = {"effective_from": str(last), **TARIFF, "price_gb_month": "999.00"}
+    for language, text in (
+            ("en", f"A tariff from {last} would change statements already issued"),
+            ("cs", f"Tarif platný od {last} by změnil již vystavené výpisy")):
+        res = client.post("/api/billing/tariffs", json=retro,
+                          headers={**admin_headers, "Accept-Language": language})
+        assert res.status_code == 409, res.json
+        assert text in res.json["message"]
+    res = client.delete(f"/api/billing/tariffs/{day(0)}", headers=admin_headers)
+    assert res.status_code == 409, res.json
+    panel = staff_browser(app, prefix="close").post(
+        "/administration/consortium-tariffs", data={**retro, "effective_from": str(last)},
+        headers={"Accept-Language": "en"})
+    assert panel.status_code == 409
+    assert "would change statements already issued" in panel.get_data(as_text=True)
+    following = str(last + timedelta(days=1))  # after the issued month: allowed
+    res = client.post("/api/billing/tariffs", headers=admin_headers,
+                      json={**retro, "effective_from": following})
+    assert res.status_code == 201, res.json
+    assert client.delete(f"/api/billing/tariffs/{following}",
+                         headers=admin_headers).status_code == 204
+    with at(after_midnight(left + 2)):  # nor can snapshots be backfilled into it
+        backfill = invoke_cli(app, ["tenants", "snapshots", "backfill", "--from", str(last),
+                                    "--to", str(last)])
+        assert backfill.exit_code == 1
+        assert "would fall into statements already issued" in backfill.output
+        assert statement(client, a_people["managers"], a["slug"], month).json == data
 
-    # December 1st: November is closed, its statement issued and frozen.
-    with on(1, 12):
-        issued = statement(client, a_people["managers"], a["slug"]).json
-        assert issued["final"] is True
-        assert issued["totals"] == {"net": "542.00", "vat": "113.82", "gross": "655.82"}
-        res = client.post("/api/billing/tariffs", headers=admin_headers, json={
-            **NOVEMBER_TARIFFS[1], "price_gb_month": "30.00"})
-        assert res.status_code == 201
-        assert statement(client, a_people["managers"], a["slug"]).json == issued
-        # The open quarter is computed anew with the changed tariff: 2 GB-months at 30.
-        quarter = statement(client, a_people["managers"], a["slug"], "2026-Q4").json
-        assert quarter["final"] is False
-        assert [l["amount"] for l in quarter["lines"] if l["kind"] == "storage"] == [
-            "6.00", "60.00"]
 
-    # The accountant's summary of all libraries for November (CSV).
-    with on(2, 12):
-        res = client.get("/api/billing/summary", headers=admin_headers,
-                         query_string={"period": "2026-11"})
-    assert res.status_code == 200
-    assert res.mimetype == "text/csv"
-    rows = res.get_data(as_text=True).splitlines()
-    assert rows[0] == "slug,name,period,gb_month,deposits,net,vat,gross,currency,final"
-    assert f"{a['slug']},Library {a['slug']},2026-11,5.0000,2,542.00,113.82,655.82,CZK,yes" in rows
+def test_concurrent_first_reads_of_a_past_month_all_answer_and_write_nothing(
+    make_tenant, http_server
+):
+    tenant, people = make_tenant("reads")
+    previous = f"{today().replace(day=1) - timedelta(days=1):%Y-%m}"
+    before = issued_count(previous)
+    start = threading.Barrier(4)
+
+    def read(_):
+        start.wait()
+        return requests.get(f"{http_server}/api/tenants/{tenant['slug']}/statements",
+                            params={"period": previous}, headers=people["managers"],
+                            timeout=120)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(read, range(4)))
+    assert [r.status_code for r in answers] == [200] * 4
+    assert {r.json()["status"] for r in answers} == {"provisional"}
+    assert issued_count(previous) == before
+
+
+def test_a_year_is_the_sum_of_its_months(client, make_tenant, tariffs):
+    """10 000 a year is 833.33 a month: the year says 12 x 833.33 = 9 999.96, as its
+    months do, not 10 000.00 computed anew."""
+    year = today().year + 1
+    tariffs(effective_from=f"{year}-01-01", price_gb_month="0", price_deposit="0",
+            member_fee_year="10000.00", vat_rate="0.21")
+    tenant, people = make_tenant("year")
+    with at(f"{year + 1}-01-15T12:00:00"):
+        months = [statement(client, people["managers"], tenant["slug"],
+                            f"{year}-{m:02d}").json for m in range(1, 13)]
+        data = statement(client, people["managers"], tenant["slug"], str(year)).json
+        quarter = statement(client, people["managers"], tenant["slug"], f"{year}-Q1").json
+    assert {m["totals"]["net"] for m in months} == {"833.33"}
+    assert {m["totals"]["gross"] for m in months} == {"1008.33"}
+    assert data["totals"] == {"net": "9999.96", "vat": "2100.00", "gross": "12099.96"}
+    assert [m["period"] for m in data["months"]] == [f"{year}-{m:02d}" for m in range(1, 13)]
+    assert quarter["totals"]["net"] == "2499.99" and data["status"] == "provisional"
+    assert date.fromisoformat(data["to"]) == date(year, 12, 31)

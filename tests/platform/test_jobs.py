@@ -9,7 +9,7 @@ in tests/stats/test_counter_months.py.)
 from helpers import invoke_cli, run_job, run_log, scheduled_job, staff_browser
 
 JOB_TYPES = ["consortium-stats-months", "consortium-billing-snapshots",
-             "consortium-storage-check", "consortium-multipart-expiry", "consortium-doi-retry",
+             "consortium-billing-close", "consortium-storage-check", "consortium-multipart-expiry", "consortium-doi-retry",
              "consortium-platform-check"]
 
 

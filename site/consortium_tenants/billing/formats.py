@@ -12,15 +12,27 @@ from flask import render_template
 from ..i18n import language, localized
 from ..tenants.models import TenantModel
 from . import snapshots
-from .statements import STATEMENT_COLUMNS, SUMMARY_COLUMNS
+from .statements import STATEMENT_COLUMNS, SUMMARY_COLUMNS, summary_total
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula."""
+
+
+def cell(value):
+    """VALUE for a CSV cell: text a spreadsheet would run as a formula (a library's name
+    "=HYPERLINK(…)") gets a leading apostrophe, shown as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def to_csv(rows, columns):
-    """ROWS (dicts) as CSV text with a header of COLUMNS."""
+    """ROWS (dicts) as CSV text with a header of COLUMNS; formulas neutralised."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: cell(value) for key, value in row.items()} for row in rows)
     return out.getvalue()
 
 
@@ -31,8 +43,8 @@ def statement_csv(data):
 
 
 def summary_csv(rows):
-    """The consortium's summary as CSV."""
-    return to_csv(rows, SUMMARY_COLUMNS)
+    """The consortium's summary as CSV: a row per library, then their total."""
+    return to_csv([*rows, summary_total(rows)], SUMMARY_COLUMNS)
 
 
 def snapshot_coverage(data):
@@ -84,4 +96,5 @@ def statement_html(data):
     return render_template("consortium_tenants/billing/statement.html", statement=data,
                            library_name=localized(data["library"]["names"]), lang=lang,
                            money=money, number=number, coverage=snapshot_coverage(data),
+                           over=date.fromisoformat(str(data["to"])) < snapshots.today(),
                            previous=previous, following=following)

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from ..i18n import language
 from ..tenants.errors import TenantNotFound
 from ..tenants.models import TenantModel
-from . import snapshots, statements, tariffs
+from . import closing, snapshots, statements, tariffs
 from .models import TariffModel
 
 
@@ -72,6 +72,7 @@ class BillingService:
         if not isinstance(data, dict):
             raise ValidationError("Expected a JSON object.")
         loaded = tariffs.TariffSchema().load(data)
+        closing.refuse_in_issued(loaded["effective_from"])
         model = TariffModel.query.filter_by(effective_from=loaded["effective_from"]).one_or_none()
         if model is None:
             model = TariffModel(effective_from=loaded["effective_from"])
@@ -92,20 +93,34 @@ class BillingService:
         if model is None:
             raise TenantNotFound(_("No tariff in the database effective from %(day)s.",
                                    day=day.isoformat()))
+        closing.refuse_in_issued(day)
         db.session.delete(model)
         db.session.commit()
 
-    def take_snapshots(self, identity, day=None):
-        """Snapshot every library for DAY (default today), once."""
+    def take_snapshots(self, identity, day):
+        """Snapshot every library that existed on DAY (over), once (backfill)."""
         self.tenants.require(identity, "manage_billing")
         return snapshots.take(day)
+
+    def catch_up_snapshots(self, identity, now=None):
+        """Snapshot every (library, day) missing up to yesterday of NOW; each library
+        on its own (see snapshots.catch_up)."""
+        self.tenants.require(identity, "manage_billing")
+        return snapshots.catch_up(now, since=closing.first_open_day())
+
+    def close(self, identity, period, now=None):
+        """Issue every library's statement of the month PERIOD once it is over and
+        complete (see closing.close)."""
+        self.tenants.require(identity, "manage_billing")
+        return closing.close(period, now)
 
     def backfill(self, identity, first, last):
         """Days from FIRST to LAST, for the progress bar of `snapshots backfill`."""
         self.tenants.require(identity, "manage_billing")
         if last < first:
             raise ValidationError({"to": ["Must not be before --from."]})
-        if last > snapshots.today():
-            raise ValidationError({"to": ["Must not be after today."]})
+        if last >= snapshots.today():
+            raise ValidationError({"to": ["Must be before today (a day is snapshotted "
+                                          "once it is over)."]})
+        closing.refuse_in_issued(first, backfill=True)
         return snapshots.days_between(first, last)
-

@@ -1,13 +1,17 @@
 """Daily snapshots: what each library used on a day, read from the database.
 
+A day is snapshotted once it is over: the daily task (just after midnight UTC)
+takes every missing (library, day) up to yesterday, so a run that comes late
+or not at all is made good by the next one.
+
 Storage numbers come from the features' counters through the core
-(`TenantService.counters`: storage's O(1) counters today, its ledger for a
-past day); records, drafts and deposits from RDM's tables; members from the
+(`TenantService.counters` at the end of the day: storage's ledger); records, drafts and deposits from RDM's tables; members from the
 library's roles. Nothing is read from the search index.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
+from flask import current_app
 from invenio_db import db
 from invenio_rdm_records.records.models import (
     RDMDraftMetadata,
@@ -27,9 +31,11 @@ def start_of(day):
     return datetime.combine(day, time.min)
 
 
-def today():
-    """The current UTC day."""
-    return datetime.utcnow().date()
+def today(now=None):
+    """The UTC day of NOW (naive or aware UTC datetime; default: the clock)."""
+    if now is not None and now.tzinfo is not None:
+        now = now.astimezone(timezone.utc).replace(tzinfo=None)
+    return (now or datetime.utcnow()).date()
 
 
 def _parents_in(tenant):
@@ -61,10 +67,11 @@ def record_counts(tenant, until):
     return works.scalar(), drafts.count(), published
 
 
-def measure(tenant, day, now=False):
-    """The snapshot values of TENANT for DAY: NOW reads the live counters."""
+def measure(tenant, day):
+    """The snapshot values of TENANT for DAY (over): storage as the features count it
+    at the end of DAY (`usage_at`), deposits published within DAY."""
     start, end = start_of(day), start_of(day + timedelta(days=1))
-    storage = current_tenants_service.counters(tenant, None if now else end).get("storage", {})
+    storage = current_tenants_service.counters(tenant, end).get("storage", {})
     works, drafts, published = record_counts(tenant, end)
     return {
         "bytes": storage.get("bytes", 0),
@@ -76,24 +83,67 @@ def measure(tenant, day, now=False):
     }
 
 
-def take(day=None):
-    """Snapshot every library for DAY (default today) unless it has one: idempotent.
+def _snapshot(tenant, day):
+    """Store TENANT's snapshot of DAY unless it has one; True when made."""
+    if _exists(tenant, day):
+        return False
+    db.session.add(DailySnapshotModel(tenant_id=tenant.id, day=day, **measure(tenant, day)))
+    return True
 
-    Today's snapshot reads the live counters; an earlier day's (backfill)
-    what the ledger still knows of it. Returns the number of snapshots made.
-    """
-    current = today()
-    day = day or current
+
+def take(day):
+    """Snapshot every library that existed on DAY (a day that is over) unless it has
+    one: idempotent (`snapshots backfill`). Returns the number of snapshots made."""
     made = 0
     for tenant in TenantModel.query.order_by(TenantModel.slug):
-        backfill = day < current
-        if (backfill and tenant.created.date() > day) or _exists(tenant, day):
-            continue
-        db.session.add(DailySnapshotModel(
-            tenant_id=tenant.id, day=day, **measure(tenant, day, now=not backfill)))
-        made += 1
+        if tenant.created.date() <= day and _snapshot(tenant, day):
+            made += 1
     db.session.commit()
     return made
+
+
+def missing_days(tenant, first, last):
+    """The days from FIRST to LAST on which TENANT existed and has no snapshot."""
+    first = max(first, tenant.created.date())
+    if last < first:
+        return []
+    taken = set(db.session.execute(
+        select(DailySnapshotModel.day).where(
+            DailySnapshotModel.tenant_id == tenant.id,
+            DailySnapshotModel.day >= first, DailySnapshotModel.day <= last)).scalars())
+    return [day for day in days_between(first, last) if day not in taken]
+
+
+def catch_up(now=None, since=None):
+    """Snapshot every (library, day) missing from the catch-up window: the days that are
+    over (up to yesterday of NOW), at most CONSORTIUM_BILLING_SNAPSHOT_CATCH_UP_DAYS back
+    and not before SINCE (the first day after the issued periods).
+
+    Each library in a transaction of its own: one library's failure is logged and
+    reported, the others' snapshots are kept. Returns {"made", "last_day", "failed"}:
+    snapshots made, the last day covered, {slug: error} of the libraries that failed.
+    """
+    last = today(now) - timedelta(days=1)
+    first = last - timedelta(
+        days=current_app.config["CONSORTIUM_BILLING_SNAPSHOT_CATCH_UP_DAYS"] - 1)
+    if since is not None:
+        first = max(first, since)
+    made, failed = 0, {}
+    libraries = db.session.execute(
+        select(TenantModel.id, TenantModel.slug).order_by(TenantModel.slug)).all()
+    for tenant_id, slug in libraries:
+        try:
+            tenant = db.session.get(TenantModel, tenant_id)
+            if tenant is None:  # deleted meanwhile
+                continue
+            for day in missing_days(tenant, first, last):
+                made += _snapshot(tenant, day)
+            db.session.commit()
+        except Exception as error:  # noqa: BLE001 - one library never blocks the others
+            db.session.rollback()
+            current_app.logger.exception("Billing snapshots of %s failed", slug)
+            failed[slug] = f"{type(error).__name__}: {error}"
+    return {"made": made, "last_day": last, "failed": failed}
 
 
 def _exists(tenant, day):

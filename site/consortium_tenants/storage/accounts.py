@@ -13,10 +13,12 @@ deleted and does not belong to a deleted record). The counters of
 versions counts once and is released once.
 """
 
+from datetime import datetime
+
 from flask import current_app
 from invenio_db import db
 from invenio_files_rest.models import Bucket, FileInstance, Location, ObjectVersion
-from invenio_rdm_records.records.models import RDMRecordMetadata
+from invenio_rdm_records.records.models import RDMFileDraftMetadata, RDMRecordMetadata
 from invenio_rdm_records.records.systemfields.deletion_status import (
     RecordDeletionStatusEnum,
 )
@@ -232,8 +234,30 @@ def release(file_ids, dead_bucket_ids=()):
     return released
 
 
+def pending_multipart(file_id_column):
+    """SQL condition: the file is a multipart upload not committed yet (its draft file
+    still of transfer type "M"): its declared size is reserved, nothing is stored."""
+    obj = aliased(ObjectVersion)
+    return exists().where(
+        obj.file_id == file_id_column,
+        RDMFileDraftMetadata.object_version_id == obj.version_id,
+        RDMFileDraftMetadata.json["transfer"]["type"].as_string() == "M",
+    )
+
+
+def reserved(tenant):
+    """Bytes and files of the library's pending multipart uploads (reserved at init)."""
+    size, count = db.session.query(
+        func.coalesce(func.sum(ChargedFileModel.size), 0), func.count(ChargedFileModel.file_id)
+    ).filter(ChargedFileModel.tenant_id == tenant.id,
+             pending_multipart(ChargedFileModel.file_id)).one()
+    return int(size), count
+
+
 def usage(tenant):
-    """What the library stores against what it may: one row read, nothing written.
+    """What the library uses against what it may. `bytes` and `files` are what the
+    quota counts: stored plus reserved (pending multipart uploads), one row read;
+    `stored` and `reserved` tell them apart (bills count stored bytes only).
 
     A library that has no account yet (created before storage accounts and
     not yet through `platform init`) uses nothing.
@@ -241,10 +265,13 @@ def usage(tenant):
     account = account_of(tenant, create=False)
     tenant_limits = limits(tenant)
     used = account.bytes if account else 0
+    held, _ = reserved(tenant) if account else (0, 0)
     quota = tenant_limits["quota"]
     return {
         "bytes": used,
         "files": account.files if account else 0,
+        "stored": used - held,
+        "reserved": held,
         **tenant_limits,
         "percent": round(100 * used / quota, 1) if quota else None,
         "location": account.location.uri if account else None,
@@ -252,12 +279,21 @@ def usage(tenant):
 
 
 def usage_at(tenant, moment):
-    """Bytes and files the ledger lists as charged before MOMENT (naive UTC) and still
-    charged now: files released since are no longer known (a lower bound)."""
+    """Bytes and files stored before MOMENT (naive UTC) as the ledger lists them: still
+    charged now, not a pending multipart reservation. Files released since are no
+    longer known (a lower bound)."""
     size, count = db.session.query(
         func.coalesce(func.sum(ChargedFileModel.size), 0), func.count(ChargedFileModel.file_id)
-    ).filter(ChargedFileModel.tenant_id == tenant.id, ChargedFileModel.created < moment).one()
+    ).filter(ChargedFileModel.tenant_id == tenant.id, ChargedFileModel.created < moment,
+             ~pending_multipart(ChargedFileModel.file_id)).one()
     return {"bytes": int(size), "files": count}
+
+
+def stored_now(file_id):
+    """A reservation became a stored file (its multipart upload is committed): the
+    ledger counts it as stored from now on."""
+    db.session.execute(update(ChargedFileModel).where(ChargedFileModel.file_id == file_id)
+                       .values(created=datetime.utcnow()))
 
 
 def measure(account):

@@ -195,7 +195,7 @@ class UsageChargeComponent(FileServiceComponent):
             announce_thresholds(account, self.uow)
 
     def init_files(self, identity, id_, record, data, **kwargs):
-        self._charge(record)  # multipart uploads reserve their declared size
+        self._charge(record)  # multipart uploads reserve their declared size (not billed)
 
     def set_file_content(self, identity, id_, file_key, stream, content_length, record,
                          **kwargs):
@@ -219,6 +219,7 @@ class UsageChargeComponent(FileServiceComponent):
             if stored != instance.size:
                 self.uow.register(DiscardUploadOp(self.service, id_, file_key))
                 raise SizeMismatchError(file_key, instance.size, stored, discarded=True)
+            accounts.stored_now(instance.id)  # reserved until now, stored from now on
         self._charge(record)
 
     def _settle(self, record):
