@@ -282,6 +282,8 @@ CONSORTIUM_JOBS = {
     "consortium-storage-check": {"minute": "30", "hour": "3"},
     "consortium-multipart-expiry": {"minute": "15"},
     "consortium-doi-retry": {"minute": "*/15"},
+    # SAML federations' IdP metadata (CONSORTIUM_SSO_FEDERATION_FEEDS), signature verified
+    "consortium-sso-federation-metadata": {"minute": "20", "hour": "5"},
     # database, indices, S3 and counters agree; alerts the consortium administrators
     "consortium-platform-check": {"minute": "0", "hour": "4"},
 }
@@ -289,3 +291,12 @@ CONSORTIUM_JOBS = {
 `invenio platform init` creates a job for each entry that has none; administrators then
 change, pause and run it at /administration/jobs, where each run's status, log and
 failure reason are kept."""
+
+CONSORTIUM_SSO_FEDERATION_FEEDS = []
+"""Federation metadata feeds the IdPs come from, refreshed daily (job
+`consortium-sso-federation-metadata`, CONSORTIUM_JOBS): a list of
+{"url": …, "certificate": PEM text or the path of a PEM file}. eduID.cz:
+{"url": "https://metadata.eduid.cz/entities/eduid+idp", "certificate":
+"/etc/consortium/metadata.eduid.cz.crt.pem"} (the signing certificate eduID.cz publishes;
+check its fingerprint out of band). A feed whose signature does not verify with it is
+refused and the last good one kept."""

@@ -74,3 +74,26 @@ def set_(slug, idps, rules):
     except TenantError as error:
         _fail(str(error))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@sso.command("feeds-refresh")
+@with_appcontext
+def feeds_refresh():
+    """Fetch and verify the federation feeds (CONSORTIUM_SSO_FEDERATION_FEEDS) now; exits
+    1 when one is refused (the last good one stays)."""
+    if not current_app.config["CONSORTIUM_SSO_FEDERATION_FEEDS"]:
+        _fail("no federation feed configured (CONSORTIUM_SSO_FEDERATION_FEEDS)")
+    results = _service().refresh_feeds()
+    for url, result in results.items():
+        click.echo(f"{url}\t{result if isinstance(result, str) else f'{result} IdP(s)'}")
+    sys.exit(1 if any(isinstance(r, str) for r in results.values()) else 0)
+
+
+@sso.command("feeds")
+@with_appcontext
+def feeds():
+    """The federation feeds kept: when fetched, valid until, IdPs, the last refusal."""
+    for row in _service().feeds():
+        click.echo(f"{row.url}\tfetched {row.fetched or '-'}\tvalid until "
+                   f"{row.valid_until or '-'}\t{row.idps} IdP(s)\t"
+                   f"{'last attempt refused: ' + row.last_error if row.last_error else 'ok'}")

@@ -85,3 +85,20 @@ class SamlMessageModel(db.Model):
     entity_id = db.Column(db.String(1024), nullable=False)
     expires = db.Column(db.DateTime, nullable=False, index=True)
     used = db.Column(db.Boolean, nullable=False, default=False)
+
+
+class FederationFeedModel(db.Model):
+    """A federation's metadata feed: the last one whose signature verified, and how the
+    latest attempt went."""
+
+    __tablename__ = "consortium_saml_feeds"
+
+    url = db.Column(db.String(1024), primary_key=True)
+    xml = db.Column(db.Text, nullable=True)
+    """The last good feed (signature verified)."""
+    fetched = db.Column(db.DateTime, nullable=True)
+    valid_until = db.Column(db.DateTime, nullable=True)
+    idps = db.Column(db.Integer, nullable=False, default=0)
+    last_attempt = db.Column(db.DateTime, nullable=True)
+    last_error = db.Column(db.Text, nullable=True)
+    """Why the latest attempt was refused (None: it was used)."""

@@ -77,6 +77,18 @@ class SsoService:
             row.source = source
         return [entry["entity_id"] for entry in found]
 
+    def refresh_feeds(self):
+        """Every configured federation feed (federation.refresh_all)."""
+        from .federation import refresh_all
+
+        return refresh_all(self.store_idps)
+
+    @staticmethod
+    def feeds():
+        from .models import FederationFeedModel
+
+        return FederationFeedModel.query.order_by(FederationFeedModel.url).all()
+
     # --- a library's settings and audit log ------------------------------------------
     def _settings(self, tenant):
         return db.session.get(SsoSettingsModel, tenant.id)
