@@ -20,13 +20,14 @@ SCHEMA_LOCATION = ("http://namespace.openaire.eu/schema/oaire/ "
 COAR_TYPE = "http://purl.org/coar/resource_type/"
 COAR_ACCESS = "http://purl.org/coar/access_right/"
 
-RESOURCE_TYPES = {  # RDM resource type id → (COAR code, label, resourceTypeGeneral)
+RESOURCE_TYPES = {  # RDM v14 resource type id → (COAR code, label, resourceTypeGeneral)
     "publication-article": ("c_6501", "journal article", "literature"),
     "publication-book": ("c_2f33", "book", "literature"),
     "publication-section": ("c_3248", "book part", "literature"),
     "publication-conferencepaper": ("c_5794", "conference paper", "literature"),
     "publication-report": ("c_93fc", "report", "literature"),
-    "publication-thesis": ("c_46ec", "thesis", "literature"),
+    "publication-conferenceproceeding": ("c_f744", "conference proceedings", "literature"),
+    "publication-dissertation": ("c_46ec", "thesis", "literature"),
     "publication-preprint": ("c_816b", "preprint", "literature"),
     "publication": ("c_18cf", "text", "literature"),
     "dataset": ("c_ddb1", "dataset", "dataset"),

@@ -18,13 +18,17 @@ queue, then `invenio_stats.tasks.process_events` indexes them into
 """
 
 import hashlib
+import time
 
 import redis
 from dateutil import parser
 from flask import current_app
+from invenio_access.permissions import system_identity
+from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_rdm_records.resources.stats.event_builders import build_record_unique_id
 from invenio_stats.contrib.event_builders import build_file_unique_id
 from invenio_stats.processors import anonymize_user, filter_robots, flag_machines
+from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from ..tenants.models import TenantModel
 
@@ -33,28 +37,78 @@ DOUBLE_CLICK_SECONDS = 30
 """COUNTER R5.1 7.2: two clicks of one user on one item within 30 s are one action."""
 
 DATA_TYPES = {
-    "publication-article": "Article",
-    "publication-conferencepaper": "Conference_Item",
-    "publication-report": "Report",
-    "publication-thesis": "Thesis_or_Dissertation",
-    "publication-patent": "Patent",
-    "publication-standard": "Standard",
-    "publication-section": "Book_Segment",
-    "dataset": "Dataset",
-    "software": "Software",
-    "image": "Image",
-    "audio": "Sound",
-    "video": "Audiovisual",
+    "JournalArticle": "Article",
+    "Preprint": "Article",  # R5.1: an article "as a preprint, an author accepted manuscript…"
+    "DataPaper": "Article",
+    "Book": "Book_Segment",  # R5.1 3.p: a whole book is counted as one Book_Segment (an IR
+    "BookChapter": "Book_Segment",  # has no Book, nor Conference: they are title-level types)
+    "ConferencePaper": "Conference_Item",
+    "ConferenceProceeding": "Conference_Item",
+    "Poster": "Conference_Item",  # "a single paper, poster, or recording of material
+    "Dissertation": "Thesis_or_Dissertation",  # associated with a conference"
+    "Report": "Report",
+    "Standard": "Standard",
+    "Dataset": "Dataset",
+    "Image": "Image",
+    "Audiovisual": "Audiovisual",
+    "Sound": "Sound",
+    "Software": "Software",
+    "ComputationalNotebook": "Software",
+    "InteractiveResource": "Interactive_Resource",
 }
-"""InvenioRDM resource types (id or its prefix) → COUNTER Data_Type; else `Other`."""
+"""DataCite resourceTypeGeneral (a resource type's `props.datacite_general` in the
+vocabulary) → COUNTER R5.1 Data_Type of an Item Report."""
+
+DATACITE_TYPES = {
+    "Patent": "Patent",
+    "Project deliverable": "Report",
+    "Project milestone": "Report",
+    "Proposal": "Report",
+    "Technical note": "Report",
+    "Working paper": "Report",
+}
+"""A resource type's `props.datacite_type` that says more than its general type (Text)."""
+
+PROPS_CACHE_SECONDS = 300
+_props = {}
+
+
+def data_type_from_props(props):
+    """The COUNTER Data_Type of a resource type with vocabulary PROPS: from its DataCite
+    type, else its DataCite general type; a type COUNTER has no name for is `Other`, no
+    type or a bare text (`publication`) is `Unspecified` (not enough to classify)."""
+    datacite_type = props.get("datacite_type") or ""
+    general = props.get("datacite_general") or ""
+    if datacite_type in DATACITE_TYPES:
+        return DATACITE_TYPES[datacite_type]
+    if general in DATA_TYPES:
+        return DATA_TYPES[general]
+    if not general or (general == "Text" and not datacite_type):
+        return "Unspecified"
+    return "Other"
+
+
+def resource_type_props(resource_type_id):
+    """The vocabulary props of resource type RESOURCE_TYPE_ID ({} if there is none),
+    kept PROPS_CACHE_SECONDS per process (every usage event asks)."""
+    now = time.monotonic()
+    cached = _props.get(resource_type_id)
+    if cached and now - cached[0] < PROPS_CACHE_SECONDS:
+        return cached[1]
+    try:
+        props = vocabulary_service.read(
+            system_identity, ("resourcetypes", resource_type_id)).data.get("props") or {}
+    except PIDDoesNotExistError:
+        props = {}
+    _props[resource_type_id] = (now, props)
+    return props
 
 
 def data_type_of(resource_type_id):
-    """The COUNTER Data_Type of an InvenioRDM resource type id."""
-    resource_type_id = resource_type_id or ""
-    if resource_type_id in DATA_TYPES:
-        return DATA_TYPES[resource_type_id]
-    return DATA_TYPES.get(resource_type_id.split("-")[0], "Other")
+    """The COUNTER Data_Type of an InvenioRDM resource type id (from its vocabulary entry)."""
+    if not resource_type_id:
+        return "Unspecified"
+    return data_type_from_props(resource_type_props(resource_type_id))
 
 
 def library_of_record(record):
