@@ -6,6 +6,7 @@ from celery import shared_task
 from flask import current_app
 
 from .metrics import MissingEventIndex, compute_month, month_is_final, parse_month
+from .models import ItemMonthUsage
 
 
 class MonthsNotComputed(Exception):
@@ -31,6 +32,11 @@ def compute_recent_months():
         try:
             rows = compute_month(month)
         except MissingEventIndex as error:  # the stored month stays; the other is computed
+            if month == this_month and not ItemMonthUsage.query.filter_by(month=month).count():
+                # a month just begun, nothing viewed yet: no index is no usage, not a loss
+                current_app.logger.info("COUNTER metrics of %s: no usage events yet",
+                                        month.strftime("%Y-%m"))
+                continue
             current_app.logger.error("COUNTER metrics not computed: %s", error)
             failed.append(str(error))
             continue
