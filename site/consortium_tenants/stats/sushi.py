@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
+from invenio_access.permissions import system_identity
 from sqlalchemy import func
 
 from ..tenants.models import TenantModel
@@ -80,7 +81,9 @@ REPORT_PARAMS = {
            "granularity"},
     "ir_a1": set(),
 }
-ATTRIBUTES = {"pr": {"Access_Method"}, "ir": {"YOP", "Access_Type", "Access_Method"}}
+ATTRIBUTES = {"pr": {"Access_Method"},
+              "ir": {"YOP", "Access_Type", "Access_Method", "Authors", "Publication_Date",
+                     "Article_Version"}}
 """Attributes_To_Show supported per report; other COUNTER attributes get 3062."""
 
 
@@ -455,32 +458,105 @@ def item_ids(request):
     return [value.removeprefix(namespace)]
 
 
-def item_entry(request, recid, rows, attributes):
-    """One IR Report_Item."""
+FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ORCID = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
+
+
+def authors(metadata):
+    """COUNTER Authors of a record: its first three creators (name, ORCID if known)."""
+    listed = []
+    for creator in metadata.get("creators") or []:
+        person = creator.get("person_or_org") or {}
+        name = person.get("name") or ", ".join(
+            n for n in (person.get("family_name"), person.get("given_name")) if n)
+        if len(name or "") < 2:
+            continue
+        author = {"Name": name}
+        orcid = next((i["identifier"] for i in person.get("identifiers") or []
+                      if i.get("scheme") == "orcid"), None)
+        if orcid and ORCID.fullmatch(orcid):
+            author["ORCID"] = orcid
+        if author not in listed:
+            listed.append(author)
+        if len(listed) == 3:
+            break
+    return listed
+
+
+def article_version(record):
+    """R5.1 Article_Version of an article: a preprint is the Author's Original (AO); an
+    article whose DOI the platform minted is the repository's copy, an Accepted Manuscript
+    (AM); one carrying its publisher's DOI (external) is the Version of Record (VoR)."""
+    if (record.get("metadata", {}).get("resource_type") or {}).get("id") == "publication-preprint":
+        return "AO"
+    doi = (record.get("pids") or {}).get("doi") or {}
+    return "VoR" if doi.get("provider") == "external" else "AM"
+
+
+def record_details(recids):
+    """recid → the IR item details of the records' current metadata: DOI, Authors,
+    Publication_Date (a whole date only) and Article_Version; records that are gone
+    have none."""
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    details = {}
+    recids = sorted(set(recids))
+    for start in range(0, len(recids), 500):
+        hits = current_rdm_records_service.read_many(system_identity, recids[start:start + 500])
+        for record in hits.hits:
+            metadata = record.get("metadata", {})
+            doi = ((record.get("pids") or {}).get("doi") or {}).get("identifier")
+            date = metadata.get("publication_date") or ""
+            details[record["id"]] = {
+                "doi": doi,
+                "authors": authors(metadata),
+                "publication_date": date if FULL_DATE.fullmatch(date) else None,
+                "article_version": article_version(record),
+            }
+    return details
+
+
+def item_entry(request, recid, rows, attributes, details=None, shown=()):
+    """One IR Report_Item; SHOWN: the item attributes (Authors, Publication_Date,
+    Article_Version) to include, from DETAILS (of `record_details`)."""
     first = rows[0]
     tenant = {t.id: t for t in request.customer.tenants}[first.tenant_id]
     namespace = current_app.config["CONSORTIUM_SUSHI_NAMESPACE"]
     url = f"{current_app.config['SITE_UI_URL']}/records/{recid}"
-    return {
+    details = details or {}
+    item_id = {"Proprietary": f"{namespace}:{recid}", "URI": url}
+    if details.get("doi"):
+        item_id = {"DOI": details["doi"], **item_id, "URI": f"https://doi.org/{details['doi']}"}
+    entry = {
         "Item": first.title or recid,
         "Publisher": library_name(tenant),
         "Platform": library_name(tenant),
-        "Item_ID": {"Proprietary": f"{namespace}:{recid}", "URI": url},
-        "Attribute_Performance": attributes,
     }
+    if "Authors" in shown and details.get("authors"):
+        entry["Authors"] = details["authors"]
+    if "Publication_Date" in shown and details.get("publication_date"):
+        entry["Publication_Date"] = details["publication_date"]
+    if "Article_Version" in shown and details.get("article_version") and \
+            first.data_type == "Article":
+        entry["Article_Version"] = details["article_version"]
+    return {**entry, "Item_ID": item_id, "Attribute_Performance": attributes}
 
 
-def item_report_items(request, rows, metrics, attribute, minimum):
-    """Report_Items of an item report: one group without parents, an item per record."""
+def item_report_items(request, rows, metrics, attribute, minimum, shown=()):
+    """Report_Items of an item report: one group without parents, an item per record
+    (its DOI in Item_ID; SHOWN item attributes: Authors, Publication_Date, Article_Version)."""
     items = []
-    for (tenant_id, recid), item_rows in grouped(rows, lambda r: (r.tenant_id, r.recid)):
+    groups = grouped(rows, lambda r: (r.tenant_id, r.recid))
+    details = record_details([recid for (_, recid), _ in groups]) if groups else {}
+    for (tenant_id, recid), item_rows in groups:
         attributes = []
         for attrs, group in grouped(item_rows, attribute):
             counts = performance(group, metrics)
             if len(counts) >= minimum:
                 attributes.append({**dict(attrs), "Performance": counts})
         if attributes:
-            items.append(item_entry(request, recid, item_rows, attributes))
+            items.append(item_entry(request, recid, item_rows, attributes,
+                                    details.get(recid), shown))
     return [{"Items": items}] if items else []
 
 
@@ -514,7 +590,7 @@ def item_report(args, customer=None):
             attrs.append(("Access_Method", "Regular"))
         return tuple(attrs)
 
-    items = item_report_items(request, rows, metrics, attribute, 1)
+    items = item_report_items(request, rows, metrics, attribute, 1, shown)
     return request.finish(request.header(request.filters), items)
 
 
@@ -524,7 +600,8 @@ def article_requests(args, customer=None):
     metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
     rows = request.rows(data_type=["Article"])
     items = item_report_items(request, rows, metrics,
-                              lambda row: (("Access_Type", row.access_type),), 2)
+                              lambda row: (("Access_Type", row.access_type),), 2,
+                              ("Authors", "Publication_Date", "Article_Version"))
     filters = {"Access_Method": ["Regular"], "Data_Type": ["Article"], "Metric_Type": metrics}
     return request.finish(request.header({**filters, **request.filters}, False), items)
 

@@ -91,7 +91,12 @@ def report_tsv(report):
                 described = {"Item": item["Item"], "Publisher": item["Publisher"],
                              "Platform": item["Platform"], "DOI": ids.get("DOI", ""),
                              "Proprietary_ID": ids.get("Proprietary", ""),
-                             "URI": ids.get("URI", "")}
+                             "URI": ids.get("URI", ""),
+                             "Authors": "; ".join(
+                                 a["Name"] + (f" (ORCID:{a['ORCID']})" if a.get("ORCID") else "")
+                                 for a in item.get("Authors", [])),
+                             "Publication_Date": item.get("Publication_Date", ""),
+                             "Article_Version": item.get("Article_Version", "")}
                 prefix = [described.get(c, "") for c in item_columns] + [""] * len(parents)
                 for entry in item["Attribute_Performance"]:
                     rows.extend(_metric_rows(prefix + [entry.get(a, "") for a in attributes],
