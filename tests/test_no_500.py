@@ -42,7 +42,7 @@ FIELD_NAMES = [
     "branding", "storage", "quota", "max_file_size", "max_files", "oai_identifier_prefix",
     "email", "role", "label", "prefix", "repository_id", "password", "test_mode", "enabled",
     "effective_from", "price_gb_month", "price_deposit", "member_fee_year", "free_gb",
-    "vat_rate", "currency", "preset", "rules", "payload", "content",
+    "vat_rate", "currency", "preset", "rules", "payload", "content", "idps",
 ]
 """Body fields the instance's services read."""
 

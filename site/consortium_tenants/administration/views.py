@@ -20,7 +20,9 @@ from ..proxies import (
     current_datacite_service,
     current_storage_service,
 )
+from ..proxies import current_consortium
 from ..proxies import current_tenants_service as service
+from ..sso.service import rule_line, rules_from_lines
 from ..units import form_size, format_size
 from ..tenants.errors import TenantError
 from ..page_helpers import flat_errors
@@ -342,4 +344,61 @@ class DataCiteAdminView(AdminView):
             flash(_("%(slug)s: DataCite account saved.", slug=slug), "success")
         else:
             flash(_("%(slug)s: DataCite account removed.", slug=slug), "success")
+        return redirect(request.path)
+
+
+class SsoAdminView(AdminView):
+    """Each library's login through institutions (SAML): the IdPs it allows and its
+    attribute → role rules, with its SSO audit log. The same service as the REST API
+    `/api/tenants/<slug>/sso` its managers use."""
+
+    name = "consortium-sso"
+    category = _l("Consortium")
+    menu_label = _l("Institution login (SSO)")
+    url = "/consortium-sso"
+    icon = "sign in"
+    order = 5
+    template = "consortium_tenants/admin/sso.html"
+
+    @staticmethod
+    def _sso():
+        return current_consortium.sso_service
+
+    def _page(self, errors=None, status=200, editing=None):
+        sso = self._sso()
+        libraries = service.search_all(g.identity)
+        settings = [sso.read(g.identity, t["slug"]) for t in libraries]
+        names = {t["slug"]: localized(t["names"]) for t in libraries}
+        idps = [(row.entity_id, localized(row.names) if row.names else row.entity_id)
+                for row in sso.idps()]
+        audit = sso.audit(g.identity, editing["library"], size=20)["hits"]["hits"] \
+            if editing else []
+        return self.render(settings=settings, names=names, idps=idps, editing=editing,
+                           audit=audit, errors=errors or {},
+                           submitted=request.form if errors else None,
+                           rule_line=rule_line, csrf_token=generate_csrf()), status
+
+    def get(self):
+        """The libraries' SSO settings, plus the form of `?edit=<slug>`."""
+        slug = request.args.get("edit")
+        try:
+            return self._page(editing=self._sso().read(g.identity, slug) if slug else None)
+        except TenantError:
+            return self._page({"": [_("No such library.")]}, 404)
+
+    def post(self):
+        """Set a library's allowed IdPs and rules."""
+        slug = request.form.get("slug", "")
+        failed = submitted_form(
+            lambda: self._sso().update(g.identity, slug, {
+                "idps": request.form.getlist("idps"),
+                "rules": rules_from_lines(request.form.get("rules", "").splitlines())}),
+            {"idps": "idps", "rules": "rules"})
+        if failed:
+            try:
+                editing = self._sso().read(g.identity, slug)
+            except TenantError:
+                editing = None
+            return self._page(*failed, editing=editing)
+        flash(_("%(slug)s: login through institutions saved.", slug=slug), "success")
         return redirect(request.path)

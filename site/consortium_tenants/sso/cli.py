@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 
 from ..tenants.errors import TenantError
 from .metadata import MetadataError
+from .service import rules_from_lines
 
 
 def _fail(message):
@@ -60,13 +61,10 @@ def idps_import(source):
 @with_appcontext
 def set_(slug, idps, rules):
     """Set the IdPs a library allows and its attribute → role rules."""
-    parsed = []
-    for rule in rules:
-        attribute, _, rest = rule.partition("=")
-        value, _, role = rest.rpartition(":")
-        if not (attribute and value and role):
-            _fail(f"a rule is ATTRIBUTE=VALUE:ROLE, got {rule}")
-        parsed.append({"attribute": attribute, "value": value, "role": role})
+    try:
+        parsed = rules_from_lines(rules)
+    except ValidationError as error:
+        _fail(f"invalid input: {json.dumps(error.messages, ensure_ascii=False)}")
     try:
         result = _service().update(system_identity, slug, {"idps": list(idps), "rules": parsed})
     except ValidationError as error:

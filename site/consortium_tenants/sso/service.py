@@ -31,14 +31,40 @@ def utcnow():
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def rules_from_lines(lines):
+    """Rules from lines `ATTRIBUTE=VALUE:ROLE` (the CLI's and the panel's form), e.g.
+    `eduPersonScopedAffiliation=member@mzk.cz:depositors`; ValidationError naming a
+    line that is not one."""
+    rules = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        attribute, _, rest = line.partition("=")
+        value, _, role = rest.rpartition(":")
+        if not (attribute.strip() and value.strip() and role.strip()):
+            raise ma.ValidationError({"rules": [f"A rule is ATTRIBUTE=VALUE:ROLE, got {line}"]})
+        rules.append({"attribute": attribute.strip(), "value": value.strip(),
+                      "role": role.strip()})
+    return rules
+
+
+def rule_line(rule):
+    return f"{rule['attribute']}={rule['value']}:{rule['role']}"
+
+
+PRINTABLE = ma.validate.Regexp(r"[^\x00-\x1f\x7f]+\Z", error="Control characters are not allowed.")
+
+
 class RuleSchema(ma.Schema):
     attribute = ma.fields.String(required=True, validate=ma.validate.OneOf(RULE_ATTRIBUTES))
-    value = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1024))
+    value = ma.fields.String(required=True,
+                             validate=[ma.validate.Length(min=1, max=1024), PRINTABLE])
     role = ma.fields.String(required=True)
 
 
 class SettingsSchema(ma.Schema):
-    idps = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=1024)),
+    idps = ma.fields.List(ma.fields.String(validate=[ma.validate.Length(min=1, max=1024),
+                                                     PRINTABLE]),
                           required=True, validate=ma.validate.Length(max=100))
     rules = ma.fields.List(ma.fields.Nested(RuleSchema), load_default=list,
                            validate=ma.validate.Length(max=100))
