@@ -42,3 +42,30 @@ def test_double_clicks_use_a_sliding_30_second_window(app, client, make_tenant):
     # views: 1 + 2 + 1 (first) + 1 (second); downloads 1 + 1; sessions: two visitors
     assert res.json["months"] == [{"month": key, "views": 5, "downloads": 2,
                                    "unique_visits": 2, "deposits": 0, "storage_bytes": 0}]
+
+
+def test_events_are_kept_when_redis_cannot_be_reached(app, client, make_tenant):
+    """Fail open: while Redis is unreachable the double-click check is skipped and every
+    event is indexed (invenio-stats dropped them for good); a double click then counts twice."""
+    tenant, people = make_tenant("nordis")
+    draft = deposit(client, people["depositors"], tenant["community_id"], title="No Redis",
+                    content=b"%PDF no redis")
+    recid = publish_in_library(client, people, tenant["community_id"], draft["id"])["id"]
+    month = previous_month()
+    browser = reader(app, "10.3.9.9", FIREFOX)
+    for clock, url in (("11:00:00", f"/records/{recid}"), ("11:00:10", f"/records/{recid}"),
+                       ("11:01:00", f"/records/{recid}/files/work.pdf?download=1")):
+        with event_clock(datetime.fromisoformat(f"{month.isoformat()} {clock}")):
+            assert browser.get(url).status_code in (200, 302), url
+    working = app.config["CACHE_REDIS_URL"]
+    app.config["CACHE_REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        process_events(app)
+    finally:
+        app.config["CACHE_REDIS_URL"] = working
+    key = month.strftime("%Y-%m")
+    assert invoke_cli(app, ["tenants", "stats", "recompute", "--month", key]).exit_code == 0
+    res = client.get(f"/api/tenants/{tenant['slug']}/stats", headers=people["managers"],
+                     query_string={"from": key, "to": key, "interval": "month"})
+    assert res.status_code == 200, res.json
+    assert (res.json["months"][0]["views"], res.json["months"][0]["downloads"]) == (2, 1)

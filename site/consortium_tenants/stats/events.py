@@ -161,7 +161,8 @@ def _last_click():
     """The LAST_CLICK script on invenio-cache's Redis (one client per URL and process)."""
     url = current_app.config["CACHE_REDIS_URL"]
     if url not in _scripts:
-        _scripts[url] = redis.Redis.from_url(url).register_script(LAST_CLICK)
+        _scripts[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5
+                                             ).register_script(LAST_CLICK)
     return _scripts[url]
 
 
@@ -173,15 +174,22 @@ def drop_double_clicks(event):
     (`unique_id`); Redis keeps the time of the key's last event, also of a
     dropped one, for `CONSORTIUM_STATS_DOUBLE_CLICK_TTL` seconds of wall time
     (longer than the time between two runs of `process_events`). One round trip.
+    While Redis cannot be reached the event is kept (fail open): invenio-stats would
+    otherwise drop it for good, and a rare double click counted twice is the lesser loss.
     """
     visitor = (event.get("user_id") or event.get("session_id")
                or f"{event.get('ip_address')}|{event.get('user_agent')}")
     digest = hashlib.sha256(
         f"{visitor}|{event.get('unique_id')}|{'bucket_id' in event}".encode()).hexdigest()
     moment = parser.parse(event["timestamp"]).timestamp()
-    previous = _last_click()(keys=[f"consortium:stats:click:{digest}"],
-                             args=[repr(moment), current_app.config[
-                                 "CONSORTIUM_STATS_DOUBLE_CLICK_TTL"]])
+    try:
+        previous = _last_click()(keys=[f"consortium:stats:click:{digest}"],
+                                 args=[repr(moment), current_app.config[
+                                     "CONSORTIUM_STATS_DOUBLE_CLICK_TTL"]])
+    except redis.exceptions.RedisError as error:  # fail open: an uncertain click still counts
+        current_app.logger.warning("COUNTER double-click check skipped (Redis: %s); "
+                                   "event kept", error)
+        return event
     if previous is not None and abs(moment - float(previous)) < DOUBLE_CLICK_SECONDS:
         return None
     return event
