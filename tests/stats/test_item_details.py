@@ -77,3 +77,21 @@ def test_item_reports_carry_doi_authors_date_and_article_version(app, client, ma
                       query_string=month_range(month)).get_data(as_text=True)
     assert "Novakova, Jana (ORCID:0000-0002-1825-0097); Svoboda, Petr" in tsv
     assert f"\t{DOI}\t" in tsv and "\tVoR\t" in tsv
+
+    # Exclude_Monthly_Details (R5.1, tabular reports): the period's total, no month columns.
+    lines = [line.split("\t") for line in tsv.split("\r\n")]
+    assert next(line for line in lines if line[0] == "Item")[-1] == month.strftime("%b-%Y")
+    res = manager.get(f"/libraries/{tenant['slug']}/counter/ir_a1.tsv",
+                      query_string={**month_range(month), "exclude_monthly_details": "True"})
+    assert res.status_code == 200
+    lines = [line.split("\t") for line in res.get_data(as_text=True).split("\r\n")]
+    assert ["Report_Attributes", "Exclude_Monthly_Details=True"] in lines
+    assert ["Exceptions", ""] in lines  # not 3050
+    assert next(line for line in lines if line[0] == "Item")[-2:] == [
+        "Metric_Type", "Reporting_Period_Total"]
+    assert [line[-2:] for line in lines if line[0] == "Item details"] == [
+        ["Total_Item_Requests", "2"], ["Unique_Item_Requests", "1"]]
+    res = manager.get(f"/libraries/{tenant['slug']}/counter/ir_a1.tsv",
+                      query_string={**month_range(month), "exclude_monthly_details": "Yes"})
+    assert res.status_code == 400
+    assert res.get_data(as_text=True) == "3062: Invalid ReportAttribute Value"

@@ -133,14 +133,20 @@ def counter_report_tsv(slug, report):
     or_abort(require, g.identity, "read_stats", tenant)
     if report not in BUILDERS:
         return Response("Unknown report.", status=404, mimetype="text/plain")
+    args = request.args.to_dict()
+    exclude = args.pop("exclude_monthly_details", "False")  # R5.1: tabular reports only
     try:
-        data = BUILDERS[report](request.args.to_dict(), customer_of(tenant))
+        if exclude not in ("True", "False"):
+            raise SushiError(3062, f"exclude_monthly_details={exclude}")
+        data = BUILDERS[report](args, customer_of(tenant))
     except SushiError as error:
         message = error.to_dict()
         return Response(f"{message['Code']}: {message['Message']}", status=400,
                         mimetype="text/plain")
-    return Response(report_tsv(data), mimetype="text/tab-separated-values", headers={
-        "Content-Disposition": f'attachment; filename="{tenant.slug}-{report}.tsv"'})
+    return Response(report_tsv(data, exclude_monthly_details=exclude == "True"),
+                    mimetype="text/tab-separated-values", headers={
+                        "Content-Disposition":
+                            f'attachment; filename="{tenant.slug}-{report}.tsv"'})
 
 
 def create_blueprint(app):

@@ -57,17 +57,23 @@ def _header(report_header):
     return rows, _months(begin, end), attributes.get("Attributes_To_Show", [])
 
 
-def _metric_rows(prefix, performance, months):
+def _metric_rows(prefix, performance, months, monthly=True):
     for metric, counts in performance.items():
         values = [counts.get(m.strftime("%Y-%m"), 0) for m in months]
-        yield [*prefix, metric, sum(values), *values]
+        yield [*prefix, metric, sum(values), *(values if monthly else [])]
 
 
-def report_tsv(report):
-    """The TSV text of REPORT (PR, PR_P1, IR or IR_A1 as built by `sushi`)."""
+def report_tsv(report, exclude_monthly_details=False):
+    """The TSV text of REPORT (PR, PR_P1, IR or IR_A1 as built by `sushi`);
+    EXCLUDE_MONTHLY_DETAILS (R5.1 Report_Attributes, tabular reports): only the
+    Reporting_Period_Total column, no column per month."""
     header = report["Report_Header"]
+    if exclude_monthly_details:
+        header = {**header, "Report_Attributes": {**header.get("Report_Attributes", {}),
+                                                  "Exclude_Monthly_Details": "True"}}
     rows, months, shown = _header(header)
-    month_columns = [m.strftime("%b-%Y") for m in months]
+    monthly = not exclude_monthly_details
+    month_columns = [m.strftime("%b-%Y") for m in months] if monthly else []
     report_id = header["Report_ID"]
     if report_id in ("PR", "PR_P1"):
         attributes = ["Data_Type", *(a for a in ("Access_Method",) if a in shown)]
@@ -76,7 +82,7 @@ def report_tsv(report):
         for item in report["Report_Items"]:
             for entry in item["Attribute_Performance"]:
                 prefix = [item["Platform"], *(entry.get(a, "") for a in attributes)]
-                rows.extend(_metric_rows(prefix, entry["Performance"], months))
+                rows.extend(_metric_rows(prefix, entry["Performance"], months, monthly))
     else:
         item_columns = [c for c in ITEM_COLUMNS if not (report_id == "IR_A1" and c == "ISBN")]
         parents = list(PARENT_COLUMNS) if report_id == "IR_A1" else []
@@ -100,7 +106,7 @@ def report_tsv(report):
                 prefix = [described.get(c, "") for c in item_columns] + [""] * len(parents)
                 for entry in item["Attribute_Performance"]:
                     rows.extend(_metric_rows(prefix + [entry.get(a, "") for a in attributes],
-                                             entry["Performance"], months))
+                                             entry["Performance"], months, monthly))
     out = io.StringIO()
     csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
     return out.getvalue()
