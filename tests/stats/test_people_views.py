@@ -30,12 +30,18 @@ def usage(app, library_usage):
 
 
 def test_usage_hook_gives_this_months_views_and_downloads(client, usage):
-    for key, investigations, requests in (("a", 2, 1), ("b", 0, 0)):
+    """Views are landing-page views on every page (were Total_Item_Investigations here,
+    views plus downloads: 2 for one view and one download)."""
+    for key, views, downloads in (("a", 1, 1), ("b", 0, 0)):
         tenant, people = usage[key]
         res = client.get(f"/api/tenants/{tenant['slug']}/usage", headers=people["managers"])
         assert res.status_code == 200, res.json
-        assert res.json["views_this_month"] == investigations  # Total_Item_Investigations
-        assert res.json["downloads_this_month"] == requests  # Total_Item_Requests
+        assert res.json["views_this_month"] == views
+        assert res.json["downloads_this_month"] == downloads
+        this = usage["this_month"]
+        stats = client.get(f"/api/tenants/{tenant['slug']}/stats", headers=people["managers"],
+                           query_string={"from": this, "to": this, "interval": "month"}).json
+        assert (stats["totals"]["views"], stats["totals"]["downloads"]) == (views, downloads)
 
 
 def test_deposits_and_storage_per_month(app, client, usage):
@@ -53,10 +59,13 @@ def test_deposits_and_storage_per_month(app, client, usage):
     assert res.json["totals"] == {"views": 3, "downloads": 3, "unique_visits": 3, "deposits": 1}
     manager = browser_of(app, people["managers_user"])
     page = f"/libraries/{tenant['slug']}/stats"
-    for language, label in (("en", "Storage at month end"), ("cs", "Úložiště na konci měsíce")):
+    for language, label, uniques in (
+            ("en", "Storage at month end", "Unique item investigations"),
+            ("cs", "Úložiště na konci měsíce", "Unikátní zkoumání děl")):
         html = manager.get(page, query_string={"from": last, "to": this},
                            headers={"Accept-Language": language}).get_data(as_text=True)
         assert f"<th>{label}</th>" in html
+        assert f"<th>{uniques}</th>" in html  # a sum of per-work sessions, not visitors
         # this month is not over: labelled preliminary (stats/pages.py)
         assert re.search(rf'<tr><td>{this} <span class="ui tiny label stats-preliminary"[^>]*>'
                          rf'[^<]+</span></td><td>1</td><td>1</td><td>1</td><td>1</td>'

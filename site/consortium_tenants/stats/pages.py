@@ -40,7 +40,8 @@ def _stats(slug):
 
 @login_required
 def stats_page(slug):
-    """Monthly views, downloads and unique visits as a chart and a table, top items."""
+    """Monthly views, downloads and unique item investigations as a chart and a table, top
+    items."""
     tenant, stats = _stats(slug)
     if isinstance(stats, BadRange):
         return render_template("consortium_tenants/stats.html", tenant=tenant, stats=None,
@@ -60,7 +61,7 @@ def stats_page(slug):
 def series_labels():
     """Legend texts of the charts' series."""
     return {"views": _("Views"), "downloads": _("Downloads"),
-            "unique_visits": _("Unique visits"), "deposits": _("Deposits")}
+            "unique_visits": _("Unique item investigations"), "deposits": _("Deposits")}
 
 
 def csv_response(header, rows, filename):
