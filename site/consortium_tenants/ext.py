@@ -13,6 +13,7 @@ from invenio_records_resources.services.errors import PermissionDeniedError
 from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import NoResultFound
 
 from . import config, origin
 from .billing.resource import BillingResource, BillingResourceConfig
@@ -91,27 +92,31 @@ def search_unavailable(error):
     return response
 
 
-def log_key_errors_shown_as_404(sender, app=None, **kwargs):
-    """Log every KeyError a blueprint turns into a 404, with its traceback.
+HIDDEN_AS_404 = (KeyError, NoResultFound)
+"""Errors InvenioRDM's record and deposit pages answer with 'not found' wherever they
+come from (invenio_app_rdm.records_ui.views): a missing key in a template or a context
+processor, a `.one()` finding no row, would look like a missing record."""
 
-    InvenioRDM's record and deposit pages (invenio_app_rdm_records) answer a KeyError
-    raised anywhere while the page is built with "not found": a missing key in a
-    template, a context processor or a stale config would look like a missing record.
-    The answer stays a 404; the operator's log says why.
-    """
+
+def log_errors_shown_as_404(sender, app=None, **kwargs):
+    """Log every HIDDEN_AS_404 error a blueprint turns into a 404, with its traceback:
+    the answer stays a 404, the operator's log says why."""
     if app is None:
         return
     for blueprint, handlers in app.error_handler_spec.items():
-        original = handlers.get(None, {}).get(KeyError)
-        if original is None or getattr(original, "logs_key_errors", False):
-            continue
+        by_class = handlers.get(None, {})
+        for error_class in HIDDEN_AS_404:
+            original = by_class.get(error_class)
+            if original is None or getattr(original, "logs_hidden_error", False):
+                continue
 
-        def logged(error, _original=original, _blueprint=blueprint):
-            app.logger.warning("KeyError answered as 404 by %s", _blueprint, exc_info=error)
-            return _original(error)
+            def logged(error, _original=original, _blueprint=blueprint):
+                app.logger.warning("%s answered as 404 by %s", type(error).__name__,
+                                   _blueprint, exc_info=error)
+                return _original(error)
 
-        logged.logs_key_errors = True
-        handlers[None][KeyError] = logged
+            logged.logs_hidden_error = True
+            by_class[error_class] = logged
 
 
 class ConsortiumTenants:
@@ -143,7 +148,7 @@ class ConsortiumTenants:
         oai_departures.connect()  # records leaving an OAI endpoint/set: deleted headers
         self._connect_signals(app)
         self._init_notifications_and_errors(app)
-        app_loaded.connect(log_key_errors_shown_as_404)
+        app_loaded.connect(log_errors_shown_as_404)
 
     @staticmethod
     def _init_notifications_and_errors(app):

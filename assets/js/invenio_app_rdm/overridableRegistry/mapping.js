@@ -14,6 +14,8 @@ import { depositFormNameOverrides } from "./depositFormNames";
 import { fileDropAreaOverrides } from "./fileDropArea";
 import { uploaderOverrides } from "./uploader";
 import { requestActionOverrides } from "./requestActions";
+import "./tabLists";
+import "./fieldNames";
 import { i18next } from "../../../translations/consortium/i18next";
 
 const changesRequested = () => i18next.t("Changes requested");

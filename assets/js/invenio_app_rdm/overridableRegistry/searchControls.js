@@ -14,7 +14,7 @@ const sortValue = (sortBy, sortOrder) => (sortOrder ? `${sortBy}-${sortOrder}` :
 const SortSelect = ({ options, currentSortBy, currentSortOrder, onValueChange, ariaLabel }) => (
   <select
     className="ui selection dropdown search-control-select"
-    aria-label={ariaLabel}
+    aria-label={i18next.t(ariaLabel || "Sort")}
     value={sortValue(currentSortBy, currentSortOrder)}
     onChange={(event) => onValueChange(event.target.value)}
   >
@@ -37,7 +37,7 @@ SortSelect.propTypes = {
 SortSelect.defaultProps = {
   currentSortBy: null,
   currentSortOrder: null,
-  ariaLabel: "Sort",
+  ariaLabel: null,
 };
 
 // Overridable "ResultsPerPage.element": the sizes are numbers.
@@ -62,8 +62,27 @@ ResultsPerPageSelect.propTypes = {
   onValueChange: PropTypes.func.isRequired,
 };
 
+// Every search of InvenioRDM's pages has these two choosers: the record searches
+// and the people's own lists (my requests, uploads, communities), the
+// communities' requests, members and invitations.
+const CONTROL_APPS = [
+  ...SEARCH_APPS,
+  "InvenioAppRdm.DashboardRequests",
+  "InvenioAppRdm.DashboardCommunities",
+  "InvenioAppRdm.RecordCommunitiesSearch",
+  "InvenioAppRdm.PendingCommunitiesSearch",
+  "InvenioCommunities.Search",
+  "InvenioCommunities.PublicSearch",
+  "InvenioCommunities.RequestSearch",
+  "InvenioCommunities.MemberSearch",
+  "InvenioCommunities.ManagerSearch",
+  "InvenioCommunities.InvitationsSearch",
+  "InvenioCommunities.MembershipRequestsSearch",
+  "InvenioSubCommunities.Search",
+];
+
 export const searchControlOverrides = Object.fromEntries(
-  SEARCH_APPS.flatMap((app) => [
+  CONTROL_APPS.flatMap((app) => [
     [`${app}.Sort.element`, SortSelect],
     [`${app}.ResultsPerPage.element`, ResultsPerPageSelect],
   ])
