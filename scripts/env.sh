@@ -33,6 +33,9 @@ export PIP_CACHE_DIR="$CACHE_DIR/pip"
 export PIPENV_CACHE_DIR="$CACHE_DIR/pipenv"
 export npm_config_cache="$CACHE_DIR/npm"
 export MAVEN_REPO="$CACHE_DIR/m2"
+# uWSGI is built without XML support: linking the system's libxml2 would stop the web
+# app from loading xmlsec (scripts/setup.sh uwsgi_without_libxml2)
+export UWSGI_PROFILE_OVERRIDE="xml=false"
 export PIPENV_VENV_IN_PROJECT=1 PIPENV_YES=1 PIPENV_NOSPIN=1 PIPENV_VERBOSITY=-1
 export VENV="$ROOT/.venv"
 export INVENIO_INSTANCE_PATH="$LOCAL_DIR/instance"

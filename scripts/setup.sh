@@ -20,12 +20,31 @@ deps() {
         || die "pip install -e site failed, see $LOG_DIR/pip-site.log"
       touch "$marker"
     fi
-    log "Python dependencies up to date"; return
+    log "Python dependencies up to date"; uwsgi_without_libxml2; return
   fi
   log "installing Python dependencies from Pipfile.lock (pip cache: $PIP_CACHE_DIR)"
   (cd "$ROOT" && "$pipenv" sync --dev) >"$LOG_DIR/pipenv.log" 2>&1 \
     || die "pipenv sync failed, see $LOG_DIR/pipenv.log"
+  uwsgi_without_libxml2
   touch "$marker"
+}
+
+# uWSGI built from source links the system's libxml2 when its headers are installed
+# (for XML configs, unused here). The web app imports xmlsec (SAML), which refuses to
+# load in a process whose libxml2 is not lxml's ("lxml & xmlsec libxml2 library
+# version mismatch"): the web app would not start. So uWSGI is built without XML
+# (UWSGI_PROFILE_OVERRIDE, env.sh), and a uWSGI built with it before (a cached wheel)
+# is built again.
+uwsgi_without_libxml2() {
+  [[ -x "$VENV/bin/uwsgi" ]] || return 0
+  ldd "$VENV/bin/uwsgi" | grep -q libxml2 || return 0
+  local version; version=$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("uwsgi"))')
+  log "building uWSGI $version without libxml2 (the web app loads lxml's own)"
+  "$VENV/bin/pip" install -q --force-reinstall --no-deps --no-cache-dir --no-binary uwsgi \
+    "uwsgi==$version" >"$LOG_DIR/pip-uwsgi.log" 2>&1 \
+    || die "building uWSGI failed, see $LOG_DIR/pip-uwsgi.log"
+  ! ldd "$VENV/bin/uwsgi" | grep -q libxml2 \
+    || die "uWSGI still links libxml2 (UWSGI_PROFILE_OVERRIDE=$UWSGI_PROFILE_OVERRIDE)"
 }
 
 # --- Instance folder: config, templates and app_data linked in --------------

@@ -19,6 +19,25 @@ SP = "http://mzk.localhost:5000/saml/metadata"
 ACS = "http://mzk.localhost:5000/saml/acs"
 
 
+def test_the_web_servers_uwsgi_lets_the_app_load_xmlsec(tmp_path):
+    # uWSGI built from source links the system's libxml2 when its headers are installed;
+    # in such a process xmlsec refuses to import ("lxml & xmlsec libxml2 library version
+    # mismatch") and the web app (invenio-saml imports it) does not load at all, while
+    # every test in pytest passes. Served by the project's uWSGI and INI, as `make run`.
+    from local_web import running_nginx, running_uwsgi
+
+    application = (
+        "import lxml.etree, xmlsec\n"
+        "def application(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    return [b'xmlsec loaded']\n")
+    with running_uwsgi(tmp_path / "app", application) as (port, log):
+        with running_nginx(tmp_path / "nginx", port) as (url, _, _):
+            res = requests.get(url + "/", timeout=30)
+            assert (res.status_code, res.text) == (200, "xmlsec loaded"), \
+                log.read_text()[-2000:]
+
+
 def test_lxml_and_xmlsec_share_one_libxml2():
     # In a fresh interpreter: xmlsec refuses to import when they differ.
     out = subprocess.run(
