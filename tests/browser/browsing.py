@@ -177,3 +177,25 @@ def png(width, height, rgb):
 
 PNG_LOGO = png(96, 96, (0x8B, 0x1E, 0x3F))
 """A library's logo: a square in its colour."""
+
+
+def library_with_a_submission(app, make_library, prefix, published_title, waiting_title):
+    """A mediated library (MEDIATED_RULES) with a work its curator published and one
+    its depositor submitted, waiting for review: `.record_id`, `.request_id`."""
+    from helpers import deposit, submit_review
+
+    library = make_library("mediated", MEDIATED_RULES, prefix=prefix)
+    client = app.test_client()
+    changes = {"metadata": {"description": "Popis.", "subjects": [{"subject": "mapy"}],
+                            "rights": [{"id": "cc-by-4.0"}]},
+               "custom_fields": {"consortium:deposit_agreement": True}}
+    published = deposit(client, library.curator.headers, library.community_id,
+                        published_title, changes=changes)
+    res = submit_review(client, library.curator.headers, published["id"])
+    assert res.status_code == 202 and res.json["status"] == "accepted", res.json
+    waiting = deposit(client, library.depositor.headers, library.community_id,
+                      waiting_title, changes=changes)
+    res = submit_review(client, library.depositor.headers, waiting["id"])
+    assert res.status_code == 202 and res.json["status"] == "submitted", res.json
+    library.record_id, library.request_id = published["id"], res.json["id"]
+    return library

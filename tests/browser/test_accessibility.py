@@ -2,28 +2,14 @@
 
 import pytest
 
-from browsing import MEDIATED_RULES, axe, log_in
-from helpers import deposit, submit_review
+from browsing import axe, library_with_a_submission, log_in
 
 
 @pytest.fixture(scope="module")
 def collection(app, make_library):
     """A mediated library with a published record and a submission waiting for review."""
-    library = make_library("mediated", MEDIATED_RULES, prefix="a11y")
-    client = app.test_client()
-    changes = {"metadata": {"description": "Popis.", "subjects": [{"subject": "mapy"}],
-                            "rights": [{"id": "cc-by-4.0"}]},
-               "custom_fields": {"consortium:deposit_agreement": True}}
-    published = deposit(client, library.curator.headers, library.community_id,
-                        "Staré mapy Moravy", changes=changes)
-    res = submit_review(client, library.curator.headers, published["id"])
-    assert res.status_code == 202 and res.json["status"] == "accepted", res.json
-    waiting = deposit(client, library.depositor.headers, library.community_id,
-                      "Mapy čeká na posouzení", changes=changes)
-    res = submit_review(client, library.depositor.headers, waiting["id"])
-    assert res.status_code == 202 and res.json["status"] == "submitted", res.json
-    library.record_id = published["id"]
-    return library
+    return library_with_a_submission(app, make_library, "a11y", "Staré mapy Moravy",
+                                     "Mapy čeká na posouzení")
 
 
 PAGES = {
