@@ -10,6 +10,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from browsing import MEDIATED_RULES, PNG_LOGO, add_files, log_in
@@ -214,11 +215,18 @@ def test_curator_asks_for_changes_researcher_resubmits_curator_accepts(app, site
     eventually(lambda p: p.get_by_role("link", name=title).count() > 0, visitor)
     visitor.goto(site.consortium(f"/search?q=%22{title}%22"))
     eventually(lambda p: p.get_by_role("link", name=title).count() > 0, visitor)
-    # A harvester on the library's host (the browser resolves *.localhost itself).
-    oai = visitor.goto(f"{base}/oai2d?verb=ListRecords&metadataPrefix=oai_dc")
-    assert oai.status == 200
-    assert f"<dc:title>{title}</dc:title>" in oai.text()
-    assert re.search(rf"<request [^>]*>{re.escape(base)}/oai2d</request>", oai.text())
+    # A harvester on the library's host (the browser resolves *.localhost itself) gets
+    # the XML; a person opening the same address reads it as a page (issue 26 item 8).
+    oai_url = f"{base}/oai2d?verb=ListRecords&metadataPrefix=oai_dc"
+    host = urlsplit(base)  # only Chromium resolves *.localhost: name it in the Host header
+    oai = requests.get(oai_url.replace(host.hostname, "127.0.0.1", 1), timeout=30,
+                       headers={"Host": host.netloc, "Accept": "text/xml"})
+    assert oai.status_code == 200
+    assert f"<dc:title>{title}</dc:title>" in oai.text
+    assert re.search(rf"<request [^>]*>{re.escape(base)}/oai2d</request>", oai.text)
+    page = visitor.goto(oai_url)
+    assert page.status == 200
+    expect(visitor.get_by_text(title).first).to_be_visible()
 
 
 def test_researcher_of_an_open_library_publishes_at_once(site, open_page, make_library):
