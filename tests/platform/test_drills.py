@@ -179,9 +179,16 @@ def hung_s3(app, api_app, configure):
     use(*real)
 
 
+@pytest.fixture()
+def drill_library(make_tenant):
+    """A library made while S3 answers (its generated logo is stored there)."""
+    return make_tenant("drill-s3")
+
+
 def test_drill_slow_s3_times_out_with_503_and_frees_the_worker(
-        app, client, make_tenant, http_server, hung_s3):
-    tenant, people = make_tenant("drill-s3")
+        app, client, drill_library, http_server, hung_s3):
+    # drill_library comes before hung_s3: pytest sets fixtures up in this order
+    tenant, people = drill_library
     dep = people["depositors"]
     draft = new_draft(client, dep)
     binary = {**dep, "Content-Type": "application/octet-stream"}
