@@ -55,7 +55,9 @@ def test_deposit_lands_in_s3_search_and_landing_page(app, client, make_tenant, s
     # The file is an object in the consortium bucket on the S3 server.
     res = client.get(f"/api/records/{record['id']}/files/data.txt", headers=headers)
     assert res.status_code == 200
-    objects = s3.list_objects_v2(Bucket=TEST_BUCKET).get("Contents", [])
+    # every page of the listing: the test bucket holds more than 1 000 objects by now
+    objects = [o for page in s3.get_paginator("list_objects_v2").paginate(Bucket=TEST_BUCKET)
+               for o in page.get("Contents", [])]
     bodies = [
         s3.get_object(Bucket=TEST_BUCKET, Key=o["Key"])["Body"].read()
         for o in objects

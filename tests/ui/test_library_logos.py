@@ -86,7 +86,9 @@ def test_a_library_bar_shows_the_logo_only_when_the_library_has_one(app, client,
     # `invenio platform init` (run by setup) gives it its generated logo again.
     result = invoke_cli(app, ["platform", "init"])
     assert result.exit_code == 0, result.output
-    assert f"logos of member libraries ({without_logo['slug']}" in result.output
+    # (other tests' libraries without a logo may be named in the same list)
+    assert re.search(rf"logos of member libraries \([^)]*\b{re.escape(without_logo['slug'])}\b",
+                     result.output), result.output
     assert _served_logo(client, without_logo["community_id"])[0] == "image/png"
 
 
