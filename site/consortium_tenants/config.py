@@ -300,3 +300,32 @@ CONSORTIUM_SSO_FEDERATION_FEEDS = []
 "/etc/consortium/metadata.eduid.cz.crt.pem"} (the signing certificate eduID.cz publishes;
 check its fingerprint out of band). A feed whose signature does not verify with it is
 refused and the last good one kept."""
+
+CONSORTIUM_OA_PRESETS = {
+    "czech-national": {
+        "licenses": ["cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "cc-by-nd-4.0",
+                     "cc-by-nc-sa-4.0", "cc-by-nc-nd-4.0", "cc0-1.0"],
+        "max_embargo_months": 6,
+        "embargo_by_resource_type": {},
+        "versions": ["accepted", "published"],
+        "funding_required": True,
+        "data_within_months": 12,
+        "severity": "warning",
+    },
+    "plan-s": {
+        "licenses": ["cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0"],
+        "max_embargo_months": 0,
+        "embargo_by_resource_type": {},
+        "versions": ["accepted", "published"],
+        "funding_required": True,
+        "data_within_months": None,
+        "severity": "error",
+    },
+}
+"""Open-access policies a library starts from (`PUT /api/tenants/<slug>/oa-policy` with
+`{"preset": …}`). `czech-national`: the Czech national OA strategy (the accepted manuscript
+or the published version, CC licences, an embargo of at most 6 months, research data within
+12 months of the project's end, funding stated for publicly funded works; warnings).
+`plan-s`: cOAlition S (CC BY, CC BY-SA or CC0, no embargo, funding stated; errors). The
+strategy's 12 months for the social sciences and humanities are set per resource type
+(`embargo_by_resource_type`), since the platform records no discipline."""

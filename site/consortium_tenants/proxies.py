@@ -9,3 +9,4 @@ current_workflows_service = LocalProxy(lambda: current_consortium.workflows_serv
 current_storage_service = LocalProxy(lambda: current_consortium.storage_service)
 current_billing_service = LocalProxy(lambda: current_consortium.billing_service)
 current_datacite_service = LocalProxy(lambda: current_consortium.datacite_service)
+current_oa_service = LocalProxy(lambda: current_consortium.oa_service)

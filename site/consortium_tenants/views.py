@@ -51,6 +51,11 @@ def create_sso_api_blueprint(app):
     return app.extensions["consortium-tenants"].sso_resource.as_blueprint()
 
 
+def create_oa_blueprint(app):
+    """`/api/tenants/<slug>/oa-policy`."""
+    return app.extensions["consortium-tenants"].oa_resource.as_blueprint()
+
+
 def create_datacite_blueprint(app):
     """`/api/tenants/<slug>/datacite` and `/api/tenants/<slug>/dois/failed`."""
     return app.extensions["consortium-tenants"].datacite_resource.as_blueprint()

@@ -72,6 +72,7 @@ class TenantPermissionPolicy(BasePermissionPolicy):
     can_manage_members = managers
     can_read_usage = managers
     can_update_workflow = managers
+    can_update_oa_policy = managers
     can_read_submissions = curators
     can_audit_storage = admins
     can_read_statements = managers

@@ -1,0 +1,1 @@
+"""Open-access policy of each member library: what it allows, checked at deposit."""
