@@ -38,6 +38,7 @@ def statement_count(slug):
     ("POST", "/api/billing/tariffs"),
     ("PUT", "/api/tenants/{slug}/datacite"),
     ("PUT", "/api/tenants/{slug}/workflow"),
+    ("PUT", "/api/tenants/{slug}/oa-policy"),
     ("POST", "/api/tenants/{slug}/sushi-credentials"),
 ])
 @pytest.mark.parametrize("body,code,message", [

@@ -43,6 +43,8 @@ FIELD_NAMES = [
     "email", "role", "label", "prefix", "repository_id", "password", "test_mode", "enabled",
     "effective_from", "price_gb_month", "price_deposit", "member_fee_year", "free_gb",
     "vat_rate", "currency", "preset", "rules", "payload", "content", "idps",
+    "licenses", "max_embargo_months", "embargo_by_resource_type", "versions",
+    "funding_required", "data_within_months", "severity",
 ]
 """Body fields the instance's services read."""
 
