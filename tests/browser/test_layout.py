@@ -5,11 +5,13 @@ on a 375 px phone, and the dashboards' wide tables scroll inside their own box a
 Not yet: the login page (both hosts) and a library's home, collection and record pages
 still reach 7-14 px past a phone's edge (Semantic UI grid gutters outside a container)."""
 
+import secrets
+
 import pytest
 from playwright.sync_api import expect
 
 from browsing import MEDIATED_RULES, axe, log_in
-from helpers import deposit, submit_review
+from helpers import deposit, submit_review, tenant_payload
 
 PHONE = {"width": 375, "height": 800}
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
@@ -23,7 +25,7 @@ PAST_THE_EDGE = """() => [...document.querySelectorAll('body *')]
 
 
 @pytest.fixture(scope="module")
-def phone_library(app, make_library):
+def phone_library(app, make_library, admin_headers):
     """A mediated library with a published work and a submission waiting."""
     library = make_library("mediated", MEDIATED_RULES, prefix="phone")
     client = app.test_client()
@@ -39,6 +41,13 @@ def phone_library(app, make_library):
     res = submit_review(client, library.depositor.headers, waiting["id"])
     assert res.status_code == 202, res.json
     library.record_id, library.request_id = published["id"], res.json["id"]
+    # a member whose name has one long word, as on /libraries in a full run (58 px too wide)
+    slug = f"long-{secrets.token_hex(3)}"
+    word = "Vědeckotechnickoinformačněknihovnickéhospracovatelského"
+    res = client.post("/api/tenants", headers=admin_headers,
+                      json=tenant_payload(slug, names={"cs": f"{word} {slug}",
+                                                       "en": f"{word} {slug}"}))
+    assert res.status_code == 201, res.json
     return library
 
 

@@ -2,8 +2,9 @@
 
 Full records (rights, subjects, languages, funding, related identifiers, files,
 an embargo) are published through the REST API into a library and harvested over
-HTTP in each format, record by record against InvenioRDM's own serializers
-(oai_openaire: the instance's, RDM v14 has none), with the cache filled at
+HTTP in each format, record by record against the serializers (InvenioRDM's; oai_dc
+the instance's, compared with RDM's in test_oai_pmh; oai_openaire the instance's, RDM
+v14 has none), with the cache filled at
 publication, emptied (made on the harvest) and switched off.
 """
 
@@ -17,7 +18,7 @@ from helpers import full_record, publish_in_library, upload
 
 NS = {"oai": "http://www.openarchives.org/OAI/2.0/"}
 REFERENCE = {  # metadataPrefix → the serializer the served XML must equal
-    "oai_dc": "invenio_rdm_records.oai:dublincore_etree",
+    "oai_dc": "consortium_tenants.oai.formats:dublincore_etree",
     "marcxml": "invenio_rdm_records.oai:marcxml_etree",
     "oai_datacite": "invenio_rdm_records.oai:oai_datacite_etree",
     "oai_openaire": "consortium_tenants.oai.openaire:openaire_etree",
@@ -171,6 +172,11 @@ def test_full_records_carry_every_part_in_each_format(app, library):
         assert text in datacite, text
     assert "Creative Commons Attribution 4.0 International" in datacite
     assert "knihovny" in marc and "ces" in marc
+    # the rich editor's HTML ("<p>Popis záznamu pro <b>sklizeň</b>.</p>") is text in both
+    for prefix in ("oai_dc", "oai_openaire"):
+        document = etree.fromstring(expected_metadata(app, open_id, prefix))
+        descriptions = document.findall(".//{http://purl.org/dc/elements/1.1/}description")
+        assert [d.text for d in descriptions] == ["Popis záznamu pro sklizeň."], prefix
     embargo = expected_metadata(app, embargoed_id, "oai_openaire").decode()
     assert "2031-06-30" in embargo and "c_f1cf" in embargo and "clanek.pdf" not in embargo
 

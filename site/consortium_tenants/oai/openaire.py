@@ -9,6 +9,8 @@ only for files the public may download (never restricted or embargoed ones).
 from flask import current_app
 from lxml import etree
 
+from .formats import plain_text
+
 NS = {
     "oaire": "http://namespace.openaire.eu/schema/oaire/",
     "datacite": "http://datacite.org/schema/kernel-4",
@@ -141,8 +143,7 @@ def openaire_etree(pid, record, **kwargs):
     _el(root, "oaire", "resourceType", label, resourceTypeGeneral=general,
         uri=COAR_TYPE + code)
     if metadata.get("description"):
-        _el(root, "dc", "description", etree.fromstring(
-            f"<d>{metadata['description']}</d>", etree.HTMLParser()).xpath("string()").strip())
+        _el(root, "dc", "description", plain_text(metadata["description"]))
 
     access_code, access_label = ACCESS_RIGHTS.get(status, ACCESS_RIGHTS["metadata-only"])
     _el(root, "datacite", "rights", access_label, rightsURI=COAR_ACCESS + access_code)

@@ -36,9 +36,15 @@ from .formats import available
 from .models import RenderedMetadataModel as Rendered
 
 
+RENDERING = 2
+"""Bumped when a serializer's output changes: every kept rendering is made again (2: oai_dc and
+oai_openaire descriptions as plain text)."""
+
+
 def digest(source):
-    """The hash of an index document (stable key order)."""
-    text = json.dumps(source, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The hash of an index document (stable key order) and of RENDERING."""
+    text = json.dumps([RENDERING, source], sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
