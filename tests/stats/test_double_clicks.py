@@ -1,6 +1,6 @@
 """COUNTER double clicks: a sliding 30-second window per visitor, item and kind of event."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from helpers import deposit, invoke_cli, publish_in_library
 from stats_helpers import FIREFOX, event_clock, previous_month, process_events, reader
@@ -69,3 +69,46 @@ def test_events_are_kept_when_redis_cannot_be_reached(app, client, make_tenant):
                      query_string={"from": key, "to": key, "interval": "month"})
     assert res.status_code == 200, res.json
     assert (res.json["months"][0]["views"], res.json["months"][0]["downloads"]) == (2, 1)
+
+
+def test_the_last_click_of_a_double_click_counts_in_either_order(app, client, make_tenant):
+    """COUNTER R5.1 7.2: of two clicks less than 30 s apart the first is removed and the
+    second kept. Views at 23:59:50 on the last day of a month and 00:00:05 on the first of
+    the next count once, in the later month, whether the earlier or the later click is
+    processed first (the first-kept rule counted them where the first processed one was)."""
+    tenant, people = make_tenant("lastclk")
+    recids = []
+    for title in ("Early first", "Late first"):
+        draft = deposit(client, people["depositors"], tenant["community_id"], title=title,
+                        content=b"%PDF last click")
+        recids.append(publish_in_library(client, people, tenant["community_id"],
+                                         draft["id"])["id"])
+    later = previous_month()
+    earlier = (later - timedelta(days=1)).replace(day=1)
+    late = datetime.combine(later, datetime.min.time()) + timedelta(seconds=5)
+    early = late - timedelta(seconds=15)
+    browser, other = reader(app, "10.3.7.1", FIREFOX), reader(app, "10.3.7.2", FIREFOX)
+
+    def view(who, recid, moment):
+        with event_clock(moment):
+            assert who.get(f"/records/{recid}").status_code == 200
+
+    view(other, recids[0], early - timedelta(hours=1))  # another reader, earlier month
+    view(browser, recids[0], early)  # the earlier click processed first (one batch)
+    view(browser, recids[0], late)
+    process_events(app)
+    view(browser, recids[1], late)  # the later click processed first, then the earlier
+    process_events(app)
+    view(browser, recids[1], early)
+    process_events(app)
+
+    months = {}
+    for month in (earlier, later):
+        key = month.strftime("%Y-%m")
+        assert invoke_cli(app, ["tenants", "stats", "recompute", "--month", key]).exit_code == 0
+        res = client.get(f"/api/tenants/{tenant['slug']}/stats", headers=people["managers"],
+                         query_string={"from": key, "to": key, "interval": "month"})
+        assert res.status_code == 200, res.json
+        months[key] = res.json["months"][0]["views"]
+    # the earlier month: only the other reader's view; the later: one view of each record
+    assert months == {earlier.strftime("%Y-%m"): 1, later.strftime("%Y-%m"): 2}

@@ -9,16 +9,18 @@ queue, then `invenio_stats.tasks.process_events` indexes them into
   moment, and the item's COUNTER attributes then (Access_Type, YOP, Data_Type),
   so usage stays with the library it happened in when the record moves later;
 * robots of the COUNTER list (`counter-robots`) dropped before indexing;
-* double clicks (`drop_double_clicks`): an event of one visitor on one item
-  less than 30 s (event time) after the visitor's previous event of that kind
-  on that item is dropped, so a chain of quick clicks counts once (COUNTER's
-  sliding window; invenio-stats' `double_click_window` only folds fixed slots);
+* double clicks (`CounterEventsIndexer`, `last_clicks`): of two events of one
+  visitor on one item of one kind less than 30 s apart (event time) the first is
+  dropped and the second kept, so of a chain of quick clicks the last one counts,
+  whatever order the events are processed in (COUNTER R5.1 7.2; invenio-stats'
+  `double_click_window` only folds fixed slots);
 * `unique_session_id` (invenio-stats' anonymiser): user, session or IP + user
   agent, plus the hour — COUNTER's surrogate session for unique items.
 """
 
 import hashlib
 import time
+from datetime import datetime, timezone
 
 import redis
 from dateutil import parser
@@ -27,7 +29,9 @@ from invenio_access.permissions import system_identity
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_rdm_records.resources.stats.event_builders import build_record_unique_id
 from invenio_stats.contrib.event_builders import build_file_unique_id
-from invenio_stats.processors import anonymize_user, filter_robots, flag_machines
+from invenio_search.engine import search
+from invenio_stats.processors import (EventsIndexer, anonymize_user, filter_robots,
+                                      flag_machines, hash_id)
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from ..tenants.models import TenantModel
@@ -143,56 +147,156 @@ def add_library(event, sender_app, record=None, **kwargs):
     return event
 
 
-LAST_CLICK = """
-local previous = redis.call('GET', KEYS[1])
-if previous and tonumber(previous) > tonumber(ARGV[1]) then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-else
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+CLICKS = """
+local moment, window, doc = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[4]
+local kept = 1
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1],
+                                   '(' .. (moment + window))) do
+  if string.sub(member, 3) ~= doc then kept = 0 end
 end
-return previous
+local answer = {kept}
+local earlier = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (moment - window), '(' .. ARGV[1],
+                           'WITHSCORES')
+for i = 1, #earlier, 2 do
+  local member = earlier[i]
+  if string.sub(member, 1, 2) == 'k:' and string.sub(member, 3) ~= doc then
+    redis.call('ZREM', KEYS[1], member)
+    redis.call('ZADD', KEYS[1], earlier[i + 1], 'd:' .. string.sub(member, 3))
+    table.insert(answer, string.sub(member, 3))
+  end
+end
+redis.call('ZREM', KEYS[1], 'k:' .. doc, 'd:' .. doc)
+redis.call('ZADD', KEYS[1], ARGV[1], (kept == 1 and 'k:' or 'd:') .. doc)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (moment - tonumber(ARGV[3])))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return answer
 """
-"""Keep the later of the stored and the given click time; answer the stored one (atomic)."""
+"""One click (ARGV: event time, window, TTL, its document) of one visitor on one item
+(KEYS[1], a sorted set of the key's clicks by event time, each `k:<doc>` while kept and
+`d:<doc>` once dropped). Answers {1 if the click is kept (no later click within the
+window) else 0, the documents of earlier kept clicks within the window — now dropped}.
+Atomic; the answer depends on the set of clicks, not on the order they arrive in."""
 
 _scripts = {}
 
 
-def _last_click():
-    """The LAST_CLICK script on invenio-cache's Redis (one client per URL and process)."""
+def _clicks_script():
+    """The CLICKS script on invenio-cache's Redis (one client per URL and process)."""
     url = current_app.config["CACHE_REDIS_URL"]
     if url not in _scripts:
-        _scripts[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5
-                                             ).register_script(LAST_CLICK)
+        client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        _scripts[url] = (client, client.register_script(CLICKS))
     return _scripts[url]
 
 
-def drop_double_clicks(event):
-    """Preprocessor: None for a double click, else EVENT.
-
-    The key is the visitor (user, else session, else IP and user agent — before
-    `anonymize_user` hashes them away), the event's kind and its item
-    (`unique_id`); Redis keeps the time of the key's last event, also of a
-    dropped one, for `CONSORTIUM_STATS_DOUBLE_CLICK_TTL` seconds of wall time
-    (longer than the time between two runs of `process_events`). One round trip.
-    While Redis cannot be reached the event is kept (fail open): invenio-stats would
-    otherwise drop it for good, and a rare double click counted twice is the lesser loss.
-    """
+def mark_clicks(event):
+    """Preprocessor: the event's double-click key (`_click`), before `anonymize_user`
+    hashes the visitor away: the visitor (user, else session, else IP and user agent),
+    the event's kind and its item (`unique_id`). CounterEventsIndexer decides on it."""
     visitor = (event.get("user_id") or event.get("session_id")
                or f"{event.get('ip_address')}|{event.get('user_agent')}")
-    digest = hashlib.sha256(
+    event["_click"] = hashlib.sha256(
         f"{visitor}|{event.get('unique_id')}|{'bucket_id' in event}".encode()).hexdigest()
-    moment = parser.parse(event["timestamp"]).timestamp()
-    try:
-        previous = _last_click()(keys=[f"consortium:stats:click:{digest}"],
-                                 args=[repr(moment), current_app.config[
-                                     "CONSORTIUM_STATS_DOUBLE_CLICK_TTL"]])
-    except redis.exceptions.RedisError as error:  # fail open: an uncertain click still counts
-        current_app.logger.warning("COUNTER double-click check skipped (Redis: %s); "
-                                   "event kept", error)
-        return event
-    if previous is not None and abs(moment - float(previous)) < DOUBLE_CLICK_SECONDS:
-        return None
     return event
+
+
+def last_clicks(clicks):
+    """For CLICKS [(key, event time in seconds, document)], in one Redis round trip: for
+    each click (whether it is kept, [documents of earlier kept clicks it drops]).
+
+    COUNTER R5.1 7.2: of two clicks of one visitor on one item less than 30 s apart
+    the first is removed and the second kept, so of a chain of quick clicks the last
+    one counts (its time, month and session). Redis keeps each key's clicks for
+    `CONSORTIUM_STATS_DOUBLE_CLICK_TTL` seconds (longer than the time between two
+    runs of `process_events`), so a click processed later still finds them. Raises
+    redis' RedisError when Redis cannot be reached.
+    """
+    client, script = _clicks_script()
+    ttl = current_app.config["CONSORTIUM_STATS_DOUBLE_CLICK_TTL"]
+    pipe = client.pipeline(transaction=False)
+    for key, moment, doc in clicks:
+        script(keys=[f"consortium:stats:clicks:{key}"],
+               args=[repr(moment), DOUBLE_CLICK_SECONDS, ttl, doc], client=pipe)
+    return [(answer[0] == 1, [d.decode() if isinstance(d, bytes) else d for d in answer[1:]])
+            for answer in pipe.execute()]
+
+
+class CounterEventsIndexer(EventsIndexer):
+    """invenio-stats' events indexer deciding COUNTER double clicks per batch.
+
+    The preprocessors run on each event as upstream's; then the batch's clicks
+    (`mark_clicks`) go to Redis in one round trip (`last_clicks`): a click with a
+    later one of its key within 30 s is not indexed, and the documents of earlier
+    kept clicks it supersedes are deleted (also from an earlier run). While Redis
+    cannot be reached every event is kept (fail open): invenio-stats would otherwise
+    drop it for good, and a rare double click counted twice is the lesser loss.
+    """
+
+    batch_size = 500
+
+    def actionsiter(self):
+        """Index actions of the queue's events, a batch at a time."""
+        batch = []
+        for message in self.queue.consume():
+            batch.append(message)
+            if len(batch) >= self.batch_size:
+                yield from self._batch_actions(batch)
+                batch = []
+        if batch:
+            yield from self._batch_actions(batch)
+
+    def _action(self, message):
+        """(click key, event time, index action) of MESSAGE, or None if it is filtered."""
+        for preprocessor in self.preprocessors:
+            message = preprocessor(message)
+            if message is None:
+                return None
+        click = message.pop("_click", None)
+        moment = parser.parse(message["timestamp"])
+        stamp = moment.replace(microsecond=0)
+        message["timestamp"] = stamp.isoformat()
+        message["updated_timestamp"] = datetime.now(timezone.utc).isoformat()
+        action = {"_id": hash_id(stamp.isoformat(), message), "_op_type": "index",
+                  "_index": f"{self.index}-{stamp.strftime(self.suffix)}", "_source": message}
+        return click, moment.timestamp(), action
+
+    def _batch_actions(self, messages):
+        actions = []
+        for message in messages:
+            try:
+                action = self._action(message)
+            except Exception:
+                current_app.logger.exception("Error while processing event")
+                continue
+            if action is not None:
+                actions.append(action)
+        clicks = [(click, moment, f"{a['_index']}/{a['_id']}")
+                  for click, moment, a in actions if click]
+        try:
+            decisions = iter(last_clicks(clicks))
+        except redis.exceptions.RedisError as error:  # fail open
+            current_app.logger.warning("COUNTER double-click check skipped (Redis: %s); "
+                                       "%d events kept", error, len(actions))
+            decisions = iter([(True, [])] * len(clicks))
+        indexed, deleted = {}, {}
+        for click, _, action in actions:
+            doc = f"{action['_index']}/{action['_id']}"
+            kept, dropped = next(decisions) if click else (True, [])
+            for earlier in dropped:  # indexed in this batch or an earlier run
+                indexed.pop(earlier, None)
+                deleted[earlier] = True
+            if kept:
+                deleted.pop(doc, None)
+                indexed[doc] = action
+        for doc in deleted:
+            index, _, doc_id = doc.partition("/")
+            yield {"_op_type": "delete", "_index": index, "_id": doc_id}
+        yield from indexed.values()
+
+    def run(self):
+        """Process the events queue (a delete of a document already gone is no error)."""
+        return search.helpers.bulk(self.client, self.actionsiter(), stats_only=True,
+                                   chunk_size=500, ignore_status=(404,))
 
 
 def stats_events(rdm_events):
@@ -203,13 +307,14 @@ def stats_events(rdm_events):
         return {
             **rdm,
             "templates": f"{TEMPLATES}.{template}",
+            "cls": CounterEventsIndexer,
             "event_builders": [*rdm["event_builders"],
                                "consortium_tenants.stats.events:add_library"],
             "params": {
                 **rdm.get("params", {}),
                 "preprocessors": [filter_robots, flag_machines, unique_id,
-                                  drop_double_clicks, anonymize_user],
-                "double_click_window": 0,  # drop_double_clicks does it
+                                  mark_clicks, anonymize_user],
+                "double_click_window": 0,  # CounterEventsIndexer does it
             },
         }
 
