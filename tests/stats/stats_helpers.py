@@ -21,7 +21,7 @@ def process_events(app):
     from invenio_search.utils import prefix_index
     from invenio_stats.tasks import process_events as task
 
-    task(["record-view", "file-download"])
+    task(["record-view", "file-download", "search"])
     current_search_client.indices.refresh(index=prefix_index("events-stats-*"))
 
 

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 
 import redis
 from dateutil import parser
-from flask import current_app
+from flask import current_app, request_finished
 from invenio_access.permissions import system_identity
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_rdm_records.resources.stats.event_builders import build_record_unique_id
@@ -35,6 +35,7 @@ from invenio_stats.processors import (EventsIndexer, anonymize_user, filter_robo
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from ..tenants.models import TenantModel
+from .searches import build_search_unique_id
 
 TEMPLATES = "consortium_tenants.stats.templates"
 DOUBLE_CLICK_SECONDS = 30
@@ -300,7 +301,8 @@ class CounterEventsIndexer(EventsIndexer):
 
 
 def stats_events(rdm_events):
-    """STATS_EVENTS: RDM's record-view and file-download events carrying the library."""
+    """STATS_EVENTS: RDM's record-view and file-download events carrying the library, and
+    the platform's searches (`searches.py`)."""
 
     def counter_event(name, template, unique_id):
         rdm = rdm_events[name]
@@ -322,4 +324,13 @@ def stats_events(rdm_events):
         **rdm_events,
         "record-view": counter_event("record-view", "record_view", build_record_unique_id),
         "file-download": counter_event("file-download", "file_download", build_file_unique_id),
+        "search": {
+            "signal": request_finished,  # searches.search_event keeps only searches
+            "templates": f"{TEMPLATES}.search",
+            "event_builders": ["consortium_tenants.stats.searches:search_event"],
+            "cls": CounterEventsIndexer,
+            "params": {"preprocessors": [filter_robots, flag_machines, build_search_unique_id,
+                                         mark_clicks, anonymize_user],
+                       "double_click_window": 0},
+        },
     }

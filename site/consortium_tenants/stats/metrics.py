@@ -5,7 +5,9 @@ For each month, every (library, item, Access_Type, YOP, Data_Type) gets:
 * Total_Item_Investigations: landing-page views and file downloads;
 * Total_Item_Requests: file downloads;
 * Unique_Item_Investigations / Unique_Item_Requests: the user sessions
-  (`unique_session_id`) with at least one of those.
+  (`unique_session_id`) with at least one of those;
+
+and every library its Searches_Platform per day (`SearchDay`, `searches.py`).
 
 Events are already filtered (robots, double clicks) when they are indexed.
 Computing a month replaces its rows, so it can be run again at will. A month is
@@ -28,11 +30,13 @@ from invenio_search.utils import prefix_index
 from sqlalchemy import func
 
 from .. import units
-from .models import ItemMonthUsage, ProcessedMonth
+from .models import ItemMonthUsage, ProcessedMonth, SearchDay
+from .searches import searches_of_month
 
 KEY_FIELDS = ("tenant_id", "recid", "access_type", "yop", "data_type")
 EVENT_INDICES = {"record-view": "events-stats-record-view",
                  "file-download": "events-stats-file-download"}
+SEARCH_INDEX = "events-stats-search"
 PAGE_SIZE = 1000
 
 
@@ -59,7 +63,22 @@ def next_month(month):
 
 def month_index(name, month):
     """The events index of NAME (`record-view`…) in MONTH (invenio-stats: one per month)."""
-    return prefix_index(f"{EVENT_INDICES[name]}-{month.strftime('%Y-%m')}")
+    return prefix_index(f"{EVENT_INDICES.get(name, f'events-stats-{name}')}-"
+                        f"{month.strftime('%Y-%m')}")
+
+
+def searches_in_month(month):
+    """{(library id, day): searches} of MONTH from its search events; {} when the month
+    has no search events index and none are stored (no search yet), MissingEventIndex
+    when its index is missing but the month's stored days count searches."""
+    index = month_index("search", month)
+    if not current_search_client.indices.exists(index=index):
+        stored = SearchDay.query.filter(SearchDay.day >= month, SearchDay.day < next_month(month),
+                                        SearchDay.searches > 0).count()
+        if stored:
+            raise MissingEventIndex(month, [index])
+        return {}
+    return searches_of_month(index, month, next_month(month))
 
 
 def check_event_indices(month):
@@ -153,8 +172,14 @@ def store_month(month, usage, progress=None):
     """Replace MONTH's rows by USAGE (of `usage_of_month`); returns the number of rows.
 
     PROGRESS (optional) is called with the number of rows written, as they are.
+    The month's searches per library and day (`SearchDay`) are replaced too.
     """
+    searches = searches_in_month(month)
     ItemMonthUsage.query.filter_by(month=month).delete()
+    SearchDay.query.filter(SearchDay.day >= month, SearchDay.day < next_month(month)).delete()
+    for (tenant_id, day), count in searches.items():
+        db.session.add(SearchDay(day=date.fromisoformat(day), tenant_id=tenant_id,
+                                 searches=count))
     titles = {}
     for key, metrics in usage.items():
         values = dict(zip(KEY_FIELDS, key))

@@ -52,3 +52,13 @@ class SushiCredential(db.Model):
     created = db.Column(db.DateTime, nullable=False)
     created_by = db.Column(db.Integer, nullable=True)
     revoked = db.Column(db.DateTime, nullable=True)
+
+
+class SearchDay(db.Model):
+    """COUNTER Searches_Platform of one library on one day (`searches.py`)."""
+
+    __tablename__ = "consortium_stats_search_day"
+
+    day = db.Column(db.Date, primary_key=True)
+    tenant_id = db.Column(UUIDType, primary_key=True)
+    searches = db.Column(db.Integer, nullable=False, default=0)

@@ -19,7 +19,7 @@ from ..tenants.models import TenantModel
 from ..units import parse_day, parse_month
 from .credentials import authenticate
 from .metrics import next_month
-from .models import ItemMonthUsage, ProcessedMonth
+from .models import ItemMonthUsage, ProcessedMonth, SearchDay
 
 EXCEPTIONS = {
     1030: ("Insufficient Information to Process Request", 400),
@@ -39,6 +39,9 @@ EXCEPTIONS = {
 """Appendix D, Table D.1: code → (message, HTTP status)."""
 
 THE_WORLD = "0000000000000000"
+
+SEARCHES = "Searches_Platform"
+"""The platform's searches (`searches.py`, SearchDay rows), reported as Data_Type Platform."""
 
 METRICS = {
     "Total_Item_Investigations": "total_investigations",
@@ -325,6 +328,25 @@ class ReportRequest:
             query = query.with_entities(*keys, *sums).group_by(*keys)
         return query.all()
 
+    def searches(self):
+        """{library id: {YYYY-MM: Searches_Platform}} of the customer's libraries in the
+        processed months asked for (their days summed in the database), zero months left out."""
+        if not self.ready:
+            return {}
+        month = func.date_trunc("month", SearchDay.day)
+        query = SearchDay.query.with_entities(
+            SearchDay.tenant_id, month.label("month"), func.sum(SearchDay.searches)).filter(
+            SearchDay.tenant_id.in_([t.id for t in self.customer.tenants]),
+            SearchDay.day >= self.ready[0], SearchDay.day < next_month(self.ready[-1]),
+        ).group_by(SearchDay.tenant_id, month)
+        ready = {m.strftime("%Y-%m") for m in self.ready}
+        counts = defaultdict(dict)
+        for tenant_id, first, total in query:
+            key = first.strftime("%Y-%m")
+            if key in ready and total:
+                counts[tenant_id][key] = int(total)
+        return counts
+
     def header(self, report_filters, with_attributes=True):
         """Report_Header of the report."""
         header = {
@@ -379,13 +401,22 @@ def grouped(rows, key):
     return sorted(groups.items(), key=lambda item: tuple(str(k) for k in item[0]))
 
 
-def platform_items(request, rows, metrics, attribute):
-    """Report_Items of a platform report: one per library, ATTRIBUTE(row) → its group."""
+def platform_items(request, rows, metrics, attribute, searches=None, access_method=False):
+    """Report_Items of a platform report: one per library, ATTRIBUTE(row) → its group;
+    SEARCHES ({library id: {month: count}}): its Searches_Platform, as Data_Type Platform
+    (ACCESS_METHOD: with Access_Method Regular)."""
     items = []
     tenants = {t.id: t for t in request.customer.tenants}
-    for tenant_id, tenant_rows in grouped(rows, lambda r: (r.tenant_id,)):
+    searches = searches or {}
+    by_tenant = dict(grouped(rows, lambda r: (r.tenant_id,)))
+    for tenant_id in sorted(set(by_tenant) | {(t,) for t in searches}, key=str):
         attribute_performance = []
-        for attrs, group in grouped(tenant_rows, attribute):
+        if searches.get(tenant_id[0]):
+            access = {"Access_Method": "Regular"} if access_method else {}
+            attribute_performance.append({"Data_Type": "Platform", **access,
+                                          "Performance": {"Searches_Platform": dict(sorted(
+                                              searches[tenant_id[0]].items()))}})
+        for attrs, group in grouped(by_tenant.get(tenant_id, []), attribute):
             counts = performance(group, metrics)
             if counts:  # one metric asked for (metric_type) is reported on its own
                 attribute_performance.append({**dict(attrs), "Performance": counts})
@@ -398,17 +429,22 @@ def platform_items(request, rows, metrics, attribute):
 def platform_report(args, customer=None):
     """PR: Total/Unique_Item_Investigations/Requests by Data_Type (and Access_Method)."""
     request = ReportRequest("pr", args, customer)
-    metrics = request.choose("metric_type", "Metric_Type", list(METRICS)) or list(METRICS)
-    data_types = request.choose("data_type", "Data_Type", DATA_TYPES["PR"])
+    metrics = request.choose("metric_type", "Metric_Type", [SEARCHES, *METRICS]) or \
+        [SEARCHES, *METRICS]
+    data_types = request.choose("data_type", "Data_Type", [*DATA_TYPES["PR"], "Platform"])
     access_methods = request.choose("access_method", "Access_Method", ["Regular", "TDM"])
     shown = request.attributes_to_show()
-    rows = [] if access_methods == ["TDM"] else request.rows(True, data_type=data_types)
+    regular = access_methods != ["TDM"]
+    rows = request.rows(True, data_type=data_types) if regular else []
+    searches = request.searches() if regular and SEARCHES in metrics and (
+        data_types is None or "Platform" in data_types) else {}
 
     def attribute(row):
         attrs = (("Data_Type", row.data_type),)
         return attrs + ((("Access_Method", "Regular"),) if "Access_Method" in shown else ())
 
-    items = platform_items(request, rows, metrics, attribute)
+    items = platform_items(request, rows, [m for m in metrics if m in METRICS], attribute,
+                           searches, "Access_Method" in shown)
     return request.finish(request.header(request.filters), items)
 
 
@@ -417,7 +453,7 @@ def platform_usage(args, customer=None):
     request = ReportRequest("pr_p1", args, customer)
     metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
     items = platform_items(request, request.rows(True), metrics,
-                           lambda row: (("Data_Type", row.data_type),))
+                           lambda row: (("Data_Type", row.data_type),), request.searches())
     filters = {"Access_Method": ["Regular"],
                "Metric_Type": ["Searches_Platform", "Total_Item_Requests",
                                "Unique_Item_Requests", "Unique_Title_Requests"]}
