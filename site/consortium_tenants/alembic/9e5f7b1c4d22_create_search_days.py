@@ -5,7 +5,7 @@ import sqlalchemy_utils
 from alembic import op
 
 revision = "9e5f7b1c4d22"
-down_revision = "8d4e6a0b3c21"
+down_revision = "9e5f6b1c4d22"
 branch_labels = ()
 depends_on = None
 
