@@ -17,6 +17,7 @@ from .proxies import (
     current_storage_service,
     current_workflows_service,
 )
+from .imports.cli import imports as import_commands
 from .oa.cli import oa as oa_commands
 from .sso.cli import sso as sso_commands
 from .stats.cli import stats as stats_commands
@@ -461,6 +462,7 @@ def _print_s3(s3):
 tenants.add_command(stats_commands)
 tenants.add_command(sso_commands)
 tenants.add_command(oa_commands)
+tenants.add_command(import_commands)
 
 
 # --- billing -----------------------------------------------------------------

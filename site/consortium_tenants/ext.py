@@ -20,6 +20,8 @@ from .billing.resource import BillingResource, BillingResourceConfig
 from .billing.service import BillingService
 from .dois.accounts import DataCiteAccountService
 from .dois.resource import DataCiteResource, DataCiteResourceConfig
+from .imports.resource import ImportResource, ImportResourceConfig
+from .imports.service import ImportService
 from .oa.resource import OaPolicyResource, OaPolicyResourceConfig
 from .oa.service import OaPolicyService
 from .oai import departures as oai_departures
@@ -146,6 +148,8 @@ class ConsortiumTenants:
         self.sso_resource = SsoResource(SsoResourceConfig, self.sso_service)
         self.oa_service = OaPolicyService(self.tenants_service)
         self.oa_resource = OaPolicyResource(OaPolicyResourceConfig, self.oa_service)
+        self.imports_service = ImportService(self.tenants_service)
+        self.imports_resource = ImportResource(ImportResourceConfig, self.imports_service)
         app.extensions["consortium-tenants"] = self
         origin.init_app(app)  # a library's site is one origin
         host_cache.connect_invalidation()  # registry changes reach every process's cache

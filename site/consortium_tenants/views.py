@@ -51,6 +51,11 @@ def create_sso_api_blueprint(app):
     return app.extensions["consortium-tenants"].sso_resource.as_blueprint()
 
 
+def create_imports_blueprint(app):
+    """`/api/tenants/<slug>/imports`."""
+    return app.extensions["consortium-tenants"].imports_resource.as_blueprint()
+
+
 def create_oa_blueprint(app):
     """`/api/tenants/<slug>/oa-policy`."""
     return app.extensions["consortium-tenants"].oa_resource.as_blueprint()

@@ -1,0 +1,106 @@
+"""`invenio tenants import …`: bring a library's existing repository in over OAI-PMH."""
+
+import csv
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from invenio_access.permissions import system_identity
+
+from ..tenants.errors import TenantError
+
+
+def _fail(message):
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def _service():
+    return current_app.extensions["consortium-tenants"].imports_service
+
+
+def _identity(email):
+    """The identity of the person the works are deposited as (their library roles too)."""
+    from invenio_access.permissions import authenticated_user
+    from invenio_access.utils import get_identity
+    from invenio_accounts.proxies import current_datastore
+    from invenio_communities.generators import CommunityRoleNeed
+    from invenio_communities.proxies import current_communities
+
+    if not email:
+        return system_identity
+    user = current_datastore.find_user(email=email)
+    if user is None:
+        _fail(f"no account {email}")
+    identity = get_identity(user)
+    identity.provides.add(authenticated_user)
+    members = current_communities.service.members.config.record_cls
+    for community_id, role in members.get_memberships(identity):
+        identity.provides.add(CommunityRoleNeed(community_id, role))
+    return identity
+
+
+@click.group("import")
+def imports():
+    """Import a library's existing repository (OAI-PMH oai_dc)."""
+
+
+@imports.command("oai")
+@click.argument("slug")
+@click.argument("url")
+@click.option("--set", "set_spec", help="Harvest only this OAI-PMH set.")
+@click.option("--dry-run", is_flag=True, help="Map and report, write nothing.")
+@click.option("--bypass-review", is_flag=True,
+              help="Publish at once even where the library's curators review deposits.")
+@click.option("--full", is_flag=True, help="Harvest everything, not only what changed "
+              "since the last finished run over this source.")
+@click.option("--as", "email", help="Deposit as this person (the works' owner); "
+              "default: the system.")
+@with_appcontext
+def oai(slug, url, set_spec, dry_run, bypass_review, full, email):
+    """Harvest URL (an OAI-PMH base URL) into library SLUG."""
+    service = _service()
+    identity = _identity(email)
+    try:
+        run = service.start(system_identity, slug, url, set_spec, dry_run, bypass_review, full)
+    except TenantError as error:
+        _fail(str(error))
+    click.echo(f"Run {run.id}: harvesting {url}"
+               + (f" (set {set_spec})" if set_spec else "")
+               + (f" changed since {run.harvest_from}" if run.harvest_from else "") + " …")
+    records = service.harvest_checked(run)
+    if records is None:
+        _fail(f"the source could not be harvested: {run.error}")
+    with click.progressbar(length=len(records), label="Items", show_pos=True,
+                           show_eta=True) as bar:
+        service.process(identity, run, records, progress=bar.update)
+    counts = service.dump_run(run, slug)["counts"]
+    click.echo(("Dry run: " if dry_run else "") + ", ".join(
+        f"{state} {number}" for state, number in counts.items()))
+    click.echo(f"Report: invenio tenants import report {slug} {run.id}")
+
+
+@imports.command("report")
+@click.argument("slug")
+@click.argument("run_id")
+@click.option("--state", type=click.Choice(["created", "updated", "unchanged", "deleted",
+                                             "failed"]))
+@click.option("--format", "output", type=click.Choice(["csv", "json"]), default="csv")
+@with_appcontext
+def report(slug, run_id, state, output):
+    """Every item of run RUN_ID with its state and reason."""
+    try:
+        items = _service().items(system_identity, slug, run_id, state,
+                                 with_payload=output == "json")
+    except TenantError as error:
+        _fail(str(error))
+    if output == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["source_id", "datestamp", "state", "reason", "record"])
+    for item in items:
+        writer.writerow([item["source_id"], item["datestamp"], item["state"],
+                         item["reason"] or "", item["record"] or ""])
