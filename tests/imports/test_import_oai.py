@@ -87,6 +87,15 @@ def test_an_import_creates_reports_and_repeats_without_duplicates(app, make_tena
         "<p>Článek o knihovnách.</p><p>Druhý odstavec &amp; více.</p>"
     assert work["metadata"]["creators"][0]["person_or_org"]["family_name"] == "Novák"
 
+    # the old address cited in papers: /handle/<prefix>/<n> on the library's host
+    host = f"{slug}.localhost:5000"
+    res = client.get(f"/handle/{PREFIX}/3", base_url=f"http://{host}")
+    assert res.status_code == 301
+    assert res.headers["Location"] == f"http://{slug}.localhost:5000/records/{work['id']}"
+    assert client.get(f"/handle/{PREFIX}/99", base_url=f"http://{host}").status_code == 404
+    assert client.get("/handle/x'\"/3", base_url=f"http://{host}").status_code == 404
+    assert client.get(f"/handle/{PREFIX}/3").status_code == 404  # the consortium's host
+
     failed = report(client, manager, slug, first_id, state="failed").json["items"]
     assert {entry["reason"] for entry in failed} == {"no dc:title", "no dc:creator"}
     assert "<dc:creator>" not in failed[1]["original"] and failed[0]["mapped"] is None
