@@ -32,6 +32,8 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
 
     current_requests_service.indexer.refresh()
     presets = {"mzk": "mediated", "svkos": "open", "vkol": "closed"}
+    oa = client.get("/api/tenants/mzk/oa-policy").json  # tenants.yaml `oa_policy:`
+    assert oa["based_on"] == "czech-national" and oa["policy"]["severity"] == "error"
     for slug, preset in presets.items():
         assert client.get(f"/api/tenants/{slug}/workflow").json["preset"] == preset
         queue = client.get(f"/api/tenants/{slug}/submissions", headers=admin_headers).json

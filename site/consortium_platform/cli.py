@@ -10,6 +10,7 @@ import shlex
 import click
 from alembic.migration import MigrationContext
 from botocore.exceptions import ClientError
+from consortium_tenants.oa.rules import REASON_FIELD as OA_REASON_FIELD
 from consortium_tenants.storage.accounts import account_of
 from consortium_tenants.storage.s3 import s3_client
 from consortium_tenants.tenants import theme as library_theme
@@ -173,6 +174,8 @@ def init(admin_email, admin_password):
         current_service.create(system_identity, OER_RESOURCE_TYPE)
     if step(f"custom field {AGREEMENT_FIELD}", records_mapping_has(AGREEMENT_FIELD)):
         run_cli(f"rdm-records custom-fields init -f {AGREEMENT_FIELD}")
+    if step(f"custom field {OA_REASON_FIELD}", records_mapping_has(OA_REASON_FIELD)):
+        run_cli(f"rdm-records custom-fields init -f {OA_REASON_FIELD}")
     old = libraries_to_migrate()
     if step("deposit workflows of member libraries", not old):
         from consortium_tenants.proxies import current_workflows_service as workflows

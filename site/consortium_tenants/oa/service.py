@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from ..i18n import localized
 from ..paging import SiteLink
+from . import checks
 from .models import OaPolicyModel
 from .policy import policy_of, policy_row
 from .schema import PolicySchema, check_preset, preset_names
@@ -75,6 +76,7 @@ class OaPolicyService:
             db.session.add(row)
         row.based_on = based_on
         row.policy = policy
+        checks.enable(tenant)  # the deposit check of the policy (oa.checks)
         db.session.flush()
         return self.dump(tenant, identity)
 

@@ -10,6 +10,7 @@ from invenio_checks.api import ChecksAPI
 from invenio_checks.base import Check
 from invenio_checks.contrib.metadata.check import CheckResult
 from invenio_checks.models import CheckConfig, CheckRun, Severity
+from invenio_checks.proxies import current_checks_registry
 from invenio_db import db
 from invenio_db.uow import ModelDeleteOp
 from invenio_i18n import lazy_gettext as _
@@ -26,6 +27,8 @@ class DepositRulesCheck(Check):
     title = _("Deposit rules of the library")
     description = _("Required metadata, resource types, licences, access, embargo, agreement.")
     sort_order = 5
+    judged_afresh = True
+    """Run again when a draft is read, submitted or published (see `library_check`)."""
 
     def validate_config(self, config):
         if config:
@@ -70,9 +73,21 @@ def libraries_without_check():
     return TenantModel.query.filter(TenantModel.community_id.notin_(configured)).all()
 
 
+def library_check(check_id):
+    """The check class of CHECK_ID when it is one of a library's own checks, judged afresh
+    at every read, submission and publication (the rules, other features' checks such as
+    the open-access policy: `judged_afresh = True`), else None."""
+    try:
+        check_cls = current_checks_registry.get(check_id)
+    except ValueError:
+        return None
+    return check_cls if getattr(check_cls, "judged_afresh", False) else None
+
+
 def is_stale(run, community_ids):
-    """Whether RUN is of the rules of a library outside COMMUNITY_IDS (the draft's destinations)."""
-    return run.config.check_id == DepositRulesCheck.id and \
+    """Whether RUN is of a library's check of a library outside COMMUNITY_IDS (the draft's
+    destinations)."""
+    return library_check(run.config.check_id) is not None and \
         str(run.config.community_id) not in community_ids
 
 
@@ -85,7 +100,7 @@ def drop_stale_runs(draft, community_ids, uow):
 
 
 def rerun(draft, community_ids, uow):
-    """Run the rules of the libraries among COMMUNITY_IDS on DRAFT now; the runs.
+    """Run the checks of the libraries among COMMUNITY_IDS on DRAFT now; the runs.
 
     Rules may have changed since the draft was last saved; the stored run is
     what invenio-checks enforces, so it is brought up to date first. Runs of
@@ -96,23 +111,24 @@ def rerun(draft, community_ids, uow):
     drop_stale_runs(draft, community_ids, uow)
     if not community_ids:
         return []
-    configs = CheckConfig.query.filter(CheckConfig.check_id == DepositRulesCheck.id,
-                                       CheckConfig.enabled.is_(True),
+    configs = CheckConfig.query.filter(CheckConfig.enabled.is_(True),
                                        CheckConfig.community_id.in_(list(community_ids)))
-    runs = [ChecksAPI.run_check(config, draft, uow) for config in configs]
+    runs = [ChecksAPI.run_check(config, draft, uow) for config in configs
+            if library_check(config.check_id) is not None]
     return [run for run in runs if run is not None]
 
 
 def current_errors(draft, runs):
-    """The errors of DRAFT's check RUNS; the library rules' as they judge it now.
+    """The errors of DRAFT's check RUNS; the library checks' as they judge it now.
 
-    A stored run speaks the language of the request that ran it; the rules,
-    run again, speak the reader's.
+    A stored run speaks the language of the request that ran it; the library's
+    checks, run again, speak the reader's.
     """
     errors = []
     for run in runs:
-        if run.config.check_id == DepositRulesCheck.id:
-            found = DepositRulesCheck().run(draft, run.config).errors
+        check_cls = library_check(run.config.check_id)
+        if check_cls is not None:
+            found = check_cls().run(draft, run.config).errors
         else:
             found = (run.result or {}).get("errors") or []
         errors.extend(found)

@@ -1,0 +1,62 @@
+"""A depositor is told, in Czech, that a 24-month embargo breaks the library's open-access
+policy (MZK's: the Czech national strategy, breaches are errors); with a stated reason
+the work goes to the curators, who read the reason on the submission's page."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from playwright.sync_api import expect
+
+from browsing import log_in
+from helpers import deposit
+
+REASON = "Nakladatel dovoluje zveřejnění až po dvou letech; smlouva je v příloze žádosti."
+
+
+def test_a_depositor_is_told_that_a_24_month_embargo_breaks_the_policy(app, site, open_page,
+                                                                      make_library):
+    library = make_library("mediated", prefix="mzk")
+    res = app.test_client().put(f"/api/tenants/{library.slug}/oa-policy",
+                                headers=library.manager.headers,
+                                json={"preset": "czech-national", "severity": "error"})
+    assert res.status_code == 200, res.json
+    until = (date.today() + relativedelta(months=24)).isoformat()
+    draft = deposit(app.test_client(), library.depositor.headers, library.community_id,
+                    "Dějiny brněnského knihtisku", changes={
+                        "access": {"record": "public", "files": "restricted",
+                                   "embargo": {"active": True, "until": until,
+                                               "reason": "Smlouva s nakladatelem"}},
+                        "metadata": {"rights": [{"id": "cc-by-4.0"}],
+                                     "funding": [{"funder": {"name": "GA ČR"}}]}})
+    base = site.library(library.slug)
+
+    page = open_page("cs", "depositor")
+    log_in(page, base, library.depositor)
+    page.goto(f"{base}/uploads/{draft['id']}")
+    page.locator("button[name=save]").click()
+    told = page.get_by_text("embargo v délce 24 měsíců je delší, než dovolují "
+                            "(pro tento typ zdroje nejvýše 6 měsíců)")
+    expect(told.first).to_be_visible()
+
+    # The depositor states a reason: the breach becomes a warning, the work can go on.
+    page.locator('[name="custom_fields.consortium:oa_exception"]').fill(REASON)
+    page.locator("button[name=save]").click()
+    page.wait_for_load_state("networkidle")
+    page.locator("button[name=SubmitReview]").click()
+    modal = page.locator(".ui.modal")
+    for box in ("#accept-access-checkbox", "#accept-after-publish-checkbox"):
+        if modal.locator(box).count():
+            modal.locator(f"{box} label").click()
+    with page.expect_navigation():
+        modal.locator("button[name=submitReview]").click()
+    page.wait_for_load_state("networkidle")
+    assert "/requests/" in page.url, page.url
+    request_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+
+    curator = open_page("cs", "curator")
+    log_in(curator, base, library.curator)
+    curator.goto(f"{base}/communities/{library.slug}/requests/{request_id}")
+    curator.locator("#checks-tab").click()
+    curator.locator("a.item[data-tab=consortium-oa-policy]").click()
+    expect(curator.locator(".oa-exception-reason").get_by_text(REASON)).to_be_visible()
+    expect(curator.get_by_text("embargo v délce 24 měsíců").first).to_be_visible()
