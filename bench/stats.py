@@ -19,6 +19,7 @@ Usage (services running): .venv/bin/python bench/stats.py [--events 1000000]
 """
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -80,19 +81,41 @@ def synthetic_events(count, items, tenants, month, seed):
 
 
 def publish(events):
-    """Queue EVENTS (kind, event) for invenio-stats, in chunks; returns the count per kind."""
+    """Queue EVENTS (kind, event) for invenio-stats, in chunks; returns the count per kind.
+
+    The pages publish each event through kombu (one Redis round trip and ~1 ms of
+    kombu each: 1 000 000 events took ~30 min here); the bench writes the same kombu
+    messages straight into the queues' Redis lists, a pipeline a chunk.
+    """
     from invenio_stats.proxies import current_stats
 
     chunks, counts = {"record-view": [], "file-download": []}, {}
+
+    def send(kind, chunk):
+        queue = current_stats.events[kind].queue
+        with queue.connection_pool.acquire(block=True) as connection:
+            if connection.transport.driver_type != "redis":
+                return current_stats.publish(kind, chunk)
+            channel = connection.default_channel
+            pipe = channel.client.pipeline(transaction=False)
+            for event in chunk:
+                message = channel.prepare_message(json.dumps(event),
+                                                  content_type="application/json",
+                                                  content_encoding="utf-8")
+                channel._inplace_augment_message(message, queue.exchange.name,
+                                                 queue.routing_key)
+                pipe.lpush(queue.routing_key, json.dumps(message))
+            pipe.execute()
+
     for kind, event in events:
         chunks[kind].append(event)
         counts[kind] = counts.get(kind, 0) + 1
         if len(chunks[kind]) >= CHUNK:
-            current_stats.publish(kind, chunks[kind])
+            send(kind, chunks[kind])
             chunks[kind] = []
     for kind, chunk in chunks.items():
         if chunk:
-            current_stats.publish(kind, chunk)
+            send(kind, chunk)
     return counts
 
 

@@ -19,10 +19,13 @@ queue, then `invenio_stats.tasks.process_events` indexes them into
 """
 
 import hashlib
+import json
 import time
+from functools import lru_cache
 from datetime import datetime, timezone
 
 import redis
+from counter_robots import is_machine, is_robot
 from dateutil import parser
 from flask import current_app, request_finished
 from invenio_access.permissions import system_identity
@@ -30,8 +33,8 @@ from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_rdm_records.resources.stats.event_builders import build_record_unique_id
 from invenio_stats.contrib.event_builders import build_file_unique_id
 from invenio_search.engine import search
-from invenio_stats.processors import (EventsIndexer, anonymize_user, filter_robots,
-                                      flag_machines, hash_id)
+from invenio_stats.processors import EventsIndexer, hash_id
+from invenio_stats.utils import get_anonymization_salt, get_geoip
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from ..tenants.models import TenantModel
@@ -190,6 +193,74 @@ def _clicks_script():
     return _scripts[url]
 
 
+def event_time(text):
+    """The datetime of an event's ISO 8601 timestamp (the builders write isoformat();
+    dateutil for anything else). datetime.fromisoformat is ~100x faster than dateutil."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return parser.parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _agent_kind(user_agent):
+    """(robot, machine) of a user agent by the COUNTER lists (their regular expressions
+    cost ~0.3 ms an agent; a few agents make most events)."""
+    return is_robot(user_agent), is_machine(user_agent)
+
+
+def drop_robots(event):
+    """Preprocessor: invenio-stats' filter_robots and flag_machines in one, the agent's
+    kind remembered: None for a robot; `is_robot`/`is_machine` set."""
+    robot, machine = _agent_kind(event["user_agent"]) if "user_agent" in event else (False,
+                                                                                      False)
+    if robot:
+        return None
+    event["is_robot"], event["is_machine"] = False, machine
+    return event
+
+
+SALT_SECONDS = 60
+_salts = {}
+
+
+def _salt(day):
+    """invenio-stats' anonymisation salt of DAY, remembered SALT_SECONDS per process (it
+    lives a day in the cache; one cache read a minute instead of one an event)."""
+    now = time.monotonic()
+    cached = _salts.get(day)
+    if cached and now - cached[0] < SALT_SECONDS:
+        return cached[1]
+    salt = get_anonymization_salt(datetime.combine(day, datetime.min.time()))
+    _salts[day] = (now, salt)
+    return salt
+
+
+def anonymize_visitor(event):
+    """Preprocessor: invenio-stats' anonymize_user (visitor_id of the day and
+    unique_session_id of the hour from the salted user, session or IP + user agent;
+    country from the IP; those fields dropped), with the salt remembered (`_salt`)."""
+    ip = event.pop("ip_address", None)
+    if ip:
+        event["country"] = get_geoip(ip)
+    user_id = event.pop("user_id", "") or ""
+    session_id = event.pop("session_id", "") or ""
+    user_agent = event.pop("user_agent", "") or ""
+    moment = event_time(event["timestamp"])
+    hour = moment.strftime("%Y%m%d%H")
+    salt = _salt(moment.date()).encode()
+    visitor, session = hashlib.sha224(salt), hashlib.sha224(salt)
+    who = user_id or session_id
+    if who:
+        visitor.update(who.encode())
+        session.update(f"{who}|{hour}".encode())
+    elif ip and user_agent:
+        visitor.update(f"{ip}|{user_agent}|{hour}".encode())
+        session.update(f"{ip}|{user_agent}|{hour}".encode())
+    event.update({"visitor_id": visitor.hexdigest(), "unique_session_id": session.hexdigest()})
+    return event
+
+
 def mark_clicks(event):
     """Preprocessor: the event's double-click key (`_click`), before `anonymize_user`
     hashes the visitor away: the visitor (user, else session, else IP and user agent),
@@ -235,10 +306,29 @@ class CounterEventsIndexer(EventsIndexer):
 
     batch_size = 500
 
+    def messages(self):
+        """The queue's events, oldest first. From Redis (the broker of `make run` and the
+        tests) a batch a round trip (RPOP with a count, Redis >= 6.2; kombu's own
+        consumer pops one message a round trip, ~70 % of the processing time); from
+        any other broker (RabbitMQ) as invenio-queues consumes them."""
+        with self.queue.connection_pool.acquire(block=True) as connection:
+            if connection.transport.driver_type != "redis":
+                yield from self.queue.consume()
+                return
+            channel = connection.default_channel
+            for priority in channel.priority_steps:
+                name = channel._q_for_pri(self.queue.queue.name, priority)
+                while True:
+                    raw = channel.client.rpop(name, self.batch_size)
+                    if not raw:
+                        break
+                    for item in raw:
+                        yield channel.Message(payload=json.loads(item), channel=channel).payload
+
     def actionsiter(self):
         """Index actions of the queue's events, a batch at a time."""
         batch = []
-        for message in self.queue.consume():
+        for message in self.messages():
             batch.append(message)
             if len(batch) >= self.batch_size:
                 yield from self._batch_actions(batch)
@@ -253,7 +343,7 @@ class CounterEventsIndexer(EventsIndexer):
             if message is None:
                 return None
         click = message.pop("_click", None)
-        moment = parser.parse(message["timestamp"])
+        moment = event_time(message["timestamp"])
         stamp = moment.replace(microsecond=0)
         message["timestamp"] = stamp.isoformat()
         message["updated_timestamp"] = datetime.now(timezone.utc).isoformat()
@@ -295,9 +385,23 @@ class CounterEventsIndexer(EventsIndexer):
         yield from indexed.values()
 
     def run(self):
-        """Process the events queue (a delete of a document already gone is no error)."""
-        return search.helpers.bulk(self.client, self.actionsiter(), stats_only=True,
-                                   chunk_size=500, ignore_status=(404,))
+        """Process the events queue: (actions done, actions failed). A delete of a
+        document already gone is no error. One bulk request at a time (so a delete never
+        overtakes the index action it undoes) in a thread of its own, while the events
+        of the next chunk are prepared."""
+        app = current_app._get_current_object()
+        client = getattr(self.client, "_get_current_object", lambda: self.client)()
+
+        def actions():  # iterated in the pool's feeding thread: it needs the app too
+            with app.app_context():
+                yield from self.actionsiter()
+
+        done = failed = 0
+        for ok, _ in search.helpers.parallel_bulk(
+                client, actions(), thread_count=1, chunk_size=self.batch_size,
+                queue_size=2, ignore_status=(404,)):
+            done, failed = done + ok, failed + (not ok)
+        return done, failed
 
 
 def stats_events(rdm_events):
@@ -314,8 +418,7 @@ def stats_events(rdm_events):
                                "consortium_tenants.stats.events:add_library"],
             "params": {
                 **rdm.get("params", {}),
-                "preprocessors": [filter_robots, flag_machines, unique_id,
-                                  mark_clicks, anonymize_user],
+                "preprocessors": [drop_robots, unique_id, mark_clicks, anonymize_visitor],
                 "double_click_window": 0,  # CounterEventsIndexer does it
             },
         }
@@ -329,8 +432,8 @@ def stats_events(rdm_events):
             "templates": f"{TEMPLATES}.search",
             "event_builders": ["consortium_tenants.stats.searches:search_event"],
             "cls": CounterEventsIndexer,
-            "params": {"preprocessors": [filter_robots, flag_machines, build_search_unique_id,
-                                         mark_clicks, anonymize_user],
+            "params": {"preprocessors": [drop_robots, build_search_unique_id, mark_clicks,
+                                         anonymize_visitor],
                        "double_click_window": 0},
         },
     }
