@@ -38,6 +38,7 @@ LIBRARY_PAGES = (
     ("stats", _("Statistics"), lambda: "stats",
      lambda identity, tenant: stats_allowed(identity, "read_stats", tenant)),
     ("dois", _("DOIs"), lambda: "dois", _tenant_allows("read_usage")),
+    ("sso", _("Institution login"), lambda: "sso", _tenant_allows("manage_members")),
     ("statements", _("Statements"), lambda: f"statements/{_last_month()}",
      _tenant_allows("read_statements")),
 )

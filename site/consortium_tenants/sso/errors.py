@@ -28,8 +28,17 @@ REASONS = {
     "no_email": (400, _("Your institution released no e-mail address. Ask your "
                         "institution's identity provider to release it to this site.")),
     "email_taken": (409, _("An account with the e-mail address %(value)s exists already "
-                           "and is not linked to your institution's login. Log in with "
-                           "your e-mail and password.")),
+                           "and is not linked to your institution's login. If it is yours, "
+                           "log in with your e-mail and password and choose \"Link my "
+                           "institution account\" in your account settings: from then on "
+                           "you can log in through your institution.")),
+    "identity_taken": (409, _("This institution account is linked to another account on "
+                              "this platform already. Log in through your institution to "
+                              "use that account.")),
+    "already_linked": (409, _("Your account is linked to an institution account already.")),
+    "link_expired": (400, _("The linking was not finished in time, or it was started in "
+                            "another browser or by another person. Log in and start it again "
+                            "from your account settings.")),
     "invalid": (400, _("The answer of your institution was refused: %(value)s. Start the "
                        "login again.")),
 }

@@ -1,6 +1,6 @@
 """REST API: `/api/tenants/<slug>/sso` (allowed IdPs and rules), `/api/tenants/<slug>/sso/audit`
-(the library's managers and consortium administrators) and `/api/sso/idps` (the IdPs
-known from metadata, public)."""
+(the library's managers and consortium administrators) and `/api/sso/idps?q=` (the IdPs
+known from metadata, found by name; public)."""
 
 from flask import g, request
 from flask_resources import ResourceConfig, resource_requestctx, response_handler, route
@@ -48,5 +48,8 @@ class SsoResource(ServiceResource):
 
     @response_handler()
     def idps(self):
-        hits = [self.service.dump_idp(row) for row in self.service.idps()]
-        return {"hits": {"hits": hits, "total": len(hits)}}, 200
+        """`?q=` words of the name or entity ID (any case, accents), `?size=` (1-1000)."""
+        size = min(max(request.args.get("size", 100, type=int), 1), 1000)
+        rows, total = self.service.search_idps(request.args.get("q", ""), size=size)
+        return {"hits": {"hits": [self.service.dump_idp(row) for row in rows],
+                         "total": total}}, 200

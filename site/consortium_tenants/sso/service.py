@@ -1,17 +1,25 @@
 """SSO of the member libraries: the IdP registry, each library's settings (allowed IdPs,
 attribute → role rules), the login through an IdP's assertion and its audit log."""
 
+import secrets
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
 import marshmallow as ma
 from flask import current_app
 from invenio_access.permissions import system_identity
+from invenio_accounts.errors import AlreadyLinkedError
 from invenio_accounts.models import User, UserIdentity
 from invenio_accounts.proxies import current_datastore
+from invenio_cache import current_cache
 from invenio_db import db
+from invenio_i18n import gettext as _
+from invenio_i18n import lazy_gettext as _l
 from invenio_records_resources.services.uow import unit_of_work
 from sqlalchemy.exc import IntegrityError
 
+from ..i18n import language
+from ..validation import Length, OneOf
 from . import metadata
 from .attributes import RULE_ATTRIBUTES, by_friendly_name, out_of_scope
 from .errors import SsoRefusal
@@ -52,22 +60,59 @@ def rule_line(rule):
     return f"{rule['attribute']}={rule['value']}:{rule['role']}"
 
 
-PRINTABLE = ma.validate.Regexp(r"[^\x00-\x1f\x7f]+\Z", error="Control characters are not allowed.")
+class Printable(ma.validate.Regexp):
+    """No control characters (message in the request's language)."""
+
+    def __init__(self):
+        super().__init__(r"[^\x00-\x1f\x7f]*\Z")  # empty: Length says so
+
+    def _format_error(self, value):
+        return _("Control characters are not allowed.")
+
+
+PRINTABLE = Printable()
 
 
 class RuleSchema(ma.Schema):
-    attribute = ma.fields.String(required=True, validate=ma.validate.OneOf(RULE_ATTRIBUTES))
-    value = ma.fields.String(required=True,
-                             validate=[ma.validate.Length(min=1, max=1024), PRINTABLE])
+    attribute = ma.fields.String(required=True, validate=OneOf(RULE_ATTRIBUTES))
+    value = ma.fields.String(required=True, validate=[Length(min=1, max=1024), PRINTABLE])
     role = ma.fields.String(required=True)
 
 
 class SettingsSchema(ma.Schema):
-    idps = ma.fields.List(ma.fields.String(validate=[ma.validate.Length(min=1, max=1024),
-                                                     PRINTABLE]),
-                          required=True, validate=ma.validate.Length(max=100))
+    idps = ma.fields.List(ma.fields.String(validate=[Length(min=1, max=1024), PRINTABLE]),
+                          required=True, validate=Length(max=100))
     rules = ma.fields.List(ma.fields.Nested(RuleSchema), load_default=list,
-                           validate=ma.validate.Length(max=100))
+                           validate=Length(max=100))
+
+
+AUDIT_ACTIONS = {
+    "login": _l("logged in"),
+    "account_created": _l("account created"),
+    "account_linked": _l("account linked to the institution's login"),
+    "role_added": _l("role added"),
+    "role_removed": _l("role removed"),
+}
+"""The audit log's actions, as its pages name them (cs/en)."""
+
+
+def _folded(text):
+    """TEXT lower-cased without accents ("Masarykova univerzita" ~ "masarykova")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+def name_of(names, entity_id):
+    """An IdP's name from NAMES ({language: name}) in the request's language, else
+    English, else any, else its ENTITY_ID."""
+    names = names or {}
+    return (names.get(language()) or names.get("en") or next(iter(names.values()), None)
+            or entity_id)
+
+
+def idp_name(row):
+    """The name of an IdP (a row) in the request's language (name_of)."""
+    return name_of(row.names, row.entity_id)
 
 
 class SsoService:
@@ -82,6 +127,22 @@ class SsoService:
     @staticmethod
     def idps():
         return IdentityProviderModel.query.order_by(IdentityProviderModel.entity_id).all()
+
+    @staticmethod
+    def search_idps(query="", size=20, exclude=()):
+        """(IdPs whose name in any language or entity ID contains every word of QUERY,
+        ignoring case and accents, by name; how many matched), at most SIZE of them,
+        those in EXCLUDE left out."""
+        words = _folded(query or "").split()
+        found = []
+        for row in IdentityProviderModel.query.all():
+            if row.entity_id in exclude:
+                continue
+            text = _folded(" ".join([row.entity_id, *(row.names or {}).values()]))
+            if all(word in text for word in words):
+                found.append(row)
+        found.sort(key=lambda row: _folded(idp_name(row)))
+        return found[:size], len(found)
 
     @staticmethod
     def dump_idp(row):
@@ -138,7 +199,7 @@ class SsoService:
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "manage_members", tenant)
         if not isinstance(data, dict):
-            raise ma.ValidationError("Expected a JSON object.")
+            raise ma.ValidationError(_("Expected a JSON object."))
         loaded = self.schema.load(data)
         groups = list(current_app.config["CONSORTIUM_TENANT_ROLES"])
         errors = {}
@@ -146,10 +207,11 @@ class SsoService:
             IdentityProviderModel.entity_id.in_(loaded["idps"]))}
         unknown = [e for e in loaded["idps"] if e not in known]
         if unknown:
-            errors["idps"] = [f"Unknown identity provider (not in the federation "
-                              f"metadata): {', '.join(unknown)}"]
-        bad_roles = {str(i): {"role": [f"Must be one of: {', '.join(groups)}."]}
-                     for i, rule in enumerate(loaded["rules"]) if rule["role"] not in groups}
+            errors["idps"] = [_("Unknown identity provider (not in the federation "
+                                "metadata): %(idps)s", idps=", ".join(unknown))]
+        bad_roles = {str(i): {"role": [_("Must be one of: {choices}.").format(
+            choices=", ".join(groups))]}
+            for i, rule in enumerate(loaded["rules"]) if rule["role"] not in groups}
         if bad_roles:
             errors["rules"] = bad_roles
         if errors:
@@ -197,9 +259,11 @@ class SsoService:
         raise SsoRefusal("idp_not_allowed" if known else "unknown_idp")
 
     @staticmethod
-    def remember_request(tenant, idp, request_id):
+    def remember_request(tenant, idp, request_id, kind="request"):
+        """Remember an AuthnRequest sent to IDP: KIND "request" (a login) or "link" (a
+        logged-in person links their account to their institution's login)."""
         lifetime = current_app.config["CONSORTIUM_SSO_REQUEST_LIFETIME"]
-        db.session.add(SamlMessageModel(id=request_id, kind="request", tenant_id=tenant.id,
+        db.session.add(SamlMessageModel(id=request_id, kind=kind, tenant_id=tenant.id,
                                         entity_id=idp.entity_id,
                                         expires=utcnow() + timedelta(seconds=lifetime)))
         SamlMessageModel.query.filter(SamlMessageModel.expires < utcnow()).delete()
@@ -207,8 +271,10 @@ class SsoService:
 
     @staticmethod
     def outstanding_request(tenant, idp, request_id):
-        """REQUEST_ID if this library sent it to IDP, unanswered and unexpired."""
-        row = request_id and db.session.get(SamlMessageModel, (request_id, "request"))
+        """The row of REQUEST_ID if this library sent it to IDP, unanswered and
+        unexpired (its kind says whether it logs in or links)."""
+        row = request_id and (db.session.get(SamlMessageModel, (request_id, "request"))
+                              or db.session.get(SamlMessageModel, (request_id, "link")))
         if (not row or row.expires < utcnow() or row.tenant_id != tenant.id
                 or row.entity_id != idp.entity_id):
             raise SsoRefusal("unsolicited")
@@ -216,10 +282,10 @@ class SsoService:
             raise SsoRefusal("replayed")
         return row
 
-    def login(self, tenant, idp, response, request_row):
-        """The user a verified RESPONSE of IDP logs in on TENANT's site: found by its
-        eduPersonUniqueId (never by e-mail), or created; the library's rules applied.
-        Everything is checked before anything is written."""
+    @staticmethod
+    def _checked(idp, response):
+        """(attributes, eduPersonUniqueId) of a verified RESPONSE of IDP; SsoRefusal if
+        it has no usable identifier, a value outside the IdP's scopes, or was used."""
         attributes = by_friendly_name(response.get_attributes())
         unique_ids = attributes.get("eduPersonUniqueId", [])
         if len(unique_ids) != 1 or "@" not in unique_ids[0]:
@@ -227,10 +293,32 @@ class SsoService:
         wrong = out_of_scope(attributes, idp.scopes)
         if wrong:
             raise SsoRefusal("out_of_scope", f"{wrong[0]} {wrong[1]}")
-        assertion_id = response.get_assertion_id()
-        if db.session.get(SamlMessageModel, (assertion_id, "assertion")) is not None:
+        if db.session.get(SamlMessageModel,
+                          (response.get_assertion_id(), "assertion")) is not None:
             raise SsoRefusal("replayed")
-        external_id = unique_ids[0]
+        return attributes, unique_ids[0]
+
+    @staticmethod
+    def _use(tenant, idp, response, request_row):
+        """Mark REQUEST_ROW answered and RESPONSE's assertion used (flushed)."""
+        expires = response.get_assertion_not_on_or_after()
+        try:
+            request_row.used = True
+            db.session.add(SamlMessageModel(
+                id=response.get_assertion_id(), kind="assertion", tenant_id=tenant.id,
+                entity_id=idp.entity_id,
+                expires=datetime.fromtimestamp(expires, timezone.utc).replace(tzinfo=None)
+                if expires else utcnow() + timedelta(hours=1)))
+            db.session.flush()
+        except IntegrityError as error:  # the same assertion posted twice at once
+            db.session.rollback()
+            raise SsoRefusal("replayed") from error
+
+    def login(self, tenant, idp, response, request_row):
+        """The user a verified RESPONSE of IDP logs in on TENANT's site: found by its
+        eduPersonUniqueId (never by e-mail), or created; the library's rules applied.
+        Everything is checked before anything is written."""
+        attributes, external_id = self._checked(idp, response)
         user = UserIdentity.get_user(METHOD, external_id)
         created = False
         if user is None:
@@ -239,18 +327,7 @@ class SsoService:
                 raise SsoRefusal("no_email")
             if current_datastore.find_user(email=email) is not None:
                 raise SsoRefusal("email_taken", email)
-        expires = response.get_assertion_not_on_or_after()
-        try:
-            request_row.used = True
-            db.session.add(SamlMessageModel(
-                id=assertion_id, kind="assertion", tenant_id=tenant.id,
-                entity_id=idp.entity_id,
-                expires=datetime.fromtimestamp(expires, timezone.utc).replace(tzinfo=None)
-                if expires else utcnow() + timedelta(hours=1)))
-            db.session.flush()
-        except IntegrityError as error:  # the same assertion posted twice at once
-            db.session.rollback()
-            raise SsoRefusal("replayed") from error
+        self._use(tenant, idp, response, request_row)
         if user is None:
             user = self._create_account(attributes, email, external_id)
             created = True
@@ -263,6 +340,80 @@ class SsoService:
 
             current_users_service.indexer.index(UserAggregate.get_record(user.id))
         self.apply_rules(tenant, user, attributes, idp)
+        return user
+
+    # --- linking a password account to an institution's login ---------------------------
+    @staticmethod
+    def linked_identity(user):
+        """The eduPersonUniqueId USER's account is linked to, or None."""
+        row = UserIdentity.query.filter_by(id_user=user.id, method=METHOD).one_or_none()
+        return row.id if row else None
+
+    @staticmethod
+    def _pending_key(token):
+        return f"consortium-sso-link:{token}"
+
+    def accept_link(self, tenant, idp, response, request_row):
+        """A verified RESPONSE of IDP answering a link request: checked as a login is,
+        the assertion used; the identity waits (a few minutes, under a one-time code,
+        returned) for the browser that started the link to come back with its
+        session: the IdP's POST does not carry it (SameSite=Lax). Never by e-mail."""
+        attributes, external_id = self._checked(idp, response)
+        if UserIdentity.get_user(METHOD, external_id) is not None:
+            raise SsoRefusal("identity_taken")
+        self._use(tenant, idp, response, request_row)
+        db.session.commit()
+        return self._park({
+            "request": request_row.id, "tenant": str(tenant.id), "idp": idp.entity_id,
+            "external_id": external_id,
+            "attributes": {k: v for k, v in attributes.items() if k in RULE_ATTRIBUTES},
+        })
+
+    def park_link_refusal(self, tenant, request_id, refusal):
+        """Why the answer to link request REQUEST_ID was refused, kept like an identity
+        (accept_link) for the browser that started it; returns the one-time code."""
+        return self._park({"request": request_id, "tenant": str(tenant.id),
+                           "refused": refusal.reason, "value": refusal.value})
+
+    def _park(self, pending):
+        code = secrets.token_urlsafe(32)
+        current_cache.set(self._pending_key(code), pending,
+                          timeout=current_app.config["CONSORTIUM_SSO_REQUEST_LIFETIME"])
+        return code
+
+    def take_pending_link(self, token):
+        """The identity waiting under TOKEN (accept_link), or None; the token is spent
+        whatever happens next."""
+        if not token or not isinstance(token, str):
+            return None
+        key = self._pending_key(token)
+        pending = current_cache.get(key)
+        current_cache.delete(key)
+        return pending
+
+    def complete_link(self, tenant, user, pending, request_id):
+        """Link USER's account to the PENDING identity (take_pending_link) if it answers
+        REQUEST_ID (the link this user started in this browser); the library's rules
+        applied. SsoRefusal otherwise."""
+        if (not pending or pending["request"] != request_id
+                or pending["tenant"] != str(tenant.id)):
+            raise SsoRefusal("link_expired")
+        if pending.get("refused"):  # the IdP's answer itself was refused
+            raise SsoRefusal(pending["refused"], pending.get("value", ""))
+        if self.linked_identity(user) is not None:
+            raise SsoRefusal("already_linked")
+        if UserIdentity.get_user(METHOD, pending["external_id"]) is not None:
+            raise SsoRefusal("identity_taken")
+        idp = db.session.get(IdentityProviderModel, pending["idp"])
+        try:
+            UserIdentity.create(user, METHOD, pending["external_id"])
+            self._audit(tenant, user, "account_linked", idp=pending["idp"])
+            db.session.commit()
+        except (AlreadyLinkedError, IntegrityError) as error:  # linked meanwhile elsewhere
+            db.session.rollback()
+            raise SsoRefusal("identity_taken") from error
+        if idp is not None:
+            self.apply_rules(tenant, user, pending["attributes"], idp)
         return user
 
     @staticmethod
