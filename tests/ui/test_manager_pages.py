@@ -13,14 +13,14 @@ import pytest
 from helpers import browser_of
 
 PAGES_OF = {
-    "managers": {"dashboard", "submissions", "workflow", "storage", "stats", "dois",
+    "managers": {"dashboard", "submissions", "workflow", "storage", "stats", "dois", "sso",
                  "statements"},
     "curators": {"submissions", "stats"},
     "depositors": set(),
 }
 LABELS = {
     "en": {"dashboard": "Dashboard", "statements": "Statements", "stats": "Statistics"},
-    "cs": {"statements": "Vyúčtování"},
+    "cs": {"statements": "Vyúčtování", "sso": "Přihlášení přes instituce"},
 }
 
 
