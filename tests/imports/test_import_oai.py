@@ -26,8 +26,10 @@ def source():
     server.stop()
 
 
-def run(app, *args):
-    result = invoke_cli(app, ["tenants", "import", "oai", *args])
+def run(app, people, *args):
+    """`invenio tenants import oai ARGS --as <the library's manager>`."""
+    result = invoke_cli(app, ["tenants", "import", "oai", *args,
+                              "--as", people["managers_user"].email])
     assert result.exit_code == 0, result.output
     run_id = result.output.split("Run ", 1)[1].split(":", 1)[0]
     return run_id, result.output
@@ -61,7 +63,7 @@ def test_an_import_creates_reports_and_repeats_without_duplicates(app, make_tena
                       "5": "created", "6": "failed", "7": "failed", "8": "unchanged"}
 
     # a dry run: the same decisions, nothing written
-    dry_id, output = run(app, slug, source.url, "--dry-run")
+    dry_id, output = run(app, people, slug, source.url, "--dry-run")
     assert "Dry run: created 5, updated 0, unchanged 1, deleted 0, failed 2" in output
     assert "Items" in output  # the progress bar's label
     assert states(client, manager, slug, dry_id) == expected_first
@@ -69,8 +71,7 @@ def test_an_import_creates_reports_and_repeats_without_duplicates(app, make_tena
     assert any("resumptionToken=" in path for path in source.requests)  # every page read
 
     # the import
-    first_id, output = run(app, slug, source.url, "--bypass-review",
-                           "--as", people["managers_user"].email)
+    first_id, output = run(app, people, slug, source.url, "--bypass-review")
     assert "created 5, updated 0, unchanged 1, deleted 0, failed 2" in output
     assert states(client, manager, slug, first_id) == expected_first
     works = library_records(client, tenant["community_id"])
@@ -108,7 +109,7 @@ def test_an_import_creates_reports_and_repeats_without_duplicates(app, make_tena
     assert res.json["status"] == "finished" and res.json["done"] == res.json["total"] == 8
 
     # the same source again, whole: nothing created, nothing changed
-    again_id, output = run(app, slug, source.url, "--full", "--bypass-review")
+    again_id, output = run(app, people, slug, source.url, "--full", "--bypass-review")
     assert "created 0, updated 0, unchanged 6, deleted 0, failed 2" in output
     assert len(library_records(client, tenant["community_id"])) == 5
 
@@ -119,7 +120,7 @@ def test_an_import_creates_reports_and_repeats_without_duplicates(app, make_tena
     changed["datestamp"] = later
     withdrawn = source.items[f"oai:{HOST}:{PREFIX}/4"]
     withdrawn.update(deleted=True, datestamp=later)
-    next_id, output = run(app, slug, source.url, "--bypass-review")
+    next_id, output = run(app, people, slug, source.url, "--bypass-review")
     assert "created 0, updated 1, unchanged 0, deleted 1, failed 0" in output
     assert states(client, manager, slug, next_id) == {"2": "updated", "4": "deleted"}
     works = library_records(client, tenant["community_id"])
@@ -136,7 +137,7 @@ def test_only_the_library_managers_read_its_imports(app, make_tenant, source):
     tenant, people = make_tenant("imp-perm")
     other, other_people = make_tenant("imp-other")
     slug, client = tenant["slug"], app.test_client()
-    run_id, _ = run(app, slug, source.url, "--dry-run")
+    run_id, _ = run(app, people, slug, source.url, "--dry-run")
     assert client.get(f"/api/tenants/{slug}/imports",
                       headers=people["managers"]).status_code == 200
     for headers in (people["depositors"], people["curators"], other_people["managers"]):
@@ -156,7 +157,7 @@ def test_only_the_library_managers_read_its_imports(app, make_tenant, source):
 def test_a_bad_report_filter_is_a_400_in_the_request_language(app, make_tenant, source,
                                                               language, message):
     tenant, people = make_tenant("imp-bad")
-    run_id, _ = run(app, tenant["slug"], source.url, "--dry-run")
+    run_id, _ = run(app, people, tenant["slug"], source.url, "--dry-run")
     res = app.test_client().get(
         f"/api/tenants/{tenant['slug']}/imports/{run_id}/items",
         headers={**people["managers"], "Accept-Language": language},
@@ -168,7 +169,8 @@ def test_a_bad_report_filter_is_a_400_in_the_request_language(app, make_tenant, 
 def test_an_unreachable_source_fails_the_run_with_its_reason(app, make_tenant):
     tenant, people = make_tenant("imp-down")
     result = invoke_cli(app, ["tenants", "import", "oai", tenant["slug"],
-                              "http://127.0.0.1:9/oai/request"])
+                              "http://127.0.0.1:9/oai/request",
+                              "--as", people["managers_user"].email])
     assert result.exit_code == 1
     assert "could not be harvested" in result.output
     runs = app.test_client().get(f"/api/tenants/{tenant['slug']}/imports",

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from invenio_access.permissions import system_identity
 
 from ..tenants.errors import TenantError
+from .service import person_identity
 
 
 def _fail(message):
@@ -22,24 +23,13 @@ def _service():
 
 
 def _identity(email):
-    """The identity of the person the works are deposited as (their library roles too)."""
-    from invenio_access.permissions import authenticated_user
-    from invenio_access.utils import get_identity
+    """The identity of the person the works are deposited as."""
     from invenio_accounts.proxies import current_datastore
-    from invenio_communities.generators import CommunityRoleNeed
-    from invenio_communities.proxies import current_communities
 
-    if not email:
-        return system_identity
     user = current_datastore.find_user(email=email)
     if user is None:
         _fail(f"no account {email}")
-    identity = get_identity(user)
-    identity.provides.add(authenticated_user)
-    members = current_communities.service.members.config.record_cls
-    for community_id, role in members.get_memberships(identity):
-        identity.provides.add(CommunityRoleNeed(community_id, role))
-    return identity
+    return person_identity(user.id)
 
 
 @click.group("import")
@@ -56,8 +46,8 @@ def imports():
               help="Publish at once even where the library's curators review deposits.")
 @click.option("--full", is_flag=True, help="Harvest everything, not only what changed "
               "since the last finished run over this source.")
-@click.option("--as", "email", help="Deposit as this person (the works' owner); "
-              "default: the system.")
+@click.option("--as", "email", required=True,
+              help="Deposit as this person, a manager of the library (the works' owner).")
 @with_appcontext
 def oai(slug, url, set_spec, dry_run, bypass_review, full, email):
     """Harvest URL (an OAI-PMH base URL) into library SLUG."""
@@ -73,6 +63,7 @@ def oai(slug, url, set_spec, dry_run, bypass_review, full, email):
     records = service.harvest_checked(run)
     if records is None:
         _fail(f"the source could not be harvested: {run.error}")
+    run.started_by = identity.id
     with click.progressbar(length=len(records), label="Items", show_pos=True,
                            show_eta=True) as bar:
         service.process(identity, run, records, progress=bar.update)

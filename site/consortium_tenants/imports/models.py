@@ -25,7 +25,7 @@ class ImportRunModel(db.Model, Timestamp):
     options = db.Column(JSON, nullable=False, default=dict)
     """{"dry_run", "bypass_review"}"""
     status = db.Column(db.String(16), nullable=False, default="running")
-    """running, finished, failed"""
+    """running, stopping, stopped, finished, failed"""
     harvest_from = db.Column(db.String(32), nullable=True)
     """`from=` of the harvest (the last finished run's start), None for a full one"""
     total = db.Column(db.Integer, nullable=False, default=0)

@@ -6,10 +6,10 @@ import csv
 import io
 
 from flask import Response, g, request
-from flask_resources import ResourceConfig, response_handler, route
+from flask_resources import ResourceConfig, resource_requestctx, response_handler, route
 from marshmallow import ValidationError
 
-from ..tenants.resource import ERROR_HANDLERS, ServiceResource, TenantResourceConfig
+from ..tenants.resource import ERROR_HANDLERS, ServiceResource, TenantResourceConfig, body
 from .service import STATES
 
 CSV = "text/csv; charset=utf-8"
@@ -41,6 +41,7 @@ class ImportResourceConfig(ResourceConfig):
         "runs": "/tenants/<slug>/imports",
         "run": "/tenants/<slug>/imports/<run_id>",
         "items": "/tenants/<slug>/imports/<run_id>/items",
+        "stop": "/tenants/<slug>/imports/<run_id>/actions/stop",
     }
     request_body_parsers = TenantResourceConfig.request_body_parsers
     default_content_type = "application/json"
@@ -54,6 +55,8 @@ class ImportResource(ServiceResource):
         r = self.config.routes
         return [
             route("GET", r["runs"], self.runs),
+            route("POST", r["runs"], self.submit),
+            route("POST", r["stop"], self.stop),
             route("GET", r["run"], self.read),
             route("GET", r["items"], self.items),
         ]
@@ -61,6 +64,17 @@ class ImportResource(ServiceResource):
     @response_handler()
     def runs(self):
         return self.service.runs(g.identity, request.view_args["slug"]), 200
+
+    @body
+    @response_handler()
+    def submit(self):
+        return self.service.submit(g.identity, request.view_args["slug"],
+                                   resource_requestctx.data), 202
+
+    @response_handler()
+    def stop(self):
+        args = request.view_args
+        return self.service.stop(g.identity, args["slug"], args["run_id"]), 202
 
     @response_handler()
     def read(self):

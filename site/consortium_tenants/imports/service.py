@@ -65,6 +65,26 @@ def licences():
     return found
 
 
+def person_identity(user_id):
+    """The identity of the person works are deposited as (their library roles too); the
+    system's when None."""
+    from invenio_access.permissions import authenticated_user
+    from invenio_access.utils import get_identity
+    from invenio_accounts.models import User
+    from invenio_communities.generators import CommunityRoleNeed
+    from invenio_communities.proxies import current_communities
+
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None:
+        return system_identity
+    identity = get_identity(user)
+    identity.provides.add(authenticated_user)
+    members = current_communities.service.members.config.record_cls
+    for community_id, role in members.get_memberships(identity):
+        identity.provides.add(CommunityRoleNeed(community_id, role))
+    return identity
+
+
 class ImportService:
     """Import runs of the member libraries."""
 
@@ -92,7 +112,18 @@ class ImportService:
             "counts": {state: run.counts.get(state, 0) for state in STATES},
             "error": run.error, "created": run.created.isoformat(),
             "finished": run.finished.isoformat() if run.finished else None,
+            **ImportService.pace(run),
         }
+
+    @staticmethod
+    def pace(run):
+        """Items a second so far and the seconds left at that pace (None when unknown)."""
+        end = run.finished or datetime.now(timezone.utc).replace(tzinfo=None)
+        seconds = (end - run.created).total_seconds()
+        rate = run.done / seconds if run.done and seconds > 0 else None
+        left = (run.total - run.done) / rate if rate and run.status == "running" else None
+        return {"rate": round(rate, 2) if rate else None,
+                "eta_seconds": round(left) if left is not None else None}
 
     @staticmethod
     def dump_item(item, with_payload=False):
@@ -137,9 +168,51 @@ class ImportService:
             tenant_id=tenant.id, source=source, status="running",
             options={"dry_run": bool(dry_run), "bypass_review": bool(bypass_review)},
             harvest_from=last.created.strftime("%Y-%m-%dT%H:%M:%SZ") if last else None,
-            counts={}, started_by=getattr(identity, "id", None)
-            if isinstance(getattr(identity, "id", None), int) else None)
+            counts={}, started_by=identity.id if isinstance(identity.id, int) else None)
         db.session.add(run)
+        db.session.commit()
+        return run
+
+    def submit(self, identity, slug, data):
+        """Start a run (REST, the page): checked, recorded, processed by a worker."""
+        from .schema import StartSchema
+        from .tasks import run_import
+
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "manage_imports", tenant)
+        if not isinstance(data, dict):
+            raise ValidationError("Expected a JSON object.")
+        data = StartSchema().load(data)
+        run = self.start(identity, slug, data["url"], data["set"], data["dry_run"],
+                         data["bypass_review"], data["full"])
+        run_import.delay(str(run.id))
+        db.session.refresh(run)
+        return self.dump_run(run, slug)
+
+    def resume(self, run_id):
+        """Process what is left of run RUN_ID (a worker's task; again after a restart)."""
+        run = db.session.get(ImportRunModel, uuid.UUID(str(run_id)))
+        if run is None or run.status not in ("running", "stopping"):
+            return run
+        if run.status == "stopping":
+            return self._end(run, "stopped")
+        harvested = self.harvest_checked(run)
+        if harvested is not None:
+            self.process(person_identity(run.started_by), run, harvested)
+        return run
+
+    def stop(self, identity, slug, run_id):
+        """Ask a running run to stop after its current item (what it did stays)."""
+        tenant, run = self._run(identity, slug, run_id)
+        if run.status == "running":
+            run.status = "stopping"
+            db.session.commit()
+        return self.dump_run(run, tenant.slug)
+
+    @staticmethod
+    def _end(run, status):
+        run.status = status
+        run.finished = datetime.now(timezone.utc).replace(tzinfo=None)
         db.session.commit()
         return run
 
@@ -166,9 +239,8 @@ class ImportService:
             return self.harvest(run)
         except Exception as error:  # the source: unreachable, not OAI-PMH, bad XML
             current_app.logger.warning("import %s: harvest failed: %s", run.id, error)
-            run.status, run.error = "failed", f"{type(error).__name__}: {error}"
-            run.finished = datetime.now(timezone.utc).replace(tzinfo=None)
-            db.session.commit()
+            run.error = f"{type(error).__name__}: {error}"
+            self._end(run, "failed")
             return None
 
     def process(self, identity, run, harvested, progress=None):
@@ -177,7 +249,14 @@ class ImportService:
         db.session.commit()
         vocabulary = licences()
         community_id = self._community_id(run)
+        done = {source_id for (source_id,) in db.session.query(ImportItemModel.source_id)
+                .filter_by(run_id=run.id)}  # a resumed run: those had their turn
         for record in harvested:
+            if record.header.identifier in done:
+                continue
+            db.session.refresh(run, ["status"])
+            if run.status == "stopping":
+                return self._end(run, "stopped")
             state, reason, mapped, recid = self._one(identity, run, community_id, record,
                                                      vocabulary)
             db.session.add(ImportItemModel(
@@ -189,10 +268,7 @@ class ImportService:
             db.session.commit()
             if progress:
                 progress(1)
-        run.status = "finished"
-        run.finished = datetime.now(timezone.utc).replace(tzinfo=None)
-        db.session.commit()
-        return run
+        return self._end(run, "finished")
 
     def _community_id(self, run):
         from ..tenants.models import TenantModel
@@ -236,7 +312,8 @@ class ImportService:
                 metadata, None
         except Exception as error:  # InvenioRDM refused it: the item fails, the run goes on
             db.session.rollback()
-            current_app.logger.warning("import %s: %s failed: %s", run.id, source_id, error)
+            current_app.logger.warning("import %s: %s failed: %r", run.id, source_id, error,
+                                       exc_info=True)
             return "failed", f"{type(error).__name__}: {error}", metadata, None
         if known is None:
             db.session.add(ImportedItemModel(tenant_id=run.tenant_id, source_id=source_id,
