@@ -22,6 +22,7 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import current_app
+from invenio_i18n import gettext as _
 from invenio_access.permissions import system_identity
 from invenio_db import db
 from invenio_pidstore.errors import PIDDoesNotExistError, PIDUnregistered
@@ -100,7 +101,7 @@ class ImportService:
         except ValueError:
             run = None
         if run is None or run.tenant_id != tenant.id:
-            raise TenantNotFound(f"{slug}/imports/{run_id}")
+            raise TenantNotFound(_("The library has no import run %(run)s.", run=run_id))
         return tenant, run
 
     @staticmethod
