@@ -13,6 +13,7 @@ from .page_helpers import or_abort
 from .proxies import (
     current_billing_service,
     current_datacite_service,
+    current_oa_service,
     current_storage_service,
     current_tenants_service,
     current_workflows_service,
@@ -167,6 +168,14 @@ def library_storage(slug):
 
 
 @login_required
+def library_oa_report(slug):
+    """A library's open-access report (charts, tables, CSV), for its curators and managers."""
+    report = or_abort(current_oa_service.report, g.identity, slug)
+    return render_template("consortium_tenants/oa_report.html",
+                           tenant=current_tenants_service.get(slug), report=report)
+
+
+@login_required
 def library_statement(slug, period):
     """A library's statement for PERIOD, printable, for its managers and consortium staff."""
     try:
@@ -253,6 +262,7 @@ def create_ui_blueprint(app):
     blueprint.before_app_request(guard_pages)
     blueprint.add_url_rule("/libraries", "libraries", libraries_page)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
+    blueprint.add_url_rule("/libraries/<slug>/oa", "oa_report", library_oa_report)
     blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",
                            library_statement)
     blueprint.add_url_rule("/libraries/<slug>/dois", "dois", library_dois)

@@ -48,10 +48,11 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     assert res.status_code == 200 and res.mimetype == "text/csv"
     rows = res.get_data(as_text=True).splitlines()
     assert rows[0] == ("slug,name,bytes,quota,percent,waiting,deposits,views_this_month,"
-                       "downloads_this_month,estimate")
+                       "downloads_this_month,estimate,open_percent")
     # Nobody has read either library yet: the statistics count 0 views and 0 downloads this month.
-    assert f"{big['slug']},Library {big['slug']},4000,50000000000,0.0,0,0,0,0,{estimate}" in rows
-    assert f"{small['slug']},Library {small['slug']},3,50000000000,0.0,1,0,0,0,{estimate}" in rows
+    # no published work yet: no open-access share
+    assert f"{big['slug']},Library {big['slug']},4000,50000000000,0.0,0,0,0,0,{estimate}," in rows
+    assert f"{small['slug']},Library {small['slug']},3,50000000000,0.0,1,0,0,0,{estimate}," in rows
 
     czech = browser.get("/administration/consortium-dashboard",
                         headers={"Accept-Language": "cs"}).get_data(as_text=True)
@@ -145,7 +146,7 @@ def test_a_librarys_dashboard_has_its_trend_views_downloads_and_csv_for_its_mana
         assert res.status_code == 200 and res.mimetype == "text/csv"
         header, row = res.get_data(as_text=True).splitlines()
         assert header == ("slug,name,bytes,quota,percent,waiting,deposits,views_this_month,"
-                          "downloads_this_month,estimate")
+                          "downloads_this_month,estimate,open_percent")
         assert row.startswith(f"{slug},Library {slug},8000,50000000000,0.0,0,0,17,5,")
 
         czech = manager.get(f"/libraries/{slug}/dashboard", headers={"Accept-Language": "cs"})

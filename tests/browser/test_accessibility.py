@@ -23,6 +23,7 @@ PAGES = {
     "storage page": ("library", "/libraries/{slug}/storage", "manager"),
     "workflow page": ("library", "/libraries/{slug}/workflow", "manager"),
     "library dashboard": ("library", "/libraries/{slug}/dashboard", "manager"),
+    "open-access report": ("library", "/libraries/{slug}/oa", "manager"),
     "administration list": ("consortium", "/administration/tenants", "admin"),
 }
 

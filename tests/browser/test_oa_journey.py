@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 
 from browsing import log_in
-from helpers import deposit
+from helpers import deposit, submit_review
 
 REASON = "Nakladatel dovoluje zveřejnění až po dvou letech; smlouva je v příloze žádosti."
 
@@ -60,3 +60,28 @@ def test_a_depositor_is_told_that_a_24_month_embargo_breaks_the_policy(app, site
     curator.locator("a.item[data-tab=consortium-oa-policy]").click()
     expect(curator.locator(".oa-exception-reason").get_by_text(REASON)).to_be_visible()
     expect(curator.get_by_text("embargo v délce 24 měsíců").first).to_be_visible()
+
+
+def test_a_manager_reads_the_open_access_report(app, site, open_page, make_library):
+    library = make_library("open", prefix="oarep")
+    client = app.test_client()
+    assert client.put(f"/api/tenants/{library.slug}/oa-policy", headers=library.manager.headers,
+                      json={"licenses": ["cc0-1.0"], "severity": "warning"}).status_code == 200
+    draft = deposit(client, library.depositor.headers, library.community_id,
+                    "Mapy Brna", changes={"metadata": {"rights": [{"id": "cc-by-4.0"}]}})
+    res = submit_review(client, library.depositor.headers, draft["id"])
+    assert res.status_code == 202, res.json  # an open library publishes at once
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    current_rdm_records_service.indexer.refresh()
+    base = site.library(library.slug)
+    page = open_page("cs", "manager")
+    log_in(page, base, library.manager)
+    page.goto(base)
+    href = page.locator("nav.tenant-admin a[data-page=oa]").first.get_attribute("href")
+    page.goto(base + href if href.startswith("/") else href)
+    expect(page.locator("h1")).to_contain_text("Otevřený přístup")
+    expect(page.locator("figure.oa-chart svg")).to_be_visible()
+    expect(page.locator("table.oa-status td[data-status=open]")).to_have_text("1")
+    expect(page.locator("p.oa-compliance")).to_contain_text("v rozporu: 1")
+    expect(page.locator("ul.oa-non-compliant").get_by_text("Mapy Brna")).to_be_visible()

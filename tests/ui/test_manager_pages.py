@@ -14,8 +14,8 @@ from helpers import browser_of
 
 PAGES_OF = {
     "managers": {"dashboard", "submissions", "workflow", "storage", "stats", "dois", "sso",
-                 "statements"},
-    "curators": {"submissions", "stats"},
+                 "oa", "statements"},
+    "curators": {"submissions", "stats", "oa"},
     "depositors": set(),
 }
 LABELS = {

@@ -9,10 +9,10 @@ from ..billing.formats import to_csv
 from ..i18n import localized
 from ..proxies import current_billing_service, current_storage_service
 from ..proxies import current_tenants_service as service
-from ..proxies import current_workflows_service
+from ..proxies import current_oa_service, current_workflows_service
 
 DASHBOARD_COLUMNS = ("slug", "name", "bytes", "quota", "percent", "waiting", "deposits",
-                     "views_this_month", "downloads_this_month", "estimate")
+                     "views_this_month", "downloads_this_month", "estimate", "open_percent")
 """The dashboard's columns (and sort keys); `deposits` is the last months' total."""
 
 USAGE_COUNTERS = ("views_this_month", "downloads_this_month")
@@ -21,9 +21,17 @@ USAGE_COUNTERS = ("views_this_month", "downloads_this_month")
 SPARKLINE = {"width": 120, "height": 24}
 
 
-def dashboard_row(identity, tenant):
+def open_shares(tenants=None):
+    """Slug → share of open-access works in per cent (None without works), from one search
+    over TENANTS (models; default every library)."""
+    return {slug: row["open_percent"]
+            for slug, row in current_oa_service.open_shares(tenants).items()}
+
+
+def dashboard_row(identity, tenant, shares=None):
     """The row of TENANT (its JSON) read through the services as IDENTITY: billing first,
-    so whoever may not read the library's statements is refused (403)."""
+    so whoever may not read the library's statements is refused (403). SHARES: the
+    libraries' open shares (`open_shares`), else this library's is looked up."""
     slug = tenant["slug"]
     overview = current_billing_service.overview(identity, slug)
     counters = service.counters(service.get(slug))  # the features' counters, no searches
@@ -38,6 +46,8 @@ def dashboard_row(identity, tenant):
         **{key: counters.get(key) for key in USAGE_COUNTERS},
         "estimate": overview["estimate"], "currency": overview["currency"],
         "trend": sparkline(overview["storage_trend"]),
+        "open_percent": (shares if shares is not None
+                         else open_shares([service.get(slug)])).get(slug),
     }
 
 

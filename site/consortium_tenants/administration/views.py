@@ -26,7 +26,7 @@ from ..sso.service import rule_line, rules_from_lines
 from ..units import form_size, format_size
 from ..tenants.errors import TenantError
 from ..page_helpers import flat_errors
-from .dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, sorted_rows
+from .dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, open_shares, sorted_rows
 
 
 def form_to_tenant(form):
@@ -219,7 +219,9 @@ class ConsortiumDashboardView(AdminView):
     def get(self):
         """The table (`?sort=<column>&order=asc|desc`), or `?format=csv`."""
         tenants = service.search_all(g.identity)
-        rows, sort, descending = sorted_rows([dashboard_row(g.identity, t) for t in tenants])
+        shares = open_shares()  # every library's, from one search
+        rows, sort, descending = sorted_rows([dashboard_row(g.identity, t, shares)
+                                              for t in tenants])
         if request.args.get("format") == "csv":
             return csv_response(rows, "consortium-dashboard.csv")
         return self.render(rows=rows, sort=sort, descending=descending,

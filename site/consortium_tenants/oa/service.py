@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 
 from ..i18n import localized
 from ..paging import SiteLink
-from . import checks
+from ..tenants.models import TenantModel
+from . import checks, reports
 from .models import OaPolicyModel
 from .policy import policy_of, policy_row
 from .schema import PolicySchema, check_preset, preset_names
@@ -83,3 +84,37 @@ class OaPolicyService:
     @staticmethod
     def presets():
         return preset_names()
+
+    @staticmethod
+    def _record_url(record_id):
+        return f"{current_app.config['SITE_UI_URL']}/records/{record_id}"
+
+    def report(self, identity, slug):
+        """The library's open-access report against its policy (its curators and managers,
+        consortium administrators)."""
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "read_oa_reports", tenant)
+        data = reports.report([tenant.community_id], policy_of(tenant), self._record_url)
+        return {"library": slug, "policy_set": policy_row(tenant) is not None, **data}
+
+    def consortium_report(self, identity):
+        """Every library's works against the Czech national strategy, and each library's
+        open share (consortium administrators)."""
+        self.tenants.require(identity, "read_oa_reports")
+        national = current_app.config["CONSORTIUM_OA_PRESETS"]["czech-national"]
+        data = reports.report(None, national, self._record_url)
+        return {"library": None, **data, "libraries": list(self.open_shares().values())}
+
+    @staticmethod
+    def open_shares(tenants=None):
+        """Slug → the library's works, the open ones and their share in per cent (None
+        without works), for TENANTS (default: every library), from one search."""
+        tenants = list(TenantModel.query.order_by(TenantModel.slug)) if tenants is None \
+            else tenants
+        counts = reports.open_counts([t.community_id for t in tenants])
+        out = {}
+        for tenant in tenants:
+            total, open_ = counts.get(str(tenant.community_id), (0, 0))
+            out[tenant.slug] = {"library": tenant.slug, "total": total, "open": open_,
+                                "open_percent": round(100 * open_ / total, 1) if total else None}
+        return out
