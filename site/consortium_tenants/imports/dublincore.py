@@ -18,20 +18,21 @@
 
 import html
 import re
+import unicodedata
 
 DC = "http://purl.org/dc/elements/1.1/"
 
-TYPES = [  # (words in dc:type, lower case) → RDM resource type
-    (("doctoral", "dissertation", "phd", "disertač", "disertac"), "publication-dissertation"),
-    (("thesis", "bachelor", "master", "diplom", "bakalář", "bakalar", "práce", "prace"),
+TYPES = [  # (words in dc:type, lower case, without diacritics) → RDM resource type
+    (("doctoral", "dissertation", "phd", "disertac"), "publication-dissertation"),
+    (("thesis", "bachelor", "master", "diplom", "bakalar", "prace"),
      "publication-dissertation"),
     (("conferenceobject", "conference", "proceedings", "konferen"),
      "publication-conferencepaper"),
     (("bookpart", "book part", "chapter", "section", "kapitola"), "publication-section"),
     (("book", "monograph", "kniha", "monografie"), "publication-book"),
-    (("article", "journal", "článek", "clanek", "contribution"), "publication-article"),
+    (("article", "journal", "clanek", "contribution"), "publication-article"),
     (("preprint", "submittedversion"), "publication-preprint"),
-    (("report", "zpráva", "zprava", "technical"), "publication-report"),
+    (("report", "zprava", "technical"), "publication-report"),
     (("workingpaper", "working paper"), "publication-workingpaper"),
     (("patent",), "publication-patent"),
     (("dataset", "data set", "data"), "dataset"),
@@ -44,9 +45,9 @@ TYPES = [  # (words in dc:type, lower case) → RDM resource type
 ]
 OTHER_TYPE = "publication-other"
 
-LANGUAGES = {  # ISO 639-1 / 639-2/B forms → the ISO 639-3 ids of the vocabulary
-    "cs": "ces", "cz": "ces", "cze": "ces", "ces": "ces", "czech": "ces", "čeština": "ces",
-    "en": "eng", "eng": "eng", "english": "eng", "angličtina": "eng",
+LANGUAGES = {  # ISO 639-1 / 639-2/B forms and names (without diacritics) → ISO 639-3 ids
+    "cs": "ces", "cz": "ces", "cze": "ces", "ces": "ces", "czech": "ces", "cestina": "ces",
+    "en": "eng", "eng": "eng", "english": "eng", "anglictina": "eng",
     "sk": "slk", "slo": "slk", "slk": "slk", "de": "deu", "ger": "deu", "deu": "deu",
     "fr": "fra", "fre": "fra", "fra": "fra", "pl": "pol", "pol": "pol", "ru": "rus",
     "rus": "rus", "es": "spa", "spa": "spa", "it": "ita", "ita": "ita", "la": "lat",
@@ -56,6 +57,12 @@ DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 HANDLE = re.compile(r"^(?:https?://hdl\.handle\.net/|hdl:|info:hdl/)(\d[\w.]*/\S+)$", re.I)
 DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.I)
 URN = re.compile(r"^(?:https?://\S+/)?(urn:[a-z0-9][a-z0-9-]{0,31}:\S+)$", re.I)
+
+
+def plain(text):
+    """TEXT in lower case without diacritics ("Článek" → "clanek"): what the tables match."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def creator(text):
@@ -85,7 +92,7 @@ def publication_date(values):
 def resource_type(values):
     """The RDM resource type of the first `dc:type` value that names one."""
     for value in values:
-        word = value.strip().lower().rsplit("/", 1)[-1]
+        word = plain(value).rsplit("/", 1)[-1]
         for words, type_id in TYPES:
             if any(w in word for w in words):
                 return type_id
@@ -141,7 +148,7 @@ def map_oai_dc(fields, source_id, licences=None):
             for t in values["title"][1:]]
     languages = []
     for value in values["language"]:
-        code = LANGUAGES.get(value.strip().lower())
+        code = LANGUAGES.get(plain(value))
         if code and {"id": code} not in languages:
             languages.append({"id": code})
     if languages:
