@@ -43,6 +43,7 @@ class PageWatch:
     label: str
     expected: list = field(default_factory=list)  # (url regex, status)
     expected_console: list = field(default_factory=list)  # message regexes
+    expected_uncaught: list = field(default_factory=list)  # uncaught error regexes
     problems: list = field(default_factory=list)
 
     def expect(self, url_pattern, status=None):
@@ -69,6 +70,21 @@ class PageWatch:
                 self._expected(url) or url in self._reported):
             return
         self.problems.append(f"console error: {message.text} ({url})")
+
+    def watch_uncaught_errors(self):
+        """Fail on script errors nobody caught too (Playwright reports them as page
+        errors, not console messages: "n.attr is not a function" went unseen)."""
+        self.page.on("pageerror", self.on_page_error)
+
+    def expect_uncaught(self, pattern):
+        """Let uncaught script errors matching PATTERN pass (message or name)."""
+        self.expected_uncaught.append(re.compile(pattern))
+
+    def on_page_error(self, error):
+        if any(p.search(f"{error.name}: {error.message}") for p in self.expected_uncaught):
+            return
+        self.problems.append(f"uncaught script error: {error.name}: {error.message} "
+                             f"({(error.stack or '')[:400]})")
 
     def on_request_failed(self, request):
         failure = request.failure or ""

@@ -5,6 +5,7 @@ and provisioning as the CLI and the REST API.
 """
 
 from flask import current_app, flash, g, redirect, request
+from flask_babel import format_date
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError as WTFormsValidationError
 from invenio_administration.views.base import AdminView
@@ -23,7 +24,7 @@ from ..proxies import (
 from ..proxies import current_consortium
 from ..proxies import current_tenants_service as service
 from ..sso.service import rule_line, rules_from_lines
-from ..units import form_size, format_size
+from ..units import form_size, format_size, parse_day
 from ..tenants.errors import TenantError
 from ..page_helpers import flat_errors
 from .dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, open_shares, sorted_rows
@@ -129,6 +130,11 @@ def submitted_form(action, inputs):
     except PermissionDeniedError:
         return {"": [_("You are not allowed to do this.")]}, 403
     return None
+
+
+def format_day(text):
+    """A `YYYY-MM-DD` day as the page's language writes it ("1. 1. 2027", "Jan 1, 2027")."""
+    return format_date(parse_day(text), format="medium")
 
 
 class TenantsAdminView(AdminView):
@@ -267,7 +273,8 @@ class TariffsAdminView(AdminView):
                                 {key: key for key in TARIFF_FIELDS})
         if failed:
             return self._page(*failed)
-        flash(_("The tariff from %(day)s is saved.", day=data["effective_from"]), "success")
+        flash(_("The tariff valid from %(day)s was saved.",
+                day=format_day(data["effective_from"])), "success")
         return redirect(request.path)
 
 
@@ -343,9 +350,9 @@ class DataCiteAdminView(AdminView):
                 editing = None
             return self._page(*failed, editing=editing or {"library": slug})
         if action == "set":
-            flash(_("%(slug)s: DataCite account saved.", slug=slug), "success")
+            flash(_("The DataCite account of library %(slug)s was saved.", slug=slug), "success")
         else:
-            flash(_("%(slug)s: DataCite account removed.", slug=slug), "success")
+            flash(_("The DataCite account of library %(slug)s was removed.", slug=slug), "success")
         return redirect(request.path)
 
 
@@ -402,5 +409,6 @@ class SsoAdminView(AdminView):
             except TenantError:
                 editing = None
             return self._page(*failed, editing=editing)
-        flash(_("%(slug)s: login through institutions saved.", slug=slug), "success")
+        flash(_("Login through institutions for library %(slug)s was saved.", slug=slug),
+              "success")
         return redirect(request.path)

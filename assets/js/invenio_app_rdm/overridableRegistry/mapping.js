@@ -16,6 +16,8 @@ import { uploaderOverrides } from "./uploader";
 import { requestActionOverrides } from "./requestActions";
 import "./tabLists";
 import "./fieldNames";
+import "./accountMenus";
+import "./editorWindows";
 import { i18next } from "../../../translations/consortium/i18next";
 
 const changesRequested = () => i18next.t("Changes requested");
