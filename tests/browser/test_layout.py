@@ -1,9 +1,6 @@
 """Layout at the widths people use: these pages of the journeys do not scroll sideways
 on a 375 px phone, and the dashboards' wide tables scroll inside their own box at
-1280 px, not the page.
-
-Not yet: the login page (both hosts) and a library's home, collection and record pages
-still reach 7-14 px past a phone's edge (Semantic UI grid gutters outside a container)."""
+1280 px, not the page."""
 
 import secrets
 
@@ -64,6 +61,9 @@ def test_no_page_of_the_journeys_scrolls_sideways_on_a_phone(site, open_page, ph
     pages = [
         (visitor, site.consortium("/")), (visitor, site.consortium("/libraries")),
         (visitor, site.consortium("/search")),
+        (visitor, site.consortium("/login/")), (visitor, f"{base}/login/"),
+        (visitor, f"{base}/"), (visitor, f"{base}/communities/{library.slug}/records"),
+        (visitor, f"{base}/records/{library.record_id}"),
         (depositor, f"{base}/uploads/new"), (depositor, f"{base}/me/uploads"),
         (depositor, f"{base}/me/requests/{library.request_id}"),
     ]
