@@ -1,5 +1,6 @@
 """The shared catalogue in a real browser: each search result names its work's library."""
 
+import re
 import secrets
 
 import pytest
@@ -43,7 +44,13 @@ def test_search_results_name_the_works_library_on_the_consortium_and_library_hos
         expect(library).to_have_text(
             f"{'Knihovna' if language == 'cs' else 'Library'}: {tenant['names'][language]}")
         expect(library.get_by_role("link")).to_have_attribute("href", site.library(slug, "/"))
+        # the work's own address is on its library's host, from either host
+        link = item.get_by_role("link", name=title)
+        expect(link).to_have_attribute("href", re.compile(
+            "^" + re.escape(site.library(slug, "/records/")) + r"[a-z0-9]{5}-[a-z0-9]{5}$"))
     assert "/communities/" in page.url  # the library's host searches its collection
+    link.click()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
 
 
 def test_the_front_pages_saved_search_finds_the_open_educational_resources(
@@ -73,3 +80,5 @@ def test_the_front_pages_recent_uploads_name_each_works_library(
             f"{'Knihovna' if language == 'cs' else 'Library'}: {tenant['names'][language]}")
         expect(library.get_by_role("link")).to_have_attribute(
             "href", site.library(tenant["slug"], "/"))
+        expect(item.get_by_role("link", name=work)).to_have_attribute("href", re.compile(
+            "^" + re.escape(site.library(tenant["slug"], "/records/"))))

@@ -3,7 +3,9 @@
 // page's language, a link to its site (which shows its collection). The pages carry
 // the member libraries by community id (consortium_tenants/libraries_data.html; the
 // front page only those of its recent uploads); a work's library is the first of its
-// communities that is one.
+// communities that is one. Its title and "others" links lead to the work's page on its
+// library's host (where its DOI points, the canonical address), not on the host
+// serving the search.
 import React from "react";
 import PropTypes from "prop-types";
 import { Item } from "semantic-ui-react";
@@ -57,6 +59,49 @@ DescriptionWithLibrary.defaultProps = {
   descriptionStripped: "",
 };
 
+/** The work's page on its library's host, or null when its library is unknown. */
+const workHome = (result) => {
+  const library = libraryOf(result);
+  return library ? new URL(`/records/${result.id}`, library.url).href : null;
+};
+
+/** NODE (an element, or an array of them) with every prop equal to FROM (a link)
+ * set to TO, through its whole tree. A single element stays single (components
+ * such as Overridable take exactly one child). */
+const relinked = (node, from, to) => {
+  if (Array.isArray(node)) {
+    return node.map((child) => relinked(child, from, to));
+  }
+  if (!React.isValidElement(node)) {
+    return node;
+  }
+  const changes = Object.fromEntries(
+    Object.entries(node.props)
+      .filter(([, value]) => value === from)
+      .map(([key]) => [key, to])
+  );
+  if (node.props.children !== undefined) {
+    changes.children = relinked(node.props.children, from, to);
+  }
+  return React.cloneElement(node, changes);
+};
+
+// Overridable "RecordsResultsListItem.layout": InvenioRDM's result item (its children)
+// with the links to `/records/<id>` on the serving host led to the work's home.
+const ItemLinkingItsHome = ({ result, children }) => {
+  const home = workHome(result);
+  return <Item>{home ? relinked(children, `/records/${result.id}`, home) : children}</Item>;
+};
+
+ItemLinkingItsHome.propTypes = {
+  result: PropTypes.object.isRequired,
+  children: PropTypes.node,
+};
+
+ItemLinkingItsHome.defaultProps = {
+  children: null,
+};
+
 // The consortium search, a library's collection search and the consortium front
 // page's recent uploads.
 const RESULT_APPS = [
@@ -66,5 +111,8 @@ const RESULT_APPS = [
 ];
 
 export const searchResultOverrides = Object.fromEntries(
-  RESULT_APPS.map((app) => [`${app}.RecordsResultsListItem.description`, DescriptionWithLibrary])
+  RESULT_APPS.flatMap((app) => [
+    [`${app}.RecordsResultsListItem.description`, DescriptionWithLibrary],
+    [`${app}.RecordsResultsListItem.layout`, ItemLinkingItsHome],
+  ])
 );
