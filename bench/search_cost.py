@@ -46,6 +46,35 @@ def make_apps():
     }
 
 
+def serialized_hits(app):
+    """Every hit of the first page, anonymous, in REST JSON and the UI serialization."""
+    from flask_principal import AnonymousIdentity
+    from invenio_access.permissions import any_user
+    from invenio_rdm_records.proxies import current_rdm_records_service as service
+    from invenio_rdm_records.resources.serializers import UIJSONSerializer
+
+    with app.test_request_context("/records"):
+        identity = AnonymousIdentity()
+        identity.provides.add(any_user)
+        result = service.search(identity, params={"size": 25, "sort": "newest"})
+        hits = result.to_dict()["hits"]["hits"]
+        ui = UIJSONSerializer().dump_list(result.to_dict())["hits"]["hits"]
+    return {hit["id"]: hit for hit in hits}, {hit["id"]: hit for hit in ui}
+
+
+def same_output(apps):
+    """Number of hits whose JSON and UI serializations equal in every set-up; else exit."""
+    first, *others = apps
+    reference = serialized_hits(apps[first])
+    for label in others:
+        output = serialized_hits(apps[label])
+        for kind, hits, ref in zip(("JSON", "UI"), output, reference):
+            if hits != ref:
+                differing = [i for i in ref if hits.get(i) != ref[i]]
+                sys.exit(f"{label}: {kind} output differs from {first}'s on {differing}")
+    return len(reference[0])
+
+
 def cost_per_record(app, repeat):
     """Wall and CPU milliseconds per hit (service result + UI serializer), Redis reads per hit.
 
@@ -85,14 +114,34 @@ def cost_per_record(app, repeat):
     return 1000 * elapsed / hits, 1000 * cpu / hits, reads["n"] / hits, hits // repeat
 
 
+def profile(app, repeat):
+    """cProfile of REPEAT searches' serialization in APP: the 30 costliest functions."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    cost_per_record(app, repeat)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=5, help="searches per round")
+    parser.add_argument("--profile", metavar="SET-UP", help="print a cProfile of one set-up "
+                        "(its label's first word, e.g. 'instance' or 'RDM') instead")
     args = parser.parse_args()
     apps = make_apps()
     for app in apps.values():  # warm-up: templates, schemas, vocabularies
         cost_per_record(app, 1)
+    compared = same_output(apps)
+    if args.profile:
+        return profile(next(app for label, app in apps.items() if args.profile in label),
+                       args.repeat)
     wall = {label: [] for label in apps}
     cpu = {label: [] for label in apps}
     reads, per_page = {}, 0
@@ -102,7 +151,8 @@ def main():
             wall[label].append(ms)
             cpu[label].append(cpu_ms)
     print(f"{per_page} hits per search page, {args.rounds} rounds x {args.repeat} searches; "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+          f"output identical in every set-up ({compared} hits, JSON and UI)")
     top = max(statistics.median(v) for v in wall.values())
     print(f"  {'':26} {'wall ms/record':>15} {'CPU ms/record':>14} {'cache reads':>12}")
     for label in apps:

@@ -20,6 +20,7 @@ FORMATS = ("application/json", "application/vnd.inveniordm.v1+json")
 @pytest.fixture(scope="module")
 def works(app, make_tenant, admin_headers):
     """Published full records of one library (one also in a second library) and a draft."""
+    from consortium_tenants.oa.rules import REASON_FIELD
     from invenio_rdm_records.proxies import current_rdm_records_service
 
     tenant, people = make_tenant("search-out")
@@ -37,6 +38,8 @@ def works(app, make_tenant, admin_headers):
         body = full_record(f"Výstup vyhledávání: {name}",
                            doi=f"10.5072/search.{tenant['slug']}.{name}")
         body["access"], body["files"] = access, {"enabled": True}
+        # Every custom field the instance declares (the agreement is full_record's).
+        body["custom_fields"][REASON_FIELD] = "Výjimka z politiky: smlouva s vydavatelem"
         res = client.post("/api/records", headers=dep, json=body)
         assert res.status_code == 201, res.json
         draft = res.json
@@ -114,6 +117,10 @@ def test_search_results_equal_rdms_per_record_schema(app, works, configure, admi
     open_work = seen_by_anonymous[published["open"]["id"]]
     assert len(open_work["parent"]["communities"]["ids"]) == 2
     assert open_work["pids"]["doi"]["identifier"].startswith("10.5072/search.")
+    assert open_work["custom_fields"]["consortium:oa_exception"].startswith("Výjimka")
+    ui_work = instance["anonymous", community, "application/vnd.inveniordm.v1+json"][
+        published["open"]["id"]]
+    assert ui_work["ui"]["custom_fields"]["consortium:oa_exception"].startswith("Výjimka")
     assert compared >= 40
 
 
