@@ -40,12 +40,12 @@ def test_a_month_with_some_snapshots_names_the_missing_days(app, make_tenant):
     days = ((last_month + relativedelta(months=1)) - last_month).days
     from invenio_db import db
 
-    from consortium_tenants.billing.models import DailySnapshotModel
+    from consortium_tenants.tenants.models import DailyUsageModel
 
     # The library existed all month (a test's library is new): its stored days, but one.
     for n in range(days):
         if n != 10:
-            db.session.add(DailySnapshotModel(
+            db.session.add(DailyUsageModel(
                 tenant_id=model.id, day=last_month + timedelta(days=n), bytes=10**9, files=1,
                 records=1, drafts=0, published=0, members=3))
     db.session.commit()

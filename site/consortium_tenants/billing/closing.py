@@ -16,7 +16,8 @@ from sqlalchemy import func, select, text
 
 from ..tenants.errors import TenantConflict
 from ..tenants.models import TenantModel
-from . import snapshots, statements
+from ..tenants import history
+from . import statements
 from .models import StatementModel
 
 MONTH = "^[0-9]{4}-[0-9]{2}$"
@@ -96,7 +97,7 @@ def close(period, now=None):
     (SnapshotsMissing, naming the days): nothing is issued then.
     """
     label, first, last = month_of(period)
-    if last >= snapshots.today(now):
+    if last >= history.today(now):
         raise PeriodNotOver(_("%(period)s is not over yet: it can be closed from %(day)s.",
                               period=label, day=(last + timedelta(days=1)).isoformat()))
     # one close at a time: a second waits, then finds the statements issued
@@ -107,7 +108,7 @@ def close(period, now=None):
         StatementModel.period == label)).scalars())
     pending = [tenant for tenant in libraries if tenant.id not in done]
     missing = {tenant.slug: days for tenant in pending
-               if (days := snapshots.missing_days(tenant, first, last))}
+               if (days := history.missing_days(tenant, first, last))}
     if missing:
         db.session.rollback()
         raise SnapshotsMissing(label, missing)

@@ -11,7 +11,7 @@ from flask import render_template
 
 from ..i18n import language, localized
 from ..tenants.models import TenantModel
-from . import snapshots
+from ..tenants import history
 from .statements import STATEMENT_COLUMNS, SUMMARY_COLUMNS, summary_total
 
 
@@ -51,11 +51,11 @@ def snapshot_coverage(data):
     """Which days of the statement's period (up to yesterday) have a daily snapshot:
     {"expected", "taken", "missing": [first few missing days], "missing_count"}."""
     first, last = date.fromisoformat(str(data["from"])), date.fromisoformat(str(data["to"]))
-    last = min(last, snapshots.today() - timedelta(days=1))
+    last = min(last, history.today() - timedelta(days=1))
     if last < first:
         return {"expected": 0, "taken": 0, "missing": [], "missing_count": 0}
     tenant = TenantModel.query.filter_by(slug=data["library"]["slug"]).one()
-    taken = {s.day for s in snapshots.of(tenant, first, last)}
+    taken = {s.day for s in history.of(tenant, first, last)}
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     missing = [day for day in days if day not in taken]
     return {"expected": len(days), "taken": len(days) - len(missing),
@@ -96,5 +96,5 @@ def statement_html(data):
     return render_template("consortium_tenants/billing/statement.html", statement=data,
                            library_name=localized(data["library"]["names"]), lang=lang,
                            money=money, number=number, coverage=snapshot_coverage(data),
-                           over=date.fromisoformat(str(data["to"])) < snapshots.today(),
+                           over=date.fromisoformat(str(data["to"])) < history.today(),
                            previous=previous, following=following)

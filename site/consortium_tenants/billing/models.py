@@ -1,7 +1,7 @@
-"""Billing tables: daily snapshots of each library, tariffs, issued statements.
+"""Billing tables: tariffs, issued statements (the daily usage history they price is
+the core's, `tenants.history`).
 
-A snapshot is what a library used on one (UTC) day, taken once that day
-(idempotent). A tariff row applies from its effective date until the next
+A tariff row applies from its effective date until the next
 row's. An issued statement is the frozen JSON of a closed period.
 """
 
@@ -10,26 +10,6 @@ from sqlalchemy_utils import Timestamp
 from sqlalchemy_utils.types import UUIDType
 
 from ..tenants.models import JSON, TenantModel
-
-
-class DailySnapshotModel(db.Model, Timestamp):
-    """What one library used on one day."""
-
-    __tablename__ = "consortium_billing_snapshots"
-    __table_args__ = (db.UniqueConstraint("tenant_id", "day"),)
-
-    id = db.Column(db.Integer, primary_key=True)
-    tenant_id = db.Column(
-        UUIDType, db.ForeignKey(TenantModel.id, ondelete="CASCADE"), nullable=False
-    )
-    day = db.Column(db.Date, nullable=False, index=True)
-    bytes = db.Column(db.BigInteger, nullable=False)
-    files = db.Column(db.Integer, nullable=False)
-    records = db.Column(db.Integer, nullable=False)
-    drafts = db.Column(db.Integer, nullable=False)
-    published = db.Column(db.Integer, nullable=False)
-    """Deposits (record versions) published in the library that day."""
-    members = db.Column(db.Integer, nullable=False)
 
 
 class TariffModel(db.Model, Timestamp):

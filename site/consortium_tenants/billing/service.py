@@ -7,11 +7,14 @@ read the summary and change tariffs (`manage_billing`).
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from invenio_db import db
 from invenio_i18n import gettext as _
 from marshmallow import ValidationError
 
 from ..i18n import language
+from ..tenants import history
 from ..tenants.errors import TenantNotFound
 from ..tenants.models import TenantModel
 from . import closing, snapshots, statements, tariffs
@@ -36,21 +39,21 @@ class BillingService:
         self.tenants.require(identity, "read_statements", tenant)
         label, first, last = statements.parse_period(period)
         return {"period": label,
-                "hits": [snapshots.dump(s) for s in snapshots.of(tenant, first, last)]}
+                "hits": [snapshots.dump(s) for s in history.of(tenant, first, last)]}
 
     def overview(self, identity, slug, months=6, days=30):
         """Deposits per month of the last MONTHS months, this month's estimated bill and
         the storage of the last DAYS days (the daily snapshots, oldest first)."""
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "read_statements", tenant)
-        today = snapshots.today()
+        today = history.today()
         first = today - timedelta(days=days - 1)
-        trend = [{"day": s.day, "bytes": s.bytes} for s in snapshots.of(tenant, first, today)]
-        recent = [divmod(today.year * 12 + today.month - 1 - back, 12)
-                  for back in reversed(range(months))]
-        recent = [(year, month + 1) for year, month in recent]
-        estimate = statements.compute(tenant, f"{today.year}-{today.month:02d}")
-        return {"deposits_per_month": snapshots.published_per_month(tenant, recent),
+        trend = [{"day": s.day, "bytes": s.bytes} for s in history.of(tenant, first, today)]
+        recent = history.monthly(tenant, today.replace(day=1) - relativedelta(months=months - 1),
+                                 today)
+        estimate = statements.compute(tenant, f"{today:%Y-%m}")
+        return {"deposits_per_month": {f"{month:%Y-%m}": usage["deposits"]
+                                       for month, usage in recent.items()},
                 "estimate": estimate["totals"]["gross"], "currency": estimate["currency"],
                 "storage_trend": {"first": first, "last": today, "days": trend}}
 
@@ -119,8 +122,8 @@ class BillingService:
         self.tenants.require(identity, "manage_billing")
         if last < first:
             raise ValidationError({"to": ["Must not be before --from."]})
-        if last >= snapshots.today():
+        if last >= history.today():
             raise ValidationError({"to": ["Must be before today (a day is snapshotted "
                                           "once it is over)."]})
         closing.refuse_in_issued(first, backfill=True)
-        return snapshots.days_between(first, last)
+        return history.days_between(first, last)

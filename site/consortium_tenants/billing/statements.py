@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from marshmallow import ValidationError
 
-from . import snapshots
+from ..tenants import history
 from .models import StatementModel
 from .tariffs import all_tariffs, in_force
 
@@ -68,7 +68,7 @@ def _days_in_month(day):
 def _groups(tenant, first, last, tariffs):
     """Usage of TENANT's snapshots from FIRST to LAST, summed per tariff in force."""
     groups, unpriced = OrderedDict(), 0
-    for snap in snapshots.of(tenant, first, last):
+    for snap in history.of(tenant, first, last):
         tariff = in_force(snap.day, tariffs)
         if tariff is None:
             unpriced += 1
@@ -109,7 +109,7 @@ def _member_fee(tenant, first, last, tariffs):
     """The month's member fee line: a yearly fee / 12 for every month (begun) the library
     is a member in (any day of it), priced with the tariff of its first day as a member."""
     start = max(first, tenant.created.date())
-    begun = start <= last and first <= snapshots.today()
+    begun = start <= last and first <= history.today()
     tariff = in_force(start, tariffs) if begun else None
     if tariff is None:
         return None

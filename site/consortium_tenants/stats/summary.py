@@ -1,17 +1,20 @@
 """Usage for people: a library's months (views, downloads, unique visitors, deposits,
-storage), its top items, its public totals, and every library side by side."""
+storage), its top items, its public totals, and every library side by side.
+
+Deposits and storage come from the core's daily usage history (`tenants.history`), the
+rows billing prices: a month's deposits are those of its recorded days, its storage the
+bytes at the end of its last recorded day."""
 
 from collections import defaultdict
 from datetime import datetime, timezone
 
 from invenio_db import db
-from invenio_rdm_records.records.models import RDMParentCommunity, RDMRecordMetadata
-from sqlalchemy import func, select
+from sqlalchemy import func
 
-from ..proxies import current_tenants_service
+from ..tenants import history
 from ..tenants.models import TenantModel
 from .credentials import require
-from .metrics import next_month, parse_month
+from .metrics import parse_month
 from .models import ItemMonthUsage
 
 
@@ -70,33 +73,6 @@ def public_totals(tenant):
     return usage_totals(tenant, months_back(last, 11), last)
 
 
-def start_of(month):
-    """Midnight (naive UTC) opening MONTH."""
-    return datetime.combine(month, datetime.min.time())
-
-
-def deposits_of_month(tenant, month):
-    """Record versions published in TENANT's community during MONTH."""
-    parents = select(RDMParentCommunity.record_id).where(
-        RDMParentCommunity.community_id == tenant.community_id)
-    return RDMRecordMetadata.query.filter(
-        RDMRecordMetadata.json.isnot(None), RDMRecordMetadata.deletion_status == "P",
-        RDMRecordMetadata.parent_id.in_(parents),
-        RDMRecordMetadata.created >= start_of(month),
-        RDMRecordMetadata.created < start_of(next_month(month)),
-    ).count()
-
-
-def storage_at_month_end(tenant, month):
-    """Bytes TENANT stored at the end of MONTH (now for the current one; None later),
-    from the core's counters (the storage feature's ledger)."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    if month > now.date():
-        return None
-    end = min(start_of(next_month(month)), now)
-    return current_tenants_service.counters(tenant, end).get("storage", {}).get("bytes", 0)
-
-
 def library_stats(identity, tenant, args, top=10):
     """Monthly views, downloads, unique visitors, deposits, storage; top items of TENANT."""
     require(identity, "read_stats", tenant)
@@ -115,12 +91,8 @@ def library_stats(identity, tenant, args, top=10):
         item["views"] += row.total_investigations - row.total_requests
         item["downloads"] += row.total_requests
         item["title"] = row.title
-    months, month = [], first
-    while month <= last:
-        months.append({"month": month.strftime("%Y-%m"), **per_month[month],
-                       "deposits": deposits_of_month(tenant, month),
-                       "storage_bytes": storage_at_month_end(tenant, month)})
-        month = next_month(month)
+    months = [{"month": month.strftime("%Y-%m"), **per_month[month], **recorded}
+              for month, recorded in history.monthly(tenant, first, last).items()]
     ranked = sorted(items.items(), key=lambda kv: (-kv[1]["downloads"] - kv[1]["views"], kv[0]))
     return {
         "library": tenant.slug,
@@ -146,10 +118,7 @@ def consortium_stats(identity, args):
     libraries = []
     for tenant in TenantModel.query.all():
         totals = usage_totals(tenant, first, last)
-        deposits, month = 0, first
-        while month <= last:
-            deposits += deposits_of_month(tenant, month)
-            month = next_month(month)
+        deposits = history.deposits(tenant, first, history.month_end(last))
         libraries.append({"slug": tenant.slug, "tenant": tenant,
                           **{k: totals[k] for k in ("views", "downloads", "unique_visits")},
                           "deposits": deposits})

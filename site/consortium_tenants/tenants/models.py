@@ -54,3 +54,25 @@ class TenantHostModel(db.Model):
     tenant_id = db.Column(
         UUIDType, db.ForeignKey(TenantModel.id, ondelete="CASCADE"), nullable=False
     )
+
+
+class DailyUsageModel(db.Model, Timestamp):
+    """What one library used on one day that is over (`tenants.history`): the daily
+    usage history billing prices and statistics show. The table keeps the name billing
+    gave it (alembic 5e1b7c9d2f15), so existing databases need no migration."""
+
+    __tablename__ = "consortium_billing_snapshots"
+    __table_args__ = (db.UniqueConstraint("tenant_id", "day"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    tenant_id = db.Column(
+        UUIDType, db.ForeignKey(TenantModel.id, ondelete="CASCADE"), nullable=False
+    )
+    day = db.Column(db.Date, nullable=False, index=True)
+    bytes = db.Column(db.BigInteger, nullable=False)
+    files = db.Column(db.Integer, nullable=False)
+    records = db.Column(db.Integer, nullable=False)
+    drafts = db.Column(db.Integer, nullable=False)
+    published = db.Column(db.Integer, nullable=False)
+    """Deposits (record versions) published in the library that day."""
+    members = db.Column(db.Integer, nullable=False)
