@@ -20,6 +20,7 @@ from .proxies import (
 )
 from .dois.accounts import UnreadableAccount, account_of_library
 from .dois.form import apply_doi_choice
+from .iiif.resource import IIIFV3Resource, IIIFV3ResourceConfig
 from .routing import resolve_tenant
 from .storage.accounts import usage as storage_usage
 from .storage.warnings import banner_for
@@ -60,6 +61,12 @@ def create_imports_blueprint(app):
 def create_oa_blueprint(app):
     """`/api/tenants/<slug>/oa-policy`."""
     return app.extensions["consortium-tenants"].oa_resource.as_blueprint()
+
+
+def create_iiif_blueprint(app):
+    """`/api/iiif/3/<record|draft>:<id>/manifest`: IIIF Presentation 3.0 manifests."""
+    service = app.extensions["invenio-rdm-records"].iiif_service
+    return IIIFV3Resource(IIIFV3ResourceConfig, service).as_blueprint()
 
 
 def create_datacite_blueprint(app):

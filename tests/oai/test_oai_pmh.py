@@ -463,7 +463,8 @@ def test_fast_oai_dc_is_invenio_rdm_output_with_plain_text_descriptions(app, har
     from invenio_search import current_search_client
     from invenio_search.utils import build_alias_name
 
-    from consortium_tenants.oai.formats import dublincore_etree, plain_text
+    from consortium_tenants.oai.formats import dublincore_etree
+    from consortium_tenants.text import plain_text
 
     ids = [r["id"] for r in harvest_world["public"]]
     hits = current_search_client.search(

@@ -14,25 +14,9 @@ import html
 
 from dcxml import simpledc
 from invenio_rdm_records.resources.serializers.dublincore import DublinCoreXMLSerializer
-from lxml import etree
 from werkzeug.utils import import_string
 
-BLOCKS = {"p", "div", "br", "li", "tr", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-def plain_text(html):
-    """The text of an HTML fragment (the rich editor's), a line per block, spaces collapsed."""
-    if not html or ("<" not in html and "&" not in html):
-        return html
-    root = etree.fromstring(f"<d>{html}</d>", etree.HTMLParser())
-    if root is None:
-        return ""
-    for element in root.iter():
-        if element.tag in BLOCKS:
-            element.tail = "\n" + (element.tail or "")
-    lines = (" ".join(line.split()) for line in "".join(root.itertext()).splitlines())
-    return "\n".join(line for line in lines if line)
-
+from ..text import plain_text
 
 def dublincore_etree(pid, record, **serializer_kwargs):
     """oai_dc of a search hit of a public record."""

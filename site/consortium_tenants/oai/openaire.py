@@ -9,7 +9,7 @@ only for files the public may download (never restricted or embargoed ones).
 from flask import current_app
 from lxml import etree
 
-from .formats import plain_text
+from ..text import plain_text
 
 NS = {
     "oaire": "http://namespace.openaire.eu/schema/oaire/",

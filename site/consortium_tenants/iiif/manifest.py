@@ -1,0 +1,179 @@
+"""A record (the IIIF service's read, with its files) → IIIF Presentation 3.0 manifest.
+
+One canvas per image file whose dimensions InvenioRDM extracted at upload (pyvips), in the
+files' order (`files.order`, else by name: page scans are named in page order); its
+painting annotation is the full image from the Image API, with the Image API service
+(InvenioRDM's, level 1) for deep zoom. PDFs are offered as `rendering`."""
+
+from flask_babel import force_locale
+from invenio_i18n import lazy_gettext as _
+
+CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+LANGUAGES = ("cs", "en")
+IMAGE_SERVICE = "http://iiif.io/api/image/2/level1.json"
+# Presentation 3 takes Creative Commons and RightsStatements.org URIs, in http form
+RIGHTS_HOSTS = ("creativecommons.org/licenses/", "creativecommons.org/publicdomain/",
+                "rightsstatements.org/vocab/")
+
+
+def both(text):
+    """TEXT (lazy) in Czech and English, as a IIIF language map."""
+    out = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            out[lang] = [str(text)]
+    return out
+
+
+def vocabulary_title(entry):
+    """A vocabulary entry's title as a language map (cs falls back to en)."""
+    title = (entry or {}).get("title") or {}
+    en = title.get("en") or (entry or {}).get("id", "")
+    return {"cs": [title.get("cs") or en], "en": [en]}
+
+
+def rights_uri(rights):
+    """The first licence that Presentation 3 accepts as `rights`, as its canonical
+    http URI (RDM's vocabulary gives https legal-code pages), else None."""
+    for licence in rights or []:
+        url = ((licence.get("props") or {}).get("url") or licence.get("link") or "").strip()
+        rest = url.split("://", 1)[-1]
+        if rest.startswith(RIGHTS_HOSTS):
+            rest = rest.removesuffix("legalcode").removesuffix("legalcode.cs")
+            return "http://" + (rest if rest.endswith("/") else rest + "/")
+    return None
+
+
+def image_files(record, formats):
+    """The record's image files with dimensions, in page order."""
+    files = record.get("files") or {}
+    entries = files.get("entries") or {}
+    order = files.get("order") or sorted(entries)
+    out = []
+    for key in order:
+        entry = entries.get(key)
+        if not entry:
+            continue
+        meta = entry.get("metadata") or {}
+        ext = key.rsplit(".", 1)[-1].lower() if "." in key else ""
+        if ext in formats and meta.get("width", 0) > 0 and meta.get("height", 0) > 0:
+            out.append(entry)
+    return out
+
+
+class Manifest:
+    """Builds the manifest of a record (its service dump) in a context: the manifest's
+    URL, the library (names, home URL, logo URL), the work's landing page, the summary
+    as text and the image formats shown."""
+
+    def build(self, record, context):
+        manifest_id = context["manifest_id"]
+        meta = record.get("metadata") or {}
+        out = {
+            "@context": CONTEXT,
+            "id": manifest_id,
+            "type": "Manifest",
+            "label": {"none": [meta.get("title") or record.get("id", "")]},
+            "metadata": self.metadata(record),
+            "homepage": [{"id": context["landing_page"], "type": "Text",
+                          "label": {"none": [meta.get("title") or ""]},
+                          "format": "text/html"}],
+            "items": [self.canvas(manifest_id, n, entry)
+                      for n, entry in enumerate(image_files(record, context["formats"]), 1)],
+        }
+        description = context.get("summary")
+        if description:
+            out["summary"] = {"none": [description]}
+        rights = rights_uri(meta.get("rights"))
+        if rights:
+            out["rights"] = rights
+        library = context.get("library")
+        if library:
+            out["provider"] = [self.provider(library)]
+            out["requiredStatement"] = {"label": both(_("Provided by")),
+                                        "value": {lang: [library["names"].get(lang)
+                                                         or library["names"]["en"]]
+                                                  for lang in LANGUAGES}}
+        pdfs = [e for e in (record.get("files") or {}).get("entries", {}).values()
+                if e.get("mimetype") == "application/pdf" and (e.get("links") or {}).get("content")]
+        if pdfs:
+            out["rendering"] = [{"id": e["links"]["content"], "type": "Text",
+                                 "label": {"none": [e["key"]]}, "format": "application/pdf"}
+                                for e in pdfs]
+        return out
+
+    @staticmethod
+    def provider(library):
+        names = {lang: [library["names"].get(lang) or library["names"]["en"]]
+                 for lang in LANGUAGES}
+        agent = {"id": library["url"], "type": "Agent", "label": names,
+                 "homepage": [{"id": library["url"], "type": "Text", "label": names,
+                               "format": "text/html"}]}
+        if library.get("logo"):
+            agent["logo"] = [{"id": library["logo"], "type": "Image"}]
+        return agent
+
+    @staticmethod
+    def metadata(record):
+        meta = record.get("metadata") or {}
+        rows = []
+
+        def add(label, value):
+            if value:
+                rows.append({"label": both(label), "value": value})
+
+        creators = [c.get("person_or_org", {}).get("name") for c in meta.get("creators") or []]
+        add(_("Creators"), {"none": ["; ".join(c for c in creators if c)]} if creators else None)
+        add(_("Publication date"), {"none": [meta["publication_date"]]}
+            if meta.get("publication_date") else None)
+        add(_("Resource type"), vocabulary_title(meta.get("resource_type"))
+            if meta.get("resource_type") else None)
+        add(_("Publisher"), {"none": [meta["publisher"]]} if meta.get("publisher") else None)
+        languages = [vocabulary_title(lang) for lang in meta.get("languages") or []]
+        add(_("Languages"), {lang: ["; ".join(v[lang][0] for v in languages)]
+                             for lang in LANGUAGES} if languages else None)
+        licences = [vocabulary_title(r) for r in meta.get("rights") or [] if r.get("id")]
+        add(_("Licence"), {lang: ["; ".join(v[lang][0] for v in licences)]
+                           for lang in LANGUAGES} if licences else None)
+        doi = ((record.get("pids") or {}).get("doi") or {}).get("identifier")
+        add(_("DOI"), {"none": [f"https://doi.org/{doi}"]} if doi else None)
+        for ident in meta.get("identifiers") or []:
+            if ident.get("scheme") in ("urn", "urnnbn") and ident.get("identifier"):
+                add(_("URN:NBN"), {"none": [ident["identifier"]]})
+        return rows
+
+    @staticmethod
+    def canvas(manifest_id, number, entry):
+        base = manifest_id.rsplit("/manifest", 1)[0]
+        canvas_id = f"{base}/canvas/p{number}"
+        width, height = entry["metadata"]["width"], entry["metadata"]["height"]
+        links = entry.get("links") or {}
+        service_id = links["iiif_base"]
+        return {
+            "id": canvas_id,
+            "type": "Canvas",
+            "label": {"none": [entry["key"]]},
+            "width": width,
+            "height": height,
+            "thumbnail": [{"id": f"{service_id}/full/!200,200/0/default.jpg", "type": "Image",
+                           "format": "image/jpeg"}],
+            "items": [{
+                "id": f"{canvas_id}/page",
+                "type": "AnnotationPage",
+                "items": [{
+                    "id": f"{canvas_id}/page/image",
+                    "type": "Annotation",
+                    "motivation": "painting",
+                    "target": canvas_id,
+                    "body": {
+                        "id": f"{service_id}/full/full/0/default.jpg",
+                        "type": "Image",
+                        "format": "image/jpeg",
+                        "width": width,
+                        "height": height,
+                        "service": [{"@id": service_id, "@type": "ImageService2",
+                                     "profile": IMAGE_SERVICE}],
+                    },
+                }],
+            }],
+        }
