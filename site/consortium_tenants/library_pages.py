@@ -14,7 +14,6 @@ from flask_login import current_user
 from invenio_i18n import lazy_gettext as _
 
 from .proxies import current_tenants_service
-from .stats.credentials import allowed as stats_allowed
 from .tenants.models import TenantModel
 from .tenants.permissions import slug_of_role
 
@@ -35,8 +34,7 @@ LIBRARY_PAGES = (
     ("submissions", _("Submissions"), lambda: "submissions", _tenant_allows("read_submissions")),
     ("workflow", _("Workflow"), lambda: "workflow", _tenant_allows("update_workflow")),
     ("storage", _("Storage"), lambda: "storage", _tenant_allows("read_usage")),
-    ("stats", _("Statistics"), lambda: "stats",
-     lambda identity, tenant: stats_allowed(identity, "read_stats", tenant)),
+    ("stats", _("Statistics"), lambda: "stats", _tenant_allows("read_stats")),
     ("dois", _("DOIs"), lambda: "dois", _tenant_allows("read_usage")),
     ("sso", _("Institution login"), lambda: "sso", _tenant_allows("manage_members")),
     ("oa", _("Open access"), lambda: "oa", _tenant_allows("read_oa_reports")),

@@ -137,3 +137,24 @@ def test_consortium_page_puts_the_libraries_side_by_side(app, make_user, usage):
     manager = browser_of(app, people_a["managers_user"])
     assert manager.get("/libraries/stats", query_string=query).status_code == 403
     assert manager.get("/libraries/stats.csv", query_string=query).status_code == 403
+
+
+def test_who_reads_statistics_is_decided_by_the_tenant_policy_from_config(client, configure,
+                                                                          usage):
+    """One permission policy (CONSORTIUM_TENANTS_PERMISSION_POLICY), no second one of
+    the statistics' own: an instance that lets depositors read statistics gets that."""
+    from consortium_tenants.tenants.permissions import TenantMembers, TenantPermissionPolicy
+
+    class DepositorsReadStats(TenantPermissionPolicy):
+        can_read_stats = [*TenantPermissionPolicy.curators, TenantMembers("depositors")]
+
+    tenant, people = usage["a"]
+    url, query = f"/api/tenants/{tenant['slug']}/stats", {"from": usage["this_month"],
+                                                         "to": usage["this_month"]}
+    assert client.get(url, headers=people["depositors"], query_string=query).status_code == 403
+    configure(CONSORTIUM_TENANTS_PERMISSION_POLICY=DepositorsReadStats)
+    res = client.get(url, headers=people["depositors"], query_string=query)
+    assert res.status_code == 200, res.json
+    assert res.json["totals"]["views"] == 1
+    assert client.get(url, headers=usage["b"][1]["managers"],
+                      query_string=query).status_code == 403

@@ -298,3 +298,33 @@ def test_counter_reports_as_tsv(app, library_usage):
     assert res.get_data(as_text=True) == "3020: Invalid Date Arguments"
     depositor = browser_of(app, people_a["depositors_user"])
     assert depositor.get(f"{url}/pr.tsv", query_string=month_range(month)).status_code == 403
+
+
+def test_sushi_answers_tabular_reports_when_asked_for_tsv(app, client, library_usage,
+                                                          credentials_of):
+    """The SUSHI resource serializes a report per mimetype: `Accept:
+    text/tab-separated-values` gives the tabular report (the page's TSV, byte for byte),
+    JSON stays the default; status, members and the report list are JSON only (406)."""
+    from helpers import browser_of
+
+    month = library_usage["month"]
+    tenant_a, people_a = library_usage["a"]
+    tsv = {"Accept": "text/tab-separated-values"}
+    query = {**credentials_of["a"], **month_range(month)}
+    page = browser_of(app, people_a["managers_user"])
+    for extra, width in (({}, 5), ({"exclude_monthly_details": "True"}, 4)):
+        res = client.get("/api/sushi/r51/reports/pr", headers=tsv,
+                         query_string={**query, **extra})
+        assert res.status_code == 200 and res.mimetype == "text/tab-separated-values"
+        text = res.get_data(as_text=True)
+        assert text == page.get(f"/libraries/{tenant_a['slug']}/counter/pr.tsv",
+                                query_string={**month_range(month), **extra}).get_data(as_text=True)
+        assert len(text.split("\r\n")[15].split("\t")) == width
+    res = client.get("/api/sushi/r51/reports/pr", query_string=query)
+    assert res.mimetype == "application/json" and res.json["Report_Items"]
+    res = client.get("/api/sushi/r51/reports/pr", headers=tsv,
+                     query_string={**query, "exclude_monthly_details": "maybe"})
+    assert res.mimetype == "application/json" and res.json["Code"] == 3062
+    assert client.get("/api/sushi/r51/status", headers=tsv).status_code == 406
+    assert client.get("/api/sushi/r51/reports", headers=tsv,
+                      query_string=credentials_of["a"]).status_code == 406

@@ -1,4 +1,5 @@
-"""SUSHI credentials: issued and revoked by a library's managers, read by consortium admins.
+"""SUSHI credentials: issued and revoked by a library's managers, read by consortium admins
+(who may: the tenant permission policy, CONSORTIUM_TENANTS_PERMISSION_POLICY).
 
 A credential is a requestor ID (public) and an API key (secret, shown once,
 stored as a hash) for one library, whose customer ID is the library's slug.
@@ -14,44 +15,21 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from invenio_db import db
-from invenio_records_permissions.generators import SystemProcess
-from invenio_records_permissions.policies.base import BasePermissionPolicy
-from invenio_records_resources.services.errors import PermissionDeniedError
 
+from ..proxies import current_tenants_service
 from ..tenants.errors import TenantNotFound
 from ..tenants.models import TenantModel
-from ..tenants.permissions import ConsortiumAdmins, TenantMembers
 from .models import SushiCredential
-
-
-class StatsPermissionPolicy(BasePermissionPolicy):
-    """Who may see a library's statistics and manage its SUSHI credentials."""
-
-    admins = [ConsortiumAdmins(), SystemProcess()]
-    can_manage_credentials = [*admins, TenantMembers("managers")]
-    can_read_credentials = can_manage_credentials
-    can_read_stats = [*admins, TenantMembers("managers", "curators")]
-    can_manage_consortium_credentials = admins
-    can_read_consortium_stats = admins
-
-
-class PermissionDenied(PermissionDeniedError):
-    """The identity may not do this."""
 
 
 class CredentialNotFound(Exception):
     """No such (active) credential of this library."""
 
 
-def allowed(identity, action, tenant=None):
-    """True if IDENTITY may do ACTION (`manage_credentials`, `read_stats`…) on TENANT."""
-    return StatsPermissionPolicy(action, record=tenant).allows(identity)
-
-
 def require(identity, action, tenant=None):
-    """Raise PermissionDenied unless IDENTITY may do ACTION on TENANT."""
-    if not allowed(identity, action, tenant):
-        raise PermissionDenied()
+    """PermissionDeniedError unless IDENTITY may do ACTION (`read_stats`,
+    `manage_credentials`…) on TENANT: the tenant policy from config decides."""
+    current_tenants_service.require(identity, action, tenant)
 
 
 def tenant_by_slug(slug):

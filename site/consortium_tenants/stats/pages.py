@@ -17,7 +17,7 @@ from .credentials import require, tenant_by_slug
 from .metrics import month_is_final, parse_month
 from .summary import BadRange, consortium_stats, library_stats, public_totals
 from .sushi import BUILDERS, SushiError, customer_of
-from .tsv import report_tsv
+from .resource import SushiTSVSerializer, excluding_monthly_details, exclusion
 
 
 def default_range(args):
@@ -135,19 +135,18 @@ def counter_report_tsv(slug, report):
     if report not in BUILDERS:
         return Response("Unknown report.", status=404, mimetype="text/plain")
     args = request.args.to_dict()
-    exclude = args.pop("exclude_monthly_details", "False")  # R5.1: tabular reports only
     try:
-        if exclude not in ("True", "False"):
-            raise SushiError(3062, f"exclude_monthly_details={exclude}")
+        exclude = exclusion(args)
         data = BUILDERS[report](args, customer_of(tenant))
     except SushiError as error:
         message = error.to_dict()
         return Response(f"{message['Code']}: {message['Message']}", status=400,
                         mimetype="text/plain")
-    return Response(report_tsv(data, exclude_monthly_details=exclude == "True"),
+    if exclude:
+        data = excluding_monthly_details(data)
+    return Response(SushiTSVSerializer().serialize_object(data),
                     mimetype="text/tab-separated-values", headers={
-                        "Content-Disposition":
-                            f'attachment; filename="{tenant.slug}-{report}.tsv"'})
+                        "Content-Disposition": f'attachment; filename="{tenant.slug}-{report}.tsv"'})
 
 
 def create_blueprint(app):

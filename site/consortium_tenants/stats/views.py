@@ -1,14 +1,17 @@
-"""REST: the SUSHI server (`/api/sushi/r51/…`) and a library's SUSHI credentials."""
+"""REST: the SUSHI server (`/api/sushi/r51/…`, stats/resource.py), a library's SUSHI
+credentials and statistics."""
 
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 from invenio_i18n import gettext as _
+from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..tenants.errors import TenantNotFound
 from ..tenants.resource import json_object, refuse_nul, translated
 from ..validation import Length
-from . import credentials, summary, sushi
+from . import credentials, summary
+from .resource import SushiResource, SushiResourceConfig
 
 
 class CredentialSchema(Schema):
@@ -17,55 +20,16 @@ class CredentialSchema(Schema):
     label = fields.String(load_default="", validate=Length(max=255))
 
 
-def _sushi_response(build):
-    """Run BUILD(args); a SushiError becomes its single exception with its HTTP status."""
-    try:
-        return jsonify(build(request.args.to_dict()))
-    except sushi.SushiError as error:
-        return jsonify(error.to_dict()), error.status
-
-
 def create_sushi_blueprint(app):
-    """The COUNTER_SUSHI API, release 5.1."""
-    blueprint = Blueprint("consortium_sushi", __name__, url_prefix="/sushi/r51")
-
-    def invalid_path():
-        """Appendix D: an unsupported report is an invalid path: 404, answered here (the
-        app's 404 handler of invenio-pages looks the path up in the database, which
-        cannot even compare a path with a NUL character)."""
-        return jsonify({"status": 404, "message": _("Not found.")}), 404
-
-    @blueprint.before_request
-    def no_such_path():
-        if "\x00" in request.path:
-            return invalid_path()
-
-    @blueprint.route("/status")
-    def status():
-        return jsonify(sushi.status())
-
-    @blueprint.route("/members")
-    def members():
-        return _sushi_response(sushi.members)
-
-    @blueprint.route("/reports")
-    def reports():
-        return _sushi_response(sushi.report_list)
-
-    @blueprint.route("/reports/<report>")
-    def report(report):
-        if report not in sushi.BUILDERS:
-            return invalid_path()
-        return _sushi_response(sushi.BUILDERS[report])
-
-    return blueprint
+    """The COUNTER_SUSHI API, release 5.1 (stats/resource.py)."""
+    return SushiResource(SushiResourceConfig).as_blueprint()
 
 
 def _guarded(call):
     """Run CALL(); not logged in → 401, not allowed → 403, unknown → 404."""
     try:
         return call()
-    except credentials.PermissionDenied:
+    except PermissionDeniedError:
         status = 403 if current_user.is_authenticated else 401
         return jsonify({"status": status, "message": _("Permission denied.")}), status
     except (TenantNotFound, credentials.CredentialNotFound):

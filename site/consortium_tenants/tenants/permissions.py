@@ -79,3 +79,8 @@ class TenantPermissionPolicy(BasePermissionPolicy):
     can_audit_storage = admins
     can_read_statements = managers
     can_manage_billing = admins  # tariffs, the consortium's summary, snapshots
+    can_read_stats = curators  # the statistics page, REST, CSV and COUNTER TSV
+    can_read_consortium_stats = admins
+    can_manage_credentials = managers  # the library's SUSHI credentials
+    can_read_credentials = managers
+    can_manage_consortium_credentials = admins
