@@ -21,9 +21,10 @@ from invenio_search import current_search_client
 from invenio_search.engine import dsl
 from invenio_search.utils import build_alias_name
 
-from .i18n import localized
+from .i18n import language, localized
 from .origin import current_origin, primary_origin
 from .tenants.models import TenantModel
+from .units import format_money
 
 
 def library_name(tenant):
@@ -204,6 +205,8 @@ def register(blueprint):
                 "recent_libraries": recent_libraries, "work_home": work_home}
 
     blueprint.add_app_template_filter(localized_community, "localized_community")
+    blueprint.add_app_template_global(
+        lambda amount, currency: format_money(amount, currency, language()), "format_money")
     # Browsers ask every host for /favicon.ico itself (an XML page, e.g. OAI-PMH, links none).
     blueprint.add_url_rule("/favicon.ico", "favicon",
                            lambda: current_app.send_static_file("favicon.ico"))

@@ -1,10 +1,14 @@
-"""Byte sizes as people write and read them: "50 GB", "500 MiB"; months as `YYYY-MM`.
+"""Byte sizes as people write and read them: "50 GB", "500 MiB"; months as `YYYY-MM`;
+money in a locale.
 
 Only ASCII digits are digits here (`\\d` would take "２０２６" too), every pattern must
 match the whole text (`$` matches before a final newline), and numbers are bounded."""
 
 import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency
 
 SIZE_RE = re.compile(r"[ \t]*([0-9]{1,30}(?:\.[0-9]{1,30})?)[ \t]*([kKMGT]i?B|B)?[ \t]*")
 MAX_SIZE = 10**18
@@ -71,3 +75,14 @@ def form_size(value):
         if value >= factor and value % (factor // 10) == 0:
             return f"{value / factor:g} {unit}"
     return str(value)
+
+
+def format_money(amount, currency, locale):
+    """AMOUNT (a Decimal or its text) of CURRENCY as LOCALE writes money, two decimals and
+    the currency after the number ("1 234,50 Kč" in cs, "1,234.50 CZK" in en); the text
+    itself when AMOUNT is not a number."""
+    try:
+        return format_currency(Decimal(str(amount)), currency, "#,##0.00\xa0¤", locale=locale,
+                               currency_digits=False)
+    except (InvalidOperation, ValueError):
+        return str(amount)

@@ -57,6 +57,11 @@ def test_dashboard_shows_every_library_sorted_with_csv_and_chart(
     czech = browser.get("/administration/consortium-dashboard",
                         headers={"Accept-Language": "cs"}).get_data(as_text=True)
     assert "Přehled konsorcia" in czech and "Čekající příspěvky" in czech
+    # Money in the page's language (Babel): "1 210,00 Kč" (non-breaking spaces), "1,210.00 CZK"
+    assert '<td class="right aligned estimate">1\xa0210,00\xa0Kč</td>' in czech
+    english = browser.get("/administration/consortium-dashboard",
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<td class="right aligned estimate">1,210.00\xa0CZK</td>' in english
     assert 'href="/libraries/stats"' in czech and "Statistiky využití členských knihoven" in czech
 
     manager = browser_of(app, small_people["managers_user"])

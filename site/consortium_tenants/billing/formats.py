@@ -5,13 +5,14 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from dateutil.relativedelta import relativedelta
 from flask import render_template
 
 from ..i18n import language, localized
 from ..tenants.models import TenantModel
 from ..tenants import history
+from ..units import format_money
 from .statements import STATEMENT_COLUMNS, SUMMARY_COLUMNS, summary_total
 
 
@@ -80,11 +81,7 @@ def statement_html(data):
     lang = language()
 
     def money(value):
-        try:
-            return format_currency(Decimal(str(value)), data["currency"], "#,##0.00\xa0¤",
-                                   locale=lang, currency_digits=False)
-        except (InvalidOperation, ValueError):
-            return str(value)
+        return format_money(value, data["currency"], lang)
 
     def number(value):
         try:
