@@ -286,6 +286,9 @@ CONSORTIUM_JOBS = {
     "consortium-sso-federation-metadata": {"minute": "20", "hour": "5"},
     # database, indices, S3 and counters agree; alerts the consortium administrators
     "consortium-platform-check": {"minute": "0", "hour": "4"},
+    # e-mails 30 and 7 days before a work's embargo ends and on the day (after RDM's
+    # lifting at 00:02); each notice once, a late run sends what is due then
+    "consortium-oa-embargo-notices": {"minute": "30", "hour": "6"},
 }
 """The instance's scheduled work as invenio-jobs jobs: job type → crontab fields (UTC).
 `invenio platform init` creates a job for each entry that has none; administrators then
@@ -300,6 +303,14 @@ CONSORTIUM_SSO_FEDERATION_FEEDS = []
 "/etc/consortium/metadata.eduid.cz.crt.pem"} (the signing certificate eduID.cz publishes;
 check its fingerprint out of band). A feed whose signature does not verify with it is
 refused and the last good one kept."""
+
+CONSORTIUM_OA_EMBARGO_NOTICE_DAYS = (30, 7, 0)
+"""Days before an embargo ends when its depositor and the library's curators are told
+(0: on the day); job `consortium-oa-embargo-notices`."""
+
+CONSORTIUM_OA_EMBARGOES_AHEAD = 90
+"""Days ahead the list of a library's ending embargoes covers (/libraries/<slug>/embargoes,
+GET /api/tenants/<slug>/oa-embargoes)."""
 
 CONSORTIUM_OA_PRESETS = {
     "czech-national": {

@@ -22,6 +22,7 @@ from .dois.accounts import DataCiteAccountService
 from .dois.resource import DataCiteResource, DataCiteResourceConfig
 from .imports.resource import ImportResource, ImportResourceConfig
 from .imports.service import ImportService
+from .oa.notices import EmbargoNoticeBuilder
 from .oa.resource import OaPolicyResource, OaPolicyResourceConfig
 from .oa.service import OaPolicyService
 from .oai import departures as oai_departures
@@ -160,10 +161,11 @@ class ConsortiumTenants:
 
     @staticmethod
     def _init_notifications_and_errors(app):
-        """Storage warnings and change requests as RDM notifications; S3 outages as 503, a
+        """Storage warnings, change requests and embargo notices as RDM notifications; S3 outages as 503, a
         permission refused by a resource that does not answer it itself as 403."""
         builders = dict(app.config.get("NOTIFICATIONS_BUILDERS", {}))
-        for builder in (StorageWarningBuilder, ChangesRequestedNotificationBuilder):
+        for builder in (StorageWarningBuilder, ChangesRequestedNotificationBuilder,
+                        EmbargoNoticeBuilder):
             builders[builder.type] = builder
         app.config["NOTIFICATIONS_BUILDERS"] = builders
 

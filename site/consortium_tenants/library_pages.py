@@ -38,6 +38,7 @@ LIBRARY_PAGES = (
     ("dois", _("DOIs"), lambda: "dois", _tenant_allows("read_usage")),
     ("sso", _("Institution login"), lambda: "sso", _tenant_allows("manage_members")),
     ("oa", _("Open access"), lambda: "oa", _tenant_allows("read_oa_reports")),
+    ("embargoes", _("Embargoes"), lambda: "embargoes", _tenant_allows("read_oa_reports")),
     ("statements", _("Statements"), lambda: f"statements/{_last_month()}",
      _tenant_allows("read_statements")),
 )

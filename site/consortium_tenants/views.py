@@ -1,5 +1,7 @@
 """Blueprints: the REST API and the UI side (host routing, branding)."""
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -183,6 +185,16 @@ def library_oa_report(slug):
 
 
 @login_required
+def library_embargoes(slug):
+    """A library's works whose embargo ends in the next 90 days, for its curators and
+    managers (the same list as GET /api/tenants/<slug>/oa-embargoes)."""
+    data = or_abort(current_oa_service.embargoes, g.identity, slug)
+    works = [{**work, "until_date": date.fromisoformat(work["until"])} for work in data["works"]]
+    return render_template("consortium_tenants/oa_embargoes.html",
+                           tenant=current_tenants_service.get(slug), data=data, works=works)
+
+
+@login_required
 def library_statement(slug, period):
     """A library's statement for PERIOD, printable, for its managers and consortium staff."""
     try:
@@ -270,6 +282,7 @@ def create_ui_blueprint(app):
     blueprint.add_url_rule("/libraries", "libraries", libraries_page)
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
     blueprint.add_url_rule("/libraries/<slug>/oa", "oa_report", library_oa_report)
+    blueprint.add_url_rule("/libraries/<slug>/embargoes", "oa_embargoes", library_embargoes)
     blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",
                            library_statement)
     blueprint.add_url_rule("/libraries/<slug>/dois", "dois", library_dois)

@@ -2,6 +2,7 @@
 policy (MZK's: the Czech national strategy, breaches are errors); with a stated reason
 the work goes to the curators, who read the reason on the submission's page."""
 
+import re
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -85,3 +86,36 @@ def test_a_manager_reads_the_open_access_report(app, site, open_page, make_libra
     expect(page.locator("table.oa-status td[data-status=open]")).to_have_text("1")
     expect(page.locator("p.oa-compliance")).to_contain_text("v rozporu: 1")
     expect(page.locator("ul.oa-non-compliant").get_by_text("Mapy Brna")).to_be_visible()
+
+
+def test_a_curator_reads_the_embargoes_ending_soon_in_czech(app, site, open_page,
+                                                           make_library):
+    from babel.dates import format_date
+
+    library = make_library("open", prefix="oaemb")
+    client = app.test_client()
+    until = date.today() + relativedelta(days=10)
+    draft = deposit(client, library.depositor.headers, library.community_id,
+                    "Brněnské tisky", changes={
+                        "access": {"record": "public", "files": "restricted",
+                                   "embargo": {"active": True, "until": until.isoformat(),
+                                               "reason": "Nakladatel"}}})
+    res = submit_review(client, library.depositor.headers, draft["id"])
+    assert res.status_code == 202, res.json  # an open library publishes at once
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    current_rdm_records_service.indexer.refresh()
+    base = site.library(library.slug)
+    page = open_page("cs", "curator")
+    log_in(page, base, library.curator)
+    page.goto(base)
+    href = page.locator("nav.tenant-admin a[data-page=oa]").first.get_attribute("href")
+    page.goto(base + href if href.startswith("/") else href)
+    page.get_by_role("link", name="Embarga končící v příštích 90 dnech").click()
+    expect(page.locator("h1")).to_contain_text("Končící embarga")
+    row = page.locator(f"table.oa-ending-embargoes tr[data-id='{draft['id']}']")
+    expect(row.get_by_role("link", name="Brněnské tisky")).to_have_attribute(
+        "href", re.compile(f"/records/{draft['id']}$"))
+    expect(row.locator("td[data-until]")).to_have_text(format_date(until, "long", locale="cs"))
+    expect(row.locator("td[data-days]")).to_have_text("10")
+    expect(page.locator("nav.library-nav a[data-page=embargoes]")).to_have_text("Embarga")

@@ -14,8 +14,8 @@ from helpers import browser_of
 
 PAGES_OF = {
     "managers": {"dashboard", "submissions", "workflow", "storage", "stats", "dois", "sso",
-                 "oa", "statements"},
-    "curators": {"submissions", "stats", "oa"},
+                 "oa", "embargoes", "statements"},
+    "curators": {"submissions", "stats", "oa", "embargoes"},
     "depositors": set(),
 }
 LABELS = {

@@ -1,5 +1,6 @@
 """REST API: `/api/tenants/<slug>/oa-policy` (GET: anyone; PUT: the library's managers and
-consortium administrators), `/api/tenants/<slug>/oa-report` (its curators and managers)
+consortium administrators), `/api/tenants/<slug>/oa-report` and `…/oa-embargoes` (the
+embargoes ending in the next 90 days; its curators and managers)
 and `/api/oa/report` (consortium administrators); the reports as JSON or `?format=csv`."""
 
 import csv
@@ -43,7 +44,8 @@ class OaPolicyResourceConfig(ResourceConfig):
     blueprint_name = "consortium_oa"
     url_prefix = ""
     routes = {"policy": "/tenants/<slug>/oa-policy", "report": "/tenants/<slug>/oa-report",
-              "consortium_report": "/oa/report"}
+              "consortium_report": "/oa/report",
+              "embargoes": "/tenants/<slug>/oa-embargoes"}
     request_body_parsers = TenantResourceConfig.request_body_parsers
     default_content_type = "application/json"
     error_handlers = ERROR_HANDLERS
@@ -59,6 +61,7 @@ class OaPolicyResource(ServiceResource):
             route("PUT", r["policy"], self.update),
             route("GET", r["report"], self.report),
             route("GET", r["consortium_report"], self.consortium_report),
+            route("GET", r["embargoes"], self.embargoes),
         ]
 
     @response_handler()
@@ -78,6 +81,10 @@ class OaPolicyResource(ServiceResource):
         if kind == "csv":
             return _csv(data, f"oa-report-{slug}.csv")
         return data, 200
+
+    @response_handler()
+    def embargoes(self):
+        return self.service.embargoes(g.identity, request.view_args["slug"]), 200
 
     def consortium_report(self):
         kind = _format()

@@ -1,6 +1,8 @@
 """A library's open-access policy: read it (anyone: depositors read what it asks),
 set it from a preset and/or field by field (its managers, consortium administrators)."""
 
+from datetime import timedelta
+
 from flask import current_app
 from invenio_db import db
 from invenio_records_resources.services.uow import unit_of_work
@@ -9,7 +11,7 @@ from marshmallow import ValidationError
 from ..i18n import localized
 from ..paging import SiteLink
 from ..tenants.models import TenantModel
-from . import checks, reports
+from . import checks, notices, reports
 from .models import OaPolicyModel
 from .policy import policy_of, policy_row
 from .schema import PolicySchema, check_preset, preset_names
@@ -96,6 +98,22 @@ class OaPolicyService:
         self.tenants.require(identity, "read_oa_reports", tenant)
         data = reports.report([tenant.community_id], policy_of(tenant), self._record_url)
         return {"library": slug, "policy_set": policy_row(tenant) is not None, **data}
+
+    def embargoes(self, identity, slug, days=None):
+        """The library's works whose embargo ends in the next DAYS days (default
+        CONSORTIUM_OA_EMBARGOES_AHEAD), soonest first, linked (its curators and managers,
+        consortium administrators)."""
+        tenant = self.tenants.get(slug)
+        self.tenants.require(identity, "read_oa_reports", tenant)
+        days = current_app.config["CONSORTIUM_OA_EMBARGOES_AHEAD"] if days is None else days
+        today = notices.today_utc()
+        end = today + timedelta(days=days)
+        works = notices.ending_embargoes(today, end, [tenant.community_id])
+        return {"library": slug, "from": today.isoformat(), "to": end.isoformat(),
+                "total": len(works),
+                "works": [{"id": w["id"], "title": w["title"], "until": w["until"].isoformat(),
+                           "days_left": (w["until"] - today).days,
+                           "link": self._record_url(w["id"])} for w in works]}
 
     def consortium_report(self, identity):
         """Every library's works against the Czech national strategy, and each library's
