@@ -21,6 +21,7 @@ and leaves the stored rows as they are: a missing index is never an empty month
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_db import db
@@ -58,7 +59,7 @@ def parse_month(text):
 
 def next_month(month):
     """The first day of the month after MONTH."""
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return month.replace(day=1) + relativedelta(months=1)
 
 
 def month_index(name, month):

@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import datetime, timezone
 
+from dateutil.relativedelta import relativedelta
 from flask import Blueprint, Response, g, render_template, request
 from flask_login import login_required
 from invenio_i18n import gettext as _
@@ -23,8 +24,7 @@ from .resource import SushiTSVSerializer, excluding_monthly_details, exclusion
 def default_range(args):
     """`from`/`to` of ARGS, else the twelve months up to the current one."""
     today = datetime.now(timezone.utc).date()
-    first = today.replace(year=today.year - 1, day=1)
-    first = first.replace(month=today.month % 12 + 1, year=first.year + (today.month == 12))
+    first = today.replace(day=1) - relativedelta(months=11)
     return {"from": args.get("from") or first.strftime("%Y-%m"),
             "to": args.get("to") or today.strftime("%Y-%m"), "interval": "month"}
 

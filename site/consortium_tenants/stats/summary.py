@@ -8,6 +8,7 @@ bytes at the end of its last recorded day."""
 from collections import defaultdict
 from datetime import datetime, timezone
 
+from dateutil.relativedelta import relativedelta
 from invenio_db import db
 from sqlalchemy import func
 
@@ -63,8 +64,7 @@ def current_month():
 
 def months_back(month, count):
     """The first day of the month COUNT months before MONTH."""
-    index = month.year * 12 + month.month - 1 - count
-    return month.replace(year=index // 12, month=index % 12 + 1)
+    return month.replace(day=1) - relativedelta(months=count)
 
 
 def public_totals(tenant):

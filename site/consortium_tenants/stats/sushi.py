@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from invenio_access.permissions import system_identity
 from sqlalchemy import func
@@ -191,7 +192,7 @@ def report_list(args):
     if months:
         first, last = months[0], months[-1]
     else:  # required by the API schema: the last month that could have been processed
-        first = last = (datetime.now(timezone.utc).date().replace(day=1) - timedelta(days=1))
+        first = last = datetime.now(timezone.utc).date().replace(day=1) - relativedelta(months=1)
     available = {"First_Month_Available": first.strftime("%Y-%m"),
                  "Last_Month_Available": last.strftime("%Y-%m")}
     return [{"Report_ID": report_id, "Report_Name": name, "Release": "5.1",

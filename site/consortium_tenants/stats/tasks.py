@@ -1,8 +1,9 @@
 """Celery tasks: COUNTER metrics of recent months (a scheduled job) or of one month."""
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from celery import shared_task
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 from .metrics import MissingEventIndex, compute_month, month_is_final, parse_month
@@ -25,8 +26,8 @@ def compute_recent_months():
     event processing). Each month is tried; a month that cannot be computed (its events
     index is missing) keeps its stored metrics, and the run then fails naming it."""
     today = datetime.now(timezone.utc).date()
-    this_month = date(today.year, today.month, 1)
-    previous = date(this_month.year - (this_month.month == 1), (this_month.month - 2) % 12 + 1, 1)
+    this_month = today.replace(day=1)
+    previous = this_month - relativedelta(months=1)
     failed = []
     for month in (previous, this_month):
         try:
