@@ -11,11 +11,27 @@ on the class. Those two steps were about a third of a search page's serializatio
 class (with the same signature test, so a hook without `data` is called as before),
 and the hit, a JSON document, is copied by a JSON copy instead of `deepcopy`.
 Everything else (fields, index, model, isinstance checks) is RDM's.
+
+Every hit also carries its parent's communities (`parent.communities.entries`, the
+libraries it belongs to), and invenio-communities' relation manager builds a
+`Community` from each entry (`Community.loads`: a deep copy, its database models and
+the signature of each of its ~20 fields' hooks) — for every hit, although a page's hits
+mostly belong to the same library or two. `LibraryCommunitiesManager` (the
+`manager_cls` of the parent's `CommunitiesField`) loads an entry once per application
+context (a request: one page) and hands the same `Community` to every later hit whose
+entry is equal, key for key; any difference loads it anew.
 """
 
 import copy
 import inspect
 
+from flask import g, has_app_context
+from invenio_communities.communities.records.api import Community
+from invenio_communities.records.records.systemfields import CommunitiesField
+from invenio_communities.records.records.systemfields.communities.manager import (
+    CommunitiesRelationManager,
+)
+from invenio_rdm_records.records import models
 from invenio_rdm_records.records.api import RDMDraft, RDMParent, RDMRecord
 from invenio_records.systemfields.base import SystemFieldsExt
 
@@ -81,8 +97,48 @@ class ResolvedLoads:
         return record
 
 
+COMMUNITIES_KEY = "_consortium_loaded_communities"
+COMMUNITIES_PER_CONTEXT = 256
+
+
+def loaded_community(entry):
+    """`Community.loads(ENTRY)`, the same object for equal entries in one app context."""
+    if not has_app_context():
+        return Community.loads(entry)
+    loaded = g.get(COMMUNITIES_KEY)
+    if loaded is None:
+        loaded = {}
+        setattr(g, COMMUNITIES_KEY, loaded)
+    key = entry.get("@v") or entry.get("id")
+    cached = loaded.get(key)
+    if cached is not None and cached[0] == entry:
+        return cached[1]
+    community = Community.loads(entry)
+    if len(loaded) < COMMUNITIES_PER_CONTEXT:
+        # a copy: the entry given may change later; ours is compared, never given out
+        loaded[key] = (copy_json(entry), community)
+    return community
+
+
+class LibraryCommunitiesManager(CommunitiesRelationManager):
+    """invenio-communities' relation manager; a hit's entries loaded once per context."""
+
+    def from_dict(self, data):
+        """Build the manager from the record's dict (as upstream's `from_dict`)."""
+        data = data or {}
+        self._default_id = data.get("default", None)
+        self._communities_ids = set(data.get("ids", []))
+        entries = data.pop("entries", None)
+        if entries:
+            self._communities_cache = {c["id"]: loaded_community(c) for c in entries}
+        return self
+
+
 class LibraryParent(ResolvedLoads, RDMParent):
     """RDM's parent of a record's versions (loaded inside every hit)."""
+
+    communities = CommunitiesField(models.RDMParentCommunity,
+                                   manager_cls=LibraryCommunitiesManager)
 
 
 class LibraryRecord(ResolvedLoads, RDMRecord):

@@ -152,3 +152,31 @@ def test_hits_load_through_the_instances_record_classes(app, works):
     assert loaded.parent.communities.ids == plain.parent.communities.ids
     assert len(loaded.parent.communities.ids) == 2
     assert dump == record.dumps()  # loading never changed the hit it was given
+
+
+def test_a_pages_hits_share_their_librarys_community_while_its_entry_is_equal(app, works):
+    """Hits loaded in one request share a Community loaded from an equal entry; an entry
+    that differs (another revision in the index) loads a Community of its own."""
+    from consortium_platform.records import LibraryCommunitiesManager, LibraryRecord
+    from invenio_rdm_records.proxies import current_rdm_records_service as service
+
+    tenant, people, published = works
+    dump = service.record_cls.pid.resolve(published["open"]["id"]).dumps()
+    assert len(dump["parent"]["communities"]["entries"]) == 2
+    changed = LibraryRecord.loads(dump).dumps()
+    entry = next(e for e in changed["parent"]["communities"]["entries"]
+                 if e["id"] == tenant["community_id"])
+    entry["metadata"]["title"] = "Jiný název"
+    with app.test_request_context("/api/records"):
+        first, second, third = (LibraryRecord.loads(d) for d in (dump, dump, changed))
+        assert isinstance(first.parent.communities, LibraryCommunitiesManager)
+        ones, twos, threes = ({str(c.id): c for c in r.parent.communities}
+                              for r in (first, second, third))
+        assert ones.keys() == twos.keys() == threes.keys() and len(ones) == 2
+        assert all(ones[key] is twos[key] for key in ones)
+        assert threes[tenant["community_id"]] is not ones[tenant["community_id"]]
+        assert threes[tenant["community_id"]]["metadata"]["title"] == "Jiný název"
+        assert ones[tenant["community_id"]]["metadata"]["title"] != "Jiný název"
+    with app.test_request_context("/api/records"):  # a new request loads them anew
+        fourth = {str(c.id): c for c in LibraryRecord.loads(dump).parent.communities}
+        assert fourth[tenant["community_id"]] is not ones[tenant["community_id"]]
