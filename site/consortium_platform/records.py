@@ -9,7 +9,11 @@ on the class. Those two steps were about a third of a search page's serializatio
 `LibraryRecord` and `LibraryDraft` (`RDM_RECORD_CLS`, `RDM_DRAFT_CLS`) and their
 `LibraryParent` (`parent_record_cls`) are RDM's classes with the same fields; only `loads` differs: the hooks are resolved once per
 class (with the same signature test, so a hook without `data` is called as before),
-and the hit, a JSON document, is copied by a JSON copy instead of `deepcopy`.
+and the hit, a JSON document, is copied by a JSON copy instead of `deepcopy`. Its
+search dumper's `load` is done as invenio-records' `SearchDumper.load` does it, with
+the class's model fields listed once per class (it walks `dir(record_cls)` per hit)
+and the model's JSON a JSON copy of the document (the model's `data` setter
+deep-copies it).
 Everything else (fields, index, model, isinstance checks) is RDM's.
 
 Every hit also carries its parent's communities (`parent.communities.entries`, the
@@ -33,7 +37,9 @@ from invenio_communities.records.records.systemfields.communities.manager import
 )
 from invenio_rdm_records.records import models
 from invenio_rdm_records.records.api import RDMDraft, RDMParent, RDMRecord
+from invenio_records.dumpers import SearchDumper
 from invenio_records.systemfields.base import SystemFieldsExt
+from sqlalchemy.orm.attributes import flag_modified
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -80,6 +86,38 @@ def _load_hooks(record_cls):
     return hooks
 
 
+def _model_fields(record_cls):
+    """(model field name, dump key, dump type) of RECORD_CLS's model system fields."""
+    fields = record_cls.__dict__.get("_consortium_model_fields")
+    if fields is None:
+        fields = tuple((f.model_field_name, f.dump_key, f.dump_type)
+                       for f in SearchDumper._iter_modelfields(record_cls))
+        setattr(record_cls, "_consortium_model_fields", fields)
+    return fields
+
+
+def search_load(loader, data, record_cls):
+    """`SearchDumper.load(DATA, RECORD_CLS)` of LOADER, with RECORD_CLS's model fields
+    listed once and the model's JSON copied as JSON (its `encode` is a deep copy)."""
+    for extension in loader._extensions:
+        extension.load(data, record_cls)
+    model_data = {}
+    for name, (key, dump_type) in loader._model_fields.items():
+        model_data[name] = loader._load_model_field(record_cls, name, data, key, dump_type)
+    for name, key, dump_type in _model_fields(record_cls):
+        model_data[name] = loader._load_model_field(record_cls, name, data, key, dump_type)
+    model = None
+    if model_data.get("id") is not None:
+        model_cls = record_cls.model_cls
+        if model_cls.encoder is None and "json" not in model_data:
+            model = model_cls(json=copy_json(data), **model_data)
+            flag_modified(model, "json")  # as the model's `data` setter does
+        else:
+            model_data["data"] = data
+            model = model_cls(**model_data)
+    return record_cls(data, model=model)
+
+
 class ResolvedLoads:
     """`Record.loads` with the load hooks resolved once per class."""
 
@@ -91,7 +129,10 @@ class ResolvedLoads:
         pre, post = _load_hooks(cls)
         for hook in pre:
             hook(data, loader=loader)
-        record = loader.load(data, cls)
+        if type(loader) is SearchDumper:  # exactly invenio-records' (else its own load)
+            record = search_load(loader, data, cls)
+        else:
+            record = loader.load(data, cls)
         for hook in post:
             hook(record, data, loader=loader)
         return record
