@@ -115,6 +115,30 @@ class Visitor(Visit):
         self.client.get("/static/favicon.ico", name="static: favicon")
 
 
+class Searcher(Visit):
+    """A search page's requests for 25 hits (bench/load/run.py --search-compare): the
+    consortium's and a library's, in the search page's UI serialization and in JSON."""
+
+    abstract = False
+    UI = {"Accept": "application/vnd.inveniordm.v1+json"}
+
+    @task(2)
+    def search_page_hits(self):
+        self.client.get(f"/api/records?q={random.choice(QUERIES)}&size=25&sort=newest",
+                        headers=self.UI, name="search: 25 hits, UI")
+
+    @task(1)
+    def library_search_hits(self):
+        slug = random.choice(SLUGS)
+        self.client.get(f"/api/communities/{slug}/records?size=25&sort=newest",
+                        headers={**self.UI, **self.on(slug)}, name="search: library, UI")
+
+    @task(1)
+    def search_json(self):
+        self.client.get(f"/api/records?q={random.choice(QUERIES)}&size=25&sort=newest",
+                        headers=JSON, name="search: 25 hits, JSON")
+
+
 class Harvester(Visit):
     """An OAI-PMH harvester walking a library's ListRecords with resumption tokens."""
 

@@ -14,6 +14,11 @@ Needs the platform of `make run` (demo libraries and records). In one run:
    the configured rate limits; prints req/s, p50/p95/p99 and
    errors per endpoint, then checks that no submitted deposit was lost.
 
+3. --search-compare (instead of 1 and 2): the search endpoints (25 hits, UI and JSON)
+   at saturation on the production topology with RDM's own search serialization
+   (uWSGI's API started with CONSORTIUM_SEARCH_AS_RDM=1, see invenio.cfg) vs the
+   instance's, the API restarted between them in alternating --rounds.
+
 Everything stays on 127.0.0.1. Results: bench/load/results/<UTC time>.{json,svg}.
 
 Usage (after `make run`, same environment):
@@ -250,6 +255,8 @@ def main():
                         help="the mix's think time between a user's requests, seconds")
     parser.add_argument("--no-mix", action="store_true", help="saturation comparison only")
     parser.add_argument("--no-saturation", action="store_true", help="the mix only")
+    parser.add_argument("--search-compare", action="store_true",
+                        help="search endpoints: RDM's serialization vs the instance's (3.)")
     parser.add_argument("--rounds", type=int, default=4,
                         help="saturation alternates the servers in this many rounds")
     args = parser.parse_args()
@@ -257,6 +264,8 @@ def main():
     records = setup()
     print(f"{len(records)} demo records of {len(locustfile.SLUGS)} libraries; "
           f"{os.cpu_count()} cores")
+    if args.search_compare:
+        return search_compare(args)
     readers = [locustfile.Visitor, locustfile.Harvester]
     dev = prod = ratio = None
     if not args.no_saturation:
@@ -297,6 +306,66 @@ def saturation(args, readers):
     print_table("saturation, development server", dev)
     print_table("saturation, production topology", prod)
     return dev, prod, print_side_by_side(dev, prod)
+
+
+def search_compare(args):
+    """Search endpoints at saturation on nginx + uWSGI: RDM's search serialization vs
+    the instance's, the API restarted for each in alternating rounds."""
+    setups = {"RDM defaults": {**RAISED_LIMITS, "CONSORTIUM_SEARCH_AS_RDM": "1"},
+              "instance": RAISED_LIMITS}
+    envs = {label: Environment(user_classes=[locustfile.Searcher], host=PROD_URL)
+            for label in setups}
+    runners = {label: env.create_local_runner() for label, env in envs.items()}
+    active, cpu = dict.fromkeys(setups, 0.0), dict.fromkeys(setups, 0.0)
+    locustfile.Searcher.wait_time = constant(0)
+    try:
+        for _ in range(args.rounds):
+            for label, env_vars in setups.items():
+                app_sh("stop", "api")
+                app_sh("start", "api", env=env_vars)
+                warm = Environment(user_classes=[locustfile.Searcher], host=PROD_URL)
+                warm_runner = warm.create_local_runner()  # every worker fills its caches
+                warm_runner.start(2 * args.sat_users, spawn_rate=2 * args.sat_users)
+                gevent.sleep(args.warmup / args.rounds)
+                warm_runner.quit()
+                runners[label].start(args.sat_users, spawn_rate=args.sat_users)
+                start, cpu_start = time.monotonic(), server_cpu(PROD_URL)
+                gevent.sleep(args.sat_seconds / args.rounds)
+                runners[label].stop()
+                active[label] += time.monotonic() - start
+                cpu[label] += server_cpu(PROD_URL) - cpu_start
+    finally:
+        app_sh("stop", "api")
+        app_sh("start", "api")
+    for runner in runners.values():
+        runner.quit()
+    results = {}
+    for label, env in envs.items():
+        rows = {name: figures(entry, active[label])
+                for (name, _method), entry in sorted(env.stats.entries.items())}
+        done = env.stats.total.num_requests
+        results[label] = {"rows": rows, "total": figures(env.stats.total, active[label]),
+                          "errors": env.stats.total.num_failures, "seconds": active[label],
+                          "cpu_ms_per_request": round(1000 * cpu[label] / done, 1)
+                          if done else None}
+    print(f"\nsearch endpoints at saturation, nginx + uWSGI, {args.sat_users} users, "
+          f"{args.rounds} alternating rounds; load average {os.getloadavg()[0]:.1f}")
+    print(f"  {'endpoint':28} {'set-up':14} {'req/s':>7} {'p50':>6} {'p95':>6} {'err':>4}")
+    for name in sorted(set().union(*(r["rows"] for r in results.values()))) + ["TOTAL"]:
+        for label, result in results.items():
+            row = result["total"] if name == "TOTAL" else result["rows"].get(name)
+            if row:
+                print(f"  {name:28} {label:14} {row['rps']:7.2f} {row['p50']:6.0f} "
+                      f"{row['p95']:6.0f} {row['errors']:4}")
+    before, after = results["RDM defaults"], results["instance"]
+    print(f"throughput: instance / RDM defaults = "
+          f"{after['total']['rps'] / before['total']['rps']:.2f}x; server CPU per request "
+          f"{before['cpu_ms_per_request']} -> {after['cpu_ms_per_request']} ms")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%MZ")
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / f"{stamp}-search.json").write_text(json.dumps(
+        {"date": stamp, "cores": os.cpu_count(), "load_average": os.getloadavg(),
+         "args": vars(args), "results": results}, indent=1))
 
 
 def save(args, dev, prod, ratio, mix, lost):
