@@ -18,6 +18,7 @@ import "./tabLists";
 import "./fieldNames";
 import "./accountMenus";
 import "./editorWindows";
+import "./editorCzech";
 import { i18next } from "../../../translations/consortium/i18next";
 
 const changesRequested = () => i18next.t("Changes requested");
