@@ -35,6 +35,7 @@ from .tenants import host_cache
 from .tenants.config import TenantServiceConfig
 from .tenants.resource import TenantResource, TenantResourceConfig
 from .tenants.service import TenantService
+from .units import format_number, format_size
 from .workflows.requests import ChangesRequestedNotificationBuilder
 from .workflows.resource import WorkflowResource, WorkflowResourceConfig
 from .workflows.service import WorkflowService
@@ -157,6 +158,12 @@ class ConsortiumTenants:
         oai_departures.connect()  # records leaving an OAI endpoint/set: deleted headers
         self._connect_signals(app)
         self._init_notifications_and_errors(app)
+        # Sizes and numbers in the page's (an e-mail's recipient's) language, in every
+        # template of both apps; Jinja's own filesizeformat wrote "3 Bytes" on Czech pages.
+        app.add_template_global(format_size, "format_size")
+        app.add_template_global(format_number, "format_number")
+        app.add_template_filter(lambda value, binary=False: format_size(value),
+                                "filesizeformat")
         app_loaded.connect(log_errors_shown_as_404)
 
     @staticmethod

@@ -8,7 +8,9 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
+from flask import has_app_context
+from invenio_i18n import get_locale
 
 SIZE_RE = re.compile(r"[ \t]*([0-9]{1,30}(?:\.[0-9]{1,30})?)[ \t]*([kKMGT]i?B|B)?[ \t]*")
 MAX_SIZE = 10**18
@@ -57,14 +59,30 @@ def parse_day(text):
     return date(int(match["year"]), int(match["month"]), int(match["day"]))
 
 
-def format_size(value):
-    """Bytes in decimal units with one decimal ("1.5 GB"); "-" for no value."""
+def _current_locale(locale):
+    return locale or (get_locale() if has_app_context() else None) or "en"
+
+
+def format_number(value, locale=None):
+    """VALUE (a share in %, a count) as LOCALE writes numbers: a float with one
+    decimal (85.0 -> Czech "85,0"), an int without; LOCALE as in format_size."""
+    pattern = "#,##0" if isinstance(value, int) else "#,##0.0"
+    return format_decimal(value, format=pattern, locale=_current_locale(locale))
+
+
+def format_size(value, locale=None):
+    """Bytes in decimal units with one decimal in LOCALE's way of writing numbers
+    ("1.5 GB", Czech "1,5 GB"); "-" for no value. LOCALE defaults to the current
+    one: the page's language, an e-mail's recipient's (force_locale), the default
+    (English) on the command line."""
     if value is None:
         return "-"
+    locale = _current_locale(locale)
     for unit, factor in DECIMAL:
         if abs(value) >= factor:
-            return f"{value / factor:.1f} {unit}"
-    return f"{value} B"
+            number = format_decimal(value / factor, format="#,##0.0", locale=locale)
+            return f"{number} {unit}"
+    return f"{format_decimal(value, format='#,##0', locale=locale)} B"
 
 
 def form_size(value):

@@ -157,7 +157,9 @@ def test_a_librarys_dashboard_has_its_trend_views_downloads_and_csv_for_its_mana
         czech = manager.get(f"/libraries/{slug}/dashboard", headers={"Accept-Language": "cs"})
         text = czech.get_data(as_text=True)
         assert "Zobrazení tento měsíc" in text and "Stažení tento měsíc" in text
-        assert "Úložiště za posledních 30 dní: od 4.0 kB" in text
+        # numbers as Czech writes them (decimal comma)
+        assert "Úložiště za posledních 30 dní: od 4,0 kB" in text and "8,0 kB" in text
+        assert "0,0 %" in text and "50,0 GB" in text
 
         # Nothing read (the statistics count 0); nothing stored: a flat line at the bottom.
         staff = staff_browser(app, prefix="dash")

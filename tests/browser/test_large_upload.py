@@ -96,8 +96,8 @@ def test_files_above_the_threshold_go_to_s3_in_parts_smaller_ones_through_the_ap
 
 
 QUOTA_MESSAGE = {  # the server's 413 message, as the person reads it
-    "cs": "Nahrání 21.0 MB by překročilo kvótu úložiště knihovny „Knihovna {slug}“ ({slug}): "
-          "využito 16.8 MB z 25.2 MB. Nic nebylo uloženo.",
+    "cs": "Nahrání 21,0 MB by překročilo kvótu úložiště knihovny „Knihovna {slug}“ ({slug}): "
+          "využito 16,8 MB z 25,2 MB. Nic nebylo uloženo.",
     "en": "The upload of 21.0 MB would exceed the storage quota of 'Library {slug}' ({slug}): "
           "16.8 MB of 25.2 MB used. Nothing was stored.",
 }

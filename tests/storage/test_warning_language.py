@@ -19,9 +19,9 @@ def test_a_czech_manager_is_warned_in_czech_whatever_language_the_uploader_uses(
     mail = _warning_to(outbox, people["managers_user"])
     name = tenant["names"]["cs"]
     assert mail.subject == f"Úložiště {name} je zaplněno z 80 %"
-    assert f"Úložiště repozitáře {name} dosáhlo 85.0 % kvóty" in mail.body
+    assert f"Úložiště repozitáře {name} dosáhlo 85,0 % kvóty" in mail.body  # decimal comma
     assert "Po vyčerpání kvóty nebude možné nahrávat další soubory." in mail.body
-    assert f"<strong>{name}</strong> dosáhlo 85.0 % kvóty" in mail.html
+    assert f"<strong>{name}</strong> dosáhlo 85,0 % kvóty" in mail.html
     assert "quota" not in mail.body
 
 
