@@ -11,6 +11,7 @@ import io
 import re
 
 from flask import current_app
+from invenio_i18n import gettext as _
 from lxml import etree
 from marshmallow import ValidationError
 from PIL import Image
@@ -146,9 +147,10 @@ def sanitise_svg(data):
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
-        raise _logo_error(f"Not a well-formed SVG: {e}.")
+        raise _logo_error(_("Not a well-formed SVG: %(error)s.", error=e))
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise _logo_error(f"The SVG's root element must be <svg> in the namespace {SVG_NS}.")
+        raise _logo_error(_("The SVG's root element must be <svg> in the namespace %(namespace)s.",
+                            namespace=SVG_NS))
     _clean_attributes(root)
     _clean(root)
     etree.cleanup_namespaces(root)
@@ -164,27 +166,27 @@ def check_raster(data, image_format):
             if width <= limit and height <= limit:
                 image.load()
     except Exception:  # Pillow reports broken images with assorted exceptions
-        raise _logo_error(f"The logo is not a readable {image_format} image.")
+        raise _logo_error(_("The logo is not a readable %(format)s image.", format=image_format))
     if width > limit or height > limit:
-        raise _logo_error(
-            f"The logo is {width}×{height} pixels; at most {limit}×{limit} are allowed."
-        )
+        raise _logo_error(_("The logo is %(width)s×%(height)s pixels; at most %(limit)s×%(limit)s "
+                            "are allowed.", width=width, height=height, limit=limit))
 
 
 def validate_logo(data):
     """The logo's bytes (SVG sanitised) if acceptable; ValidationError otherwise."""
     limit = current_app.config["CONSORTIUM_LOGO_MAX_SIZE"]
     if not data:
-        raise _logo_error("The logo is empty.")
+        raise _logo_error(_("The logo is empty."))
     if len(data) > limit:
-        raise _logo_error(f"The logo has {len(data)} bytes; at most {limit} are allowed.")
+        raise _logo_error(_("The logo has %(size)s bytes; at most %(limit)s are allowed.",
+                            size=len(data), limit=limit))
     for magic, image_format in ((PNG, "PNG"), (JPEG, "JPEG")):
         if data.startswith(magic):
             check_raster(data, image_format)
             return data
     if b"<svg" in data[:2048]:
         return sanitise_svg(data)
-    raise _logo_error("Only PNG, JPEG or SVG logos are accepted.")
+    raise _logo_error(_("Only PNG, JPEG or SVG logos are accepted."))
 
 
 GENERATED_SIZE = 256

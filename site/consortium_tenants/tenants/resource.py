@@ -9,7 +9,7 @@ import json
 from functools import wraps
 
 import marshmallow as ma
-from flask import g, request
+from flask import current_app, g, request
 from flask_resources import (
     HTTPJSONException,
     JSONDeserializer,
@@ -183,12 +183,33 @@ def community_logo_upload():
     try:
         content = validate_logo(request.get_data())
     except ma.ValidationError as error:
-        return ValidationErrorJSON(error).get_response()
+        # The settings page shows only the answer's message: make it the reason.
+        response = ValidationErrorJSON(error).get_response()
+        body = response.get_json()
+        body["message"] = error.messages["logo"][0]
+        response.set_data(json.dumps(body))
+        return response
     with UnitOfWork() as uow:
         result = store_community_logo(request.view_args["pid_value"], content, uow,
                                       identity=g.identity)
         uow.commit()
     return result.to_dict(), 200
+
+
+LOGO_POLICY = {"default-src": "'none'", "style-src": "'unsafe-inline'", "sandbox": ""}
+"""The Content-Security-Policy of a served logo (an SVG is sent as image/svg+xml by the
+storage): drawn, never run — no script, no request of its own, a unique origin."""
+
+
+def logo_policy():
+    """Give `GET /api/communities/<id>/logo` LOGO_POLICY instead of the app's policy,
+    through flask-talisman's per-view options (set before its after-request hook reads
+    them; the app's hook would replace a header set by the view)."""
+    if request.endpoint != "communities.read_logo":
+        return
+    view = current_app.view_functions[request.endpoint]
+    if getattr(view, "talisman_view_options", {}).get("content_security_policy") != LOGO_POLICY:
+        view.talisman_view_options = {"content_security_policy": LOGO_POLICY}
 
 
 class TenantResource(ServiceResource):
@@ -197,6 +218,7 @@ class TenantResource(ServiceResource):
     def as_blueprint(self, **options):
         blueprint = super().as_blueprint(**options)
         blueprint.before_app_request(community_logo_upload)
+        blueprint.before_app_request(logo_policy)
         return blueprint
 
     def create_url_rules(self):
