@@ -180,3 +180,28 @@ def test_a_pages_hits_share_their_librarys_community_while_its_entry_is_equal(ap
     with app.test_request_context("/api/records"):  # a new request loads them anew
         fourth = {str(c.id): c for c in LibraryRecord.loads(dump).parent.communities}
         assert fourth[tenant["community_id"]] is not ones[tenant["community_id"]]
+
+
+def test_the_web_tier_falls_back_to_rdms_search_path_when_asked(monkeypatch):
+    """CONSORTIUM_SEARCH_AS_RDM=1 (the web tier's environment) configures RDM's record
+    classes, the schema built per record and the access cache in Redis only; without it
+    the instance's (bench/load/run.py --search-compare measures one against the other)."""
+    import runpy
+
+    from consortium_platform.records import LibraryDraft, LibraryRecord
+    from consortium_tenants.workflows.requests import LibraryRecordSchema
+    from helpers import ROOT
+    from invenio_rdm_records.records.api import RDMDraft, RDMRecord
+
+    monkeypatch.delenv("CONSORTIUM_SEARCH_AS_RDM", raising=False)
+    instance = runpy.run_path(str(ROOT / "invenio.cfg"))
+    assert (instance["RDM_RECORD_CLS"], instance["RDM_DRAFT_CLS"]) == (LibraryRecord,
+                                                                        LibraryDraft)
+    assert instance["RDM_RECORD_SCHEMA"] is not LibraryRecordSchema
+    assert issubclass(instance["RDM_RECORD_SCHEMA"], LibraryRecordSchema)
+    assert instance["ACCESS_CACHE"] == "consortium_platform.access_cache:access_cache"
+    monkeypatch.setenv("CONSORTIUM_SEARCH_AS_RDM", "1")
+    rdm = runpy.run_path(str(ROOT / "invenio.cfg"))
+    assert (rdm["RDM_RECORD_CLS"], rdm["RDM_DRAFT_CLS"]) == (RDMRecord, RDMDraft)
+    assert rdm["RDM_RECORD_SCHEMA"] is LibraryRecordSchema
+    assert rdm["ACCESS_CACHE"] == "invenio_cache:current_cache"
