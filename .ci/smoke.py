@@ -92,6 +92,17 @@ def main():
         check(f"{library['slug']}'s published works have DOIs under its own prefix {prefix}",
               own and all(d.startswith(prefix + "/") for d in dois), dois)
 
+    for library in LIBRARIES:  # the digitised work: its pages in a IIIF manifest, and the viewer
+        scans = [h for h in _library_records(anonymous, library["slug"])
+                 if h["metadata"]["resource_type"]["id"] == "publication-book"]
+        manifest = get(anonymous, f"/api/iiif/3/record:{scans[0]['id']}/manifest") \
+            if scans else None
+        pages = len(manifest.json()["items"]) if manifest is not None and manifest.ok else 0
+        check(f"{library['slug']}'s digitised work has a IIIF manifest of its pages",
+              pages == 8, pages)
+    viewer = get(anonymous, "/static/vendor/mirador/mirador.min.js")
+    check("the IIIF viewer (Mirador) is served", viewer.status_code == 200, viewer.status_code)
+
     libraries = get(anonymous, "/libraries")
     check("/libraries lists every member library",
           libraries.status_code == 200 and all(

@@ -98,9 +98,22 @@ assets() {
     cp "$ROOT/package.json" "$ROOT/package-lock.json" "$INVENIO_INSTANCE_PATH/assets/"
     (cd "$INVENIO_INSTANCE_PATH/assets" && npm ci --no-audit --no-fund --prefer-offline)
     invenio webpack build
+    iiif_viewer
   } >"$LOG_DIR/assets.log" 2>&1 || die "asset build failed, see $LOG_DIR/assets.log"
   echo "$want" >"$marker"
   exec 9>&-  # unlock: services started after this must not inherit (and hold) the lock
+}
+
+# The IIIF viewer (Mirador) is its own self-contained build, pinned in
+# assets/iiif-viewer/package-lock.json apart from InvenioRDM's bundle (it brings its own
+# React); the work's preview frame loads it as a static file.
+iiif_viewer() {
+  local dir="$INVENIO_INSTANCE_PATH/iiif-viewer" out="$INVENIO_INSTANCE_PATH/static/vendor/mirador"
+  mkdir -p "$dir" "$out"
+  cp "$ROOT/assets/iiif-viewer/package.json" "$ROOT/assets/iiif-viewer/package-lock.json" "$dir/"
+  (cd "$dir" && npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund --prefer-offline)
+  cp "$dir/node_modules/mirador/dist/mirador.min.js" \
+     "$dir/node_modules/mirador/dist/mirador.min.js.LICENSE.txt" "$out/"
 }
 
 # --- Regenerate package.json + package-lock.json after bundle changes -------

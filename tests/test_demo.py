@@ -39,19 +39,24 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
         queue = client.get(f"/api/tenants/{slug}/submissions", headers=admin_headers).json
         pending = 1 if preset == "mediated" else 0  # one deposit waits for MZK's curators
         assert queue["counts"]["submitted"] == pending, (slug, queue["counts"])
-        assert queue["counts"]["accepted"] == 2, (slug, queue["counts"])
+        assert queue["counts"]["accepted"] == 3, (slug, queue["counts"])
         storage = client.get(f"/api/tenants/{slug}/usage", headers=admin_headers).json["storage"]
-        assert storage["files"] == 2 + pending and storage["bytes"] > 0, (slug, storage)
+        assert storage["files"] == 2 + 8 + pending and storage["bytes"] > 0, (slug, storage)
         assert storage["location"].endswith(f"/tenants/{slug}")
         res = client.get(f"/oai2d/{slug}?verb=ListIdentifiers&metadataPrefix=oai_dc")
         assert res.status_code == 200
-        assert res.get_data(as_text=True).count("<header>") == 2
+        assert res.get_data(as_text=True).count("<header>") == 3
         # each demo library mints under its own test prefix (tenants.yaml `datacite:`)
         prefix = {"mzk": "10.83001", "svkos": "10.83002", "vkol": "10.83003"}[slug]
         hits = client.get(f"/api/records?q=parent.communities.ids:{queue_community(slug)}",
                           headers={"Accept": "application/json"}).json["hits"]["hits"]
         assert sorted(h["pids"]["doi"]["identifier"].split("/")[0] for h in hits) == \
-            [prefix, prefix], slug
+            [prefix] * 3, slug
+        # the digitised work: its eight page scans in a IIIF manifest, in page order
+        scans = [h for h in hits if h["metadata"]["resource_type"]["id"] == "publication-book"]
+        manifest = client.get(f"/api/iiif/3/record:{scans[0]['id']}/manifest").json
+        assert [c["label"]["none"][0] for c in manifest["items"]] == \
+            [f"strana-{n:03}.png" for n in range(1, 9)], slug
     # The curators' request page names the depositor (not "Anonymous user").
     from invenio_users_resources.proxies import current_users_service
 
@@ -69,4 +74,4 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
     again = run_cli("platform", "demo")
     assert again.returncode == 0, again.stdout + again.stderr
     storage = client.get("/api/tenants/mzk/usage", headers=admin_headers).json["storage"]
-    assert storage["files"] == 3
+    assert storage["files"] == 11

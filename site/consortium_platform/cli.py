@@ -220,6 +220,30 @@ DEMO_RECORDS = [
     ("Digitalizace rukopisů: metodika a zkušenosti", "Manuscript digitisation: method and lessons"),
     ("Otevřená data knihovních katalogů", "Open data of library catalogues"),
 ]
+# A digitised work per library: page scans viewed in Mirador (IIIF) on its landing page
+DIGITISED_RECORD = ("Herbář z roku 1790 (digitalizovaný)", "A herbarium of 1790 (digitised)")
+DIGITISED_PAGES = 8
+
+
+def _demo_scans():
+    """(file name, PNG) of the digitised work's pages: paper, a text block, a page number."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    pages = []
+    for number in range(1, DIGITISED_PAGES + 1):
+        image = Image.new("RGB", (1000, 1400), (238, 228, 204))
+        draw = ImageDraw.Draw(image)
+        for line in range(24):
+            y = 180 + line * 44
+            draw.rectangle((120, y, 880 - (line * 37 + number * 53) % 260, y + 14),
+                           fill=(92, 74, 58))
+        draw.text((480, 1300), str(number), fill=(40, 30, 20))
+        out = io.BytesIO()
+        image.save(out, "PNG", optimize=True)
+        pages.append((f"strana-{number:03}.png", out.getvalue()))
+    return pages
 
 
 def _demo_identity(user):
@@ -253,8 +277,10 @@ def _demo_deposited(community_id, title):
     return records.search_drafts(system_identity, params={"q": query}).total > 0
 
 
-def _demo_record(identity, curator, community_id, title_cs, title_en, slug, review=True):
-    """Deposit, upload a file, submit to the library; its curator accepts when REVIEW.
+def _demo_record(identity, curator, community_id, title_cs, title_en, slug, review=True,
+                 files=None, resource_type="publication-report"):
+    """Deposit, upload FILES (a text report by default), submit to the library; its
+    curator accepts when REVIEW.
 
     Libraries publishing directly (open preset, or curators depositing) accept on
     submission; without REVIEW the submission waits in the curators' queue.
@@ -273,8 +299,9 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug, revi
                 {"title": title_en, "type": {"id": "translated-title"}, "lang": {"id": "eng"}}
             ],
             "publication_date": "2026-11-01",
-            "resource_type": {"id": "publication-report"},
+            "resource_type": {"id": resource_type},
             "languages": [{"id": "ces"}],
+            "rights": [{"id": "cc-by-4.0"}],
             "creators": [{"person_or_org": {"type": "personal", "given_name": "Jan",
                                              "family_name": "Novák"}}],
             "publisher": "Library Consortium Repository",
@@ -284,12 +311,13 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug, revi
         "custom_fields": {AGREEMENT_FIELD: True},  # the library's deposit agreement
     }
     draft = records.create(identity, data)
-    content = f"{title_cs}\n{title_en}\n".encode() * 50
-    records.draft_files.init_files(identity, draft.id, [{"key": "zprava.txt"}])
-    records.draft_files.set_file_content(
-        identity, draft.id, "zprava.txt", io.BytesIO(content), len(content)
-    )
-    records.draft_files.commit_file(identity, draft.id, "zprava.txt")
+    files = files or [("zprava.txt", f"{title_cs}\n{title_en}\n".encode() * 50)]
+    records.draft_files.init_files(identity, draft.id, [{"key": key} for key, _ in files])
+    for key, content in files:
+        records.draft_files.set_file_content(
+            identity, draft.id, key, io.BytesIO(content), len(content)
+        )
+        records.draft_files.commit_file(identity, draft.id, key)
     records.review.update(
         identity,
         draft.id,
@@ -361,6 +389,10 @@ def demo():
                 if not _demo_deposited(tenant.community_id, title_cs):
                     _demo_record(depositor, curator, tenant.community_id, title_cs, title_en,
                                  entry["slug"], review=review)
+            if not _demo_deposited(tenant.community_id, DIGITISED_RECORD[0]):
+                _demo_record(depositor, curator, tenant.community_id, *DIGITISED_RECORD,
+                             entry["slug"], files=_demo_scans(),
+                             resource_type="publication-book")
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")
 
 
