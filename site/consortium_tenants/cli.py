@@ -1,13 +1,18 @@
 """`invenio tenants …`: manage member libraries from the command line."""
 
+import hashlib
 import json
 import sys
 from pathlib import Path
 
 import click
 import yaml
+from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.permissions import system_identity
+from invenio_db import db
+from invenio_i18n import force_locale
+from invenio_rdm_records.proxies import current_rdm_records_service as records
 from marshmallow import ValidationError
 
 from .proxies import current_tenants_service as service
@@ -22,12 +27,15 @@ from .imports.cli import imports as import_commands
 from .oa.cli import oa as oa_commands
 from .sso.cli import sso as sso_commands
 from .stats.cli import stats as stats_commands
+from .billing import formats
+from .dois import crypto
 from .dois import failures as doi_failures
 from .dois import retry as doi_retry
-from .dois.accounts import dump_failure
+from .dois.accounts import dump_failure, rotate_passwords
 from .storage.audit import bucket_unresolved, unresolved
 from .units import format_size
 from .tenants.errors import TenantError, TenantNotFound
+from .tenants.models import TenantModel
 
 
 def fail(message):
@@ -262,10 +270,6 @@ def export(slug, folder):
     record as the REST API returns it) and files/<key>, listed with their
     checksums in FOLDER/records.json. Restricted records are included.
     """
-    import hashlib
-
-    from invenio_rdm_records.proxies import current_rdm_records_service as records
-
     tenant = run(service.read, slug)
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
@@ -533,11 +537,6 @@ def billing_close(period, now):
 @with_appcontext
 def statement(period, slug, kind, language):
     """A library's statement, or the summary of all libraries (csv) for a period."""
-    from flask import current_app
-    from invenio_i18n import force_locale
-
-    from .billing import formats
-
     if slug is None and kind == "html":
         fail("--format html needs --library")
     with current_app.test_request_context(), force_locale(language):
@@ -592,11 +591,6 @@ def datacite_rotate():
     """Re-encrypt every stored DataCite password with the first key of
     CONSORTIUM_DATACITE_KEYS (put the new key first, rotate, then drop the old key).
     Exits 1 when some password no key can read (set those again)."""
-    from invenio_db import db
-
-    from .dois import crypto
-    from .dois.accounts import rotate_passwords
-
     try:
         rotated, unreadable = rotate_passwords()
     except crypto.MissingKeys as error:
@@ -644,7 +638,5 @@ def dois(failed, retry, slugs):
 
 
 def _slug_of_id(tenant_id):
-    from .tenants.models import TenantModel
-
     tenant = TenantModel.query.get(tenant_id) if tenant_id else None
     return tenant.slug if tenant else "-"

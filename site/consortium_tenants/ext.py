@@ -3,7 +3,7 @@
 from botocore.exceptions import ConnectionError as S3ConnectionError
 from botocore.exceptions import HTTPClientError as S3HTTPClientError
 from celery import current_app as current_celery_app
-from flask import g, has_request_context, jsonify
+from flask import current_app, g, has_request_context, jsonify
 from flask_login import user_logged_in
 from flask_resources import HTTPJSONException
 from flask_security.signals import user_confirmed, user_registered
@@ -77,8 +77,6 @@ def search_unavailable(error):
     request is kept, and the index repair task is queued to make it findable
     once OpenSearch is back (it retries while OpenSearch is down).
     """
-    from flask import current_app
-
     current_app.logger.error("Search service unavailable: %s", error)
     saved = bool(g.get("consortium_committed"))
     if saved:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import marshmallow as ma
 from flask import current_app
+from invenio_access.permissions import system_identity
 from invenio_db import db
 from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.uow import unit_of_work
@@ -108,8 +109,6 @@ def account_of_library(tenant):
 
 def account_of_record(record):
     """The account of the library RECORD belongs to (tenants.library), or its fallback."""
-    from invenio_access.permissions import system_identity
-
     return account_of_library(library_of_deposit(system_identity, record=record))
 
 

@@ -18,6 +18,7 @@ from invenio_rdm_records.proxies import current_rdm_records_service
 
 from . import failures
 from .models import FailedRegistrationModel
+from .provider import LibraryDataCitePIDProvider
 
 LOCK_NAME = "consortium:doi-retry"
 
@@ -35,8 +36,6 @@ def _lock():
 def replay(row):
     """Run ROW's operation again (ROW may be gone afterwards: DataCite took it)."""
     if row.operation in ("hide", "show"):
-        from .provider import LibraryDataCitePIDProvider
-
         pid = PersistentIdentifier.get("doi", row.doi)
         LibraryDataCitePIDProvider("datacite").replay_visibility(pid, row.operation)
     else:

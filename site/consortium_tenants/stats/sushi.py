@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from invenio_access.permissions import system_identity
+from invenio_rdm_records.proxies import current_rdm_records_service
 from sqlalchemy import func
 
 from ..tenants.models import TenantModel
@@ -534,8 +535,6 @@ def record_details(recids):
     """recid → the IR item details of the records' current metadata: DOI, Authors,
     Publication_Date (a whole date only) and Article_Version; records that are gone
     have none."""
-    from invenio_rdm_records.proxies import current_rdm_records_service
-
     details = {}
     recids = sorted(set(recids))
     for start in range(0, len(recids), 500):

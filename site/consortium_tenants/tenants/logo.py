@@ -14,7 +14,9 @@ from flask import current_app
 from invenio_i18n import gettext as _
 from lxml import etree
 from marshmallow import ValidationError
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
+
+from .theme import text_color
 
 PNG = b"\x89PNG\r\n\x1a\n"
 JPEG = b"\xff\xd8\xff"
@@ -199,10 +201,6 @@ def generated_logo(text, background):
 
     Every library gets one when it is created (and `invenio platform init` gives one
     to those without), so no page asks for a logo that answers 404."""
-    from PIL import ImageDraw
-
-    from .theme import text_color
-
     size, margin = GENERATED_SIZE, GENERATED_SIZE // 10
     image = Image.new("RGB", (size, size), background)
     draw = ImageDraw.Draw(image)
@@ -241,8 +239,6 @@ def _split(words, count):
 
 def _font(size):
     """CONSORTIUM_LOGO_FONT at SIZE (it has Czech letters); Pillow's own font without it."""
-    from PIL import ImageFont
-
     try:
         return ImageFont.truetype(current_app.config["CONSORTIUM_LOGO_FONT"], size)
     except OSError:

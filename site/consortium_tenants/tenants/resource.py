@@ -25,9 +25,12 @@ from flask_resources import (
 from invenio_i18n import gettext as _
 from invenio_records_resources.errors import validation_error_to_list_errors
 from invenio_records_resources.services.errors import PermissionDeniedError
+from invenio_records_resources.services.uow import UnitOfWork
 
 from ..validation import Integer
 from .errors import TenantConflict, TenantNotFound, TenantSuspended
+from .logo import validate_logo
+from .service import store_community_logo
 
 
 def translated(messages):
@@ -175,11 +178,6 @@ def community_logo_upload():
     bytes, sent as application/octet-stream, which browsers do not show as an image."""
     if request.method != "PUT" or request.endpoint != "communities.update_logo":
         return None
-    from invenio_records_resources.services.uow import UnitOfWork
-
-    from .logo import validate_logo
-    from .service import store_community_logo
-
     try:
         content = validate_logo(request.get_data())
     except ma.ValidationError as error:
