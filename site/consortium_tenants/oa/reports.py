@@ -67,9 +67,15 @@ def _grouped(aggregation, key):
              "total": b["doc_count"]} for b in aggregation["buckets"]]
 
 
-def report(community_ids, policy, record_url):
+def records_index():
+    """The records' index alias the reports read."""
+    return build_alias_name("rdmrecords-records")
+
+
+def report(community_ids, policy, record_url, index=None):
     """The report over the works of COMMUNITY_IDS (None: every library's) against POLICY;
-    RECORD_URL(id) is a work's page."""
+    RECORD_URL(id) is a work's page. INDEX: another index with the records' mapping
+    (bench/oa.py), default the records'."""
     filters = [{"term": {"versions.is_latest": True}}, {"term": {"is_deleted": False}}]
     if community_ids is not None:
         filters.append({"terms": {"parent.communities.ids": [str(c) for c in community_ids]}})
@@ -99,8 +105,7 @@ def report(community_ids, policy, record_url):
                                             "_source": ["id", "metadata.title"]}}}}
     body = {"size": 0, "track_total_hits": True,
             "query": {"bool": {"filter": filters}}, "aggs": aggs}
-    result = current_search_client.search(index=build_alias_name("rdmrecords-records"),
-                                          body=body)
+    result = current_search_client.search(index=index or records_index(), body=body)
     found = result["aggregations"]
     total = result["hits"]["total"]["value"]
     bad = found.get("non_compliant", {"doc_count": 0, "works": {"hits": {"hits": []}}})
@@ -149,7 +154,7 @@ def rows(data):
     return out
 
 
-def open_counts(community_ids):
+def open_counts(community_ids, index=None):
     """Community id → (works, open works), from one terms aggregation."""
     if not community_ids:
         return {}
@@ -159,7 +164,6 @@ def open_counts(community_ids):
         "aggs": {"libraries": {"terms": {"field": "parent.communities.ids",
                                          "size": len(community_ids)},
                                "aggs": {"open": {"filter": {"term": {"access.status": "open"}}}}}}}
-    result = current_search_client.search(index=build_alias_name("rdmrecords-records"),
-                                          body=body)
+    result = current_search_client.search(index=index or records_index(), body=body)
     return {b["key"]: (b["doc_count"], b["open"]["doc_count"])
             for b in result["aggregations"]["libraries"]["buckets"]}
