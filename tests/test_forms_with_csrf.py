@@ -39,6 +39,19 @@ def test_the_workflow_settings_form_needs_its_token(app, client, make_tenant, cs
     assert client.get(f"/api/tenants/{slug}/workflow").json["preset"] == "open"
 
 
+def test_the_oa_policy_form_needs_its_token(app, client, make_tenant, csrf_on):
+    tenant, people = make_tenant("csrf-oa")
+    slug = tenant["slug"]
+    browser = browser_of(app, people["managers_user"])
+    csrf_on()
+    form = {"preset": "plan-s"}
+    assert browser.post(f"/libraries/{slug}/oa-policy", data=form).status_code == 400
+    assert client.get(f"/api/tenants/{slug}/oa-policy").json["set"] is False
+    token = token_of(browser.get(f"/libraries/{slug}/oa-policy"))
+    assert browser.post(f"/libraries/{slug}/oa-policy", data={**form, **token}).status_code == 302
+    assert client.get(f"/api/tenants/{slug}/oa-policy").json["based_on"] == "plan-s"
+
+
 def test_asking_for_changes_from_the_queue_needs_its_token(app, client, make_tenant, csrf_on):
     from invenio_requests.proxies import current_requests_service
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from invenio_i18n import gettext
@@ -11,7 +11,8 @@ from invenio_i18n import lazy_gettext as _
 from . import library_pages, pages, preferences
 from .administration.dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, sorted_rows
 from .billing.formats import statement_html
-from .page_helpers import or_abort
+from .oa.schema import SEVERITIES, VERSIONS
+from .page_helpers import CsrfForm, flat_errors, or_abort
 from .proxies import (
     current_billing_service,
     current_datacite_service,
@@ -24,6 +25,7 @@ from .dois.accounts import UnreadableAccount, account_of_library
 from .dois.form import apply_doi_choice
 from .iiif.resource import IIIFV3Resource, IIIFV3ResourceConfig
 from .routing import resolve_tenant
+from .tenants.resource import translated
 from .storage.accounts import usage as storage_usage
 from .storage.warnings import banner_for
 from .units import format_size
@@ -180,8 +182,74 @@ def library_storage(slug):
 def library_oa_report(slug):
     """A library's open-access report (charts, tables, CSV), for its curators and managers."""
     report = or_abort(current_oa_service.report, g.identity, slug)
-    return render_template("consortium_tenants/oa_report.html",
-                           tenant=current_tenants_service.get(slug), report=report)
+    tenant = current_tenants_service.get(slug)
+    return render_template(
+        "consortium_tenants/oa_report.html", tenant=tenant, report=report,
+        can_edit_policy=current_tenants_service.check_permission(
+            g.identity, "update_oa_policy", record=tenant))
+
+
+OA_POLICY_FIELDS = ("preset", "licenses", "max_embargo_months", "embargo_by_resource_type",
+                    "versions", "funding_required", "data_within_months", "severity")
+
+
+def form_to_oa_policy(form):
+    """The policy form as the oa-policy API's JSON; a bad line of per-type embargoes is a
+    ValidationError of that field."""
+    by_type, bad = {}, []
+    for line in form.get("embargo_by_resource_type", "").splitlines():
+        if not line.strip():
+            continue
+        type_id, colon, months = line.partition(":")
+        if not colon or not type_id.strip():
+            bad.append(line.strip())
+            continue
+        by_type[type_id.strip()] = months.strip()
+    if bad:
+        raise ValidationError({"embargo_by_resource_type": [gettext(
+            "Write one resource type per line as type: months, e.g. dataset: 12 "
+            "(not: %(lines)s).", lines="; ".join(bad))]})
+    data = {
+        "licenses": form.getlist("licenses"),
+        "max_embargo_months": form.get("max_embargo_months", "").strip() or None,
+        "embargo_by_resource_type": by_type,
+        "versions": form.getlist("versions"),
+        "funding_required": form.get("funding_required") == "on",
+        "data_within_months": form.get("data_within_months", "").strip() or None,
+        "severity": form.get("severity", ""),
+    }
+    if form.get("preset"):  # a preset replaces the fields; they are changed afterwards
+        return {"preset": form["preset"]}
+    return data
+
+
+@login_required
+def library_oa_policy(slug):
+    """A library's open-access policy, edited by its managers (and consortium
+    administrators): the same service and checks as PUT /api/tenants/<slug>/oa-policy;
+    a refusal shows each message at its field (400) and changes nothing."""
+    tenant = or_abort(current_tenants_service.get, slug)
+    or_abort(current_tenants_service.require, g.identity, "update_oa_policy", tenant)
+    form, errors, status = CsrfForm(), {}, 200
+    policy = current_oa_service.read(g.identity, slug)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            current_oa_service.update(g.identity, slug, form_to_oa_policy(request.form))
+            flash(gettext("The open-access policy was saved."), "success")
+            return redirect(f"/libraries/{slug}/oa-policy")
+        except ValidationError as error:
+            status = 400
+            for field, message in flat_errors(translated(error.messages)):
+                key = field.split(".", 1)[0]
+                errors.setdefault(key if key in OA_POLICY_FIELDS else "", []).append(message)
+            submitted = request.form
+            policy = {**policy, "submitted": submitted}
+    return render_template(
+        "consortium_tenants/oa_policy.html", tenant=tenant, policy=policy, form=form,
+        errors=errors, licenses=workflow_views.terms("licenses"),
+        versions=VERSIONS, severities=SEVERITIES), status
 
 
 @login_required
@@ -283,6 +351,8 @@ def create_ui_blueprint(app):
     blueprint.add_url_rule("/libraries/<slug>/storage", "storage", library_storage)
     blueprint.add_url_rule("/libraries/<slug>/oa", "oa_report", library_oa_report)
     blueprint.add_url_rule("/libraries/<slug>/embargoes", "oa_embargoes", library_embargoes)
+    blueprint.add_url_rule("/libraries/<slug>/oa-policy", "oa_policy", library_oa_policy,
+                           methods=["GET", "POST"])
     blueprint.add_url_rule("/libraries/<slug>/statements/<period>", "statement",
                            library_statement)
     blueprint.add_url_rule("/libraries/<slug>/dois", "dois", library_dois)
