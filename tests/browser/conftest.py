@@ -233,3 +233,21 @@ def consortium_admin(make_person):
     """A consortium administrator who may use the administration panel."""
     return make_person(f"admin-{secrets.token_hex(3)}@consortium.example", "Alena Konsorciová",
                        roles=("consortium-admin", "administration"))
+
+
+@pytest.fixture(scope="module")
+def platform_admin(app, make_person):
+    """The platform's administrator as `invenio platform init` makes one: a superuser
+    (role admin) who sees every page of the administration's sidebar."""
+    from invenio_access.models import ActionRoles
+    from invenio_access.permissions import superuser_access
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    role = current_datastore.find_or_create_role("admin")
+    db.session.flush()
+    if not ActionRoles.query.filter_by(action=superuser_access.value, role_id=role.id).count():
+        db.session.add(ActionRoles.allow(superuser_access, role=role))
+    db.session.commit()
+    return make_person(f"root-{secrets.token_hex(3)}@consortium.example", "Petr Správce",
+                       roles=("admin", "administration", "consortium-admin"))

@@ -5,7 +5,6 @@ page's language. Every console error of these pages fails the test (conftest), a
 so does every uncaught script error (page errors, which the console does not show)."""
 
 import re
-import secrets
 
 import pytest
 from playwright.sync_api import expect
@@ -21,24 +20,6 @@ ADMIN_ITEM = ('#user-profile-menu a.item[href$="/administration"], '
 def collection(app, make_library):
     return library_with_a_submission(app, make_library, "walks", "Mapy Jeseníků",
                                      "Plány Olomouce čekají")
-
-
-@pytest.fixture(scope="module")
-def platform_admin(app, make_person):
-    """The platform's administrator as `invenio platform init` makes one: a superuser
-    (role admin) who sees every page of the administration's sidebar."""
-    from invenio_access.models import ActionRoles
-    from invenio_access.permissions import superuser_access
-    from invenio_accounts.proxies import current_datastore
-    from invenio_db import db
-
-    role = current_datastore.find_or_create_role("admin")
-    db.session.flush()
-    if not ActionRoles.query.filter_by(action=superuser_access.value, role_id=role.id).count():
-        db.session.add(ActionRoles.allow(superuser_access, role=role))
-    db.session.commit()
-    return make_person(f"root-{secrets.token_hex(3)}@consortium.example", "Petr Správce",
-                       roles=("admin", "administration", "consortium-admin"))
 
 
 def _choose_in_account_menu(page, item):

@@ -44,3 +44,67 @@ def test_sizes_are_written_as_the_page_language_writes_numbers(site, open_page, 
     text = page.locator("main, #main, body").first.inner_text()
     separators = {match.group(1) for match in SIZE.finditer(text)}
     assert separators == {separator}, text
+
+
+# What people met in the other language on these pages (issue 26). A Czech page must
+# not show the English, an English page not the Czech; text, names and alternative
+# texts (what a screen reader says) alike. (The consortium's name in the header is
+# tested above: a work's publisher, data, may be "Library Consortium Repository". The
+# jobs panel's own title, "Jobs", is still English.)
+KNOWN = {
+    "cs": ["Bytes", "Block Paragraph", "results found", "System", "Bold", "Italic"],
+    "en": ["Repozitář knihovního konsorcia", "Odstavec", "Tučné", "Blok ", "Počet výsledků",
+           "Systém", "Úlohy"],
+}
+WORDS_ON_PAGE = """() => [document.body.innerText, ...[...document.querySelectorAll(
+    '[aria-label],[title],[placeholder],[alt]')].flatMap(element =>
+    ['aria-label', 'title', 'placeholder', 'alt'].map(name => element.getAttribute(name)))
+    ].filter(Boolean).join('\\n')"""
+ADD_AUTHOR = {"cs": "Přidat autora", "en": "Add author"}
+
+
+@pytest.fixture(scope="module")
+def collection(app, make_library):
+    from browsing import library_with_a_submission
+
+    return library_with_a_submission(app, make_library, "czech", "Mapy Jeseníků",
+                                     "Plány Olomouce čekají")
+
+
+def _other_language_words(page, language):
+    page.wait_for_load_state("networkidle")
+    words = page.evaluate(WORDS_ON_PAGE)
+    return [known for known in KNOWN[language] if known in words]
+
+
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_the_pages_people_walk_speak_only_the_page_language(site, open_page, collection,
+                                                            platform_admin, language):
+    base = site.library(collection.slug)
+    found = {}
+    depositor = open_page(language, "depositor")
+    log_in(depositor, base, collection.depositor)
+    depositor.goto(f"{base}/uploads/new")
+    depositor.wait_for_load_state("networkidle")
+    expect(depositor.locator(".tox-tinymce").first).to_be_visible()
+    depositor.get_by_role("button", name=ADD_AUTHOR[language]).click()
+    expect(depositor.locator(".ui.modal")).to_be_visible()
+    found["deposit form with the author dialog"] = _other_language_words(depositor, language)
+
+    curator = open_page(language, "curator")
+    log_in(curator, base, collection.curator)
+    curator.goto(f"{base}/me/requests/{collection.request_id}")
+    found["request page"] = _other_language_words(curator, language)
+    curator.goto(f"{base}/search?q=")
+    found["library search"] = _other_language_words(curator, language)
+    curator.goto(f"{base}/records/{collection.record_id}")
+    found["record page"] = _other_language_words(curator, language)
+
+    admin = open_page(language, "admin")
+    log_in(admin, site.consortium(), platform_admin)
+    for path in ("/administration/jobs", "/administration/users"):
+        admin.goto(site.consortium(path))
+        expect(admin.locator(".ui.vertical.menu").first).to_be_visible()
+        found[path] = _other_language_words(admin, language)
+    found = {page: words for page, words in found.items() if words}
+    assert found == {}, found

@@ -61,7 +61,7 @@ def stats_page(slug):
 def series_labels():
     """Legend texts of the charts' series."""
     return {"views": _("Views"), "downloads": _("Downloads"),
-            "unique_visits": _("Unique item investigations"), "deposits": _("Deposits")}
+            "unique_visits": _("Unique item investigations"), "deposits": _("New works")}
 
 
 def csv_response(header, rows, filename):
