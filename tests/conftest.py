@@ -142,6 +142,7 @@ def panel_admin_headers(app, make_user):
 def make_tenant(app, make_user, admin_headers):
     """Factory: a tenant with one user per role; returns (tenant JSON, {role: headers})."""
     from invenio_accounts.proxies import current_datastore
+    from invenio_communities.proxies import current_communities
 
     def _make(prefix="lib"):
         slug = f"{prefix}-{secrets.token_hex(3)}"
@@ -159,6 +160,11 @@ def make_tenant(app, make_user, admin_headers):
             assert res.status_code == 200, res.json
             people[group] = headers
             people[f"{group}_user"] = current_datastore.get_user(user.id)
+        # Pages expand a draft's receiver (the library's community) by a search of the
+        # communities index: a community not yet searchable comes back as RDM's "ghost"
+        # without its access settings, and RDM's deposit page fails on it. A person never
+        # opens a draft within the index's refresh interval of the library's creation.
+        current_communities.service.indexer.refresh()
         return client.get(f"/api/tenants/{slug}").json, people
 
     return _make

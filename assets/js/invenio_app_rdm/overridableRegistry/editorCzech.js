@@ -6,10 +6,12 @@
 // the editing area's name) becomes the editors' Czech, and Czech their language on
 // pages in Czech. Set once every script of the page ran and before TinyMCE creates
 // its editors (it waits for the same moment). Loaded with the overridable registry
-// on every page.
+// on every page. The page's language is the one InvenioRDM's i18next detected for it
+// (the same that picks every other catalogue), not a branch of our own.
+import { i18next } from "@translations/invenio_app_rdm/i18next";
 import CZECH from "../../../translations/consortium/tinymce/cs.json";
 
-const inCzech = () => (document.documentElement.lang || "").toLowerCase().startsWith("cs");
+const inCzech = () => (i18next.language || "").toLowerCase().startsWith("cs");
 
 const useCzechInEditors = () => {
   const tinymce = window.tinymce;
