@@ -1,15 +1,25 @@
 """A source repository for the import tests: an OAI-PMH endpoint answering ListRecords in
 oai_dc as DSpace 7 (XOAI) does — identifiers `oai:<host>:<handle>`, `com_`/`col_` set
 specs, Handles in dc:identifier, several dc:date (accessioned, available, issued),
-resumption tokens of the form `oai_dc/<from>/<until>/<set>/<offset>` with
+resumption tokens of the form `<prefix>/<from>/<until>/<set>/<offset>` with
 completeListSize and cursor, deleted records as headers with status="deleted" — served
 over HTTP by a real server in a thread. ITEMS (identifier → item) can change between runs.
+
+`ore` is DSpace 7's OAI-ORE resource map as its XOAI crosswalk (ore.xsl) writes it: an
+atom:entry with atom:id `<handle URI>/ore.xml`, the Handle as `alternate` link, the
+titles, one atom:author per author, atom:published (date available), and one
+`ore/terms/aggregates` link per bitstream of the ORIGINAL bundle with href
+(`/bitstream/handle/<handle>/<name>?sequence=<n>`), title, type and length; its
+oreatom:triples describe each bitstream with its bundle name and — as a site's crosswalk
+adds from XOAI's bitstream fields — its checksum and algorithm (MD5). The bitstreams are
+served by the same server (`downloads` lists what was fetched).
 """
 
+import hashlib
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 from xml.sax.saxutils import escape
 
 PAGE = 2  # records per page: every listing of the tests spans pages
@@ -36,8 +46,12 @@ def now():
 
 
 def item(number, title, creators=("Novák, Jan",), datestamp="2024-05-03T10:11:12Z",
-         **extra):
-    """A source item: its identifier and (datestamp, deleted, dc fields, sets)."""
+         files=(), **extra):
+    """A source item: its identifier and (datestamp, deleted, dc fields, sets, files).
+
+    FILES: dicts {"name", "content" (bytes)} and optionally "md5" (what the map states
+    instead of the content's), "length" (likewise), "status" (the server's answer, e.g. 404),
+    "url" (another address)."""
     handle = f"{PREFIX}/{number}"
     dc = {"title": [title] if title else [], "creator": list(creators),
           "date": ["2024-05-03T10:11:12Z", "2024-05-03T10:11:12Z", "2019"],
@@ -49,7 +63,8 @@ def item(number, title, creators=("Novák, Jan",), datestamp="2024-05-03T10:11:1
           "publisher": ["Moravská zemská knihovna"]}
     dc.update(extra)
     return f"oai:{HOST}:{handle}", {"datestamp": datestamp, "deleted": False, "dc": dc,
-                                    "sets": [f"com_{PREFIX}_1", f"col_{PREFIX}_2"]}
+                                    "sets": [f"com_{PREFIX}_1", f"col_{PREFIX}_2"],
+                                    "handle": handle, "files": [dict(f) for f in files]}
 
 
 class Source:
@@ -58,11 +73,14 @@ class Source:
     def __init__(self, items):
         self.items = dict(items)
         self.requests = []
+        self.downloads = []
         source = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 source.requests.append(self.path)
+                if self.path.startswith("/bitstream/"):
+                    return self.bitstream()
                 body = source.answer(parse_qs(urlparse(self.path).query))
                 data = ENVELOPE.format(now=now(), body=body).encode()
                 self.send_response(200)
@@ -70,6 +88,19 @@ class Source:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def bitstream(self):
+                found = source.bitstream(self.path)
+                status = found.get("status", 200) if found else 404
+                content = found["content"] if found and status == 200 else b"Not found"
+                if status == 200:
+                    source.downloads.append(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                for start in range(0, len(content), 65536):
+                    self.wfile.write(content[start:start + 65536])
 
             def log_message(self, *args):
                 pass
@@ -81,39 +112,107 @@ class Source:
     def stop(self):
         self.server.shutdown()
 
+    def file_url(self, entry, position, name):
+        return f"{self.url.split('/server/')[0]}/bitstream/handle/{entry['handle']}/" \
+               f"{quote(name)}?sequence={position}"
+
+    def bitstream(self, path):
+        """The file (dict) PATH names, or None."""
+        for entry in self.items.values():
+            for position, file in enumerate(entry.get("files", []), 1):
+                if urlparse(self.file_url(entry, position, file["name"])).path == \
+                        urlparse(path).path:
+                    return file
+        return None
+
     def answer(self, query):
         args = {key: values[0] for key, values in query.items()}
         request = f'<request verb="ListRecords" metadataPrefix="oai_dc">{self.url}</request>'
         if args.get("verb") != "ListRecords":
             return request + '<error code="badVerb">Only ListRecords here.</error>'
         if "resumptionToken" in args:
-            _, start, _, set_spec, offset = args["resumptionToken"].split("/")
+            prefix, start, _, set_spec, offset = args["resumptionToken"].split("/")
             offset = int(offset)
         else:
+            prefix = args.get("metadataPrefix", "oai_dc")
             start, set_spec, offset = args.get("from", ""), args.get("set", ""), 0
+        if prefix not in ("oai_dc", "ore"):
+            return request + '<error code="cannotDisseminateFormat">No such format</error>'
         chosen = [(identifier, entry) for identifier, entry in sorted(self.items.items())
                   if (not start or entry["datestamp"] >= start)
                   and (not set_spec or set_spec in entry["sets"])]
         if not chosen:
             return request + '<error code="noRecordsMatch">No matches for the query</error>'
         page = chosen[offset:offset + PAGE]
-        records = "".join(self.record(identifier, entry) for identifier, entry in page)
+        records = "".join(self.record(identifier, entry, prefix) for identifier, entry in page)
         token = ""
         if offset + PAGE < len(chosen):
             token = (f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}">'
-                     f"oai_dc/{start}//{set_spec}/{offset + PAGE}</resumptionToken>")
+                     f"{prefix}/{start}//{set_spec}/{offset + PAGE}</resumptionToken>")
         elif offset:
             token = f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}"/>'
         return f"{request}<ListRecords>{records}{token}</ListRecords>"
 
-    @staticmethod
-    def record(identifier, entry):
+    def record(self, identifier, entry, prefix="oai_dc"):
         sets = "".join(f"<setSpec>{s}</setSpec>" for s in entry["sets"])
         status = ' status="deleted"' if entry["deleted"] else ""
         header = (f"<header{status}><identifier>{identifier}</identifier>"
                   f"<datestamp>{entry['datestamp']}</datestamp>{sets}</header>")
         if entry["deleted"]:
             return f"<record>{header}</record>"
+        if prefix == "ore":
+            return f"<record>{header}<metadata>{self.ore(entry)}</metadata></record>"
         fields = "".join(f"<dc:{name}>{escape(value)}</dc:{name}>"
                          for name, values in entry["dc"].items() for value in values)
         return f"<record>{header}<metadata>{DC_OPEN}{fields}</oai_dc:dc></metadata></record>"
+
+    def ore(self, entry):
+        """The item's ORE resource map (see the module)."""
+        uri = f"http://hdl.handle.net/{entry['handle']}"
+        dc = entry["dc"]
+        parts = [f'<atom:id>{uri}/ore.xml</atom:id>',
+                 f'<atom:link rel="alternate" href="{uri}"/>',
+                 f'<atom:link rel="http://www.openarchives.org/ore/terms/describes" '
+                 f'href="{uri}/ore.xml"/>',
+                 f'<atom:link rel="self" type="application/atom+xml" '
+                 f'href="{uri}/ore.xml#atom"/>',
+                 f"<atom:published>{dc['date'][1]}</atom:published>",
+                 f"<atom:updated>{dc['date'][0]}</atom:updated>",
+                 "<atom:source><atom:generator>DSpace at MZK</atom:generator></atom:source>"]
+        parts += [f"<atom:title>{escape(t)}</atom:title>" for t in dc["title"]]
+        parts += [f"<atom:author><atom:name>{escape(a)}</atom:name></atom:author>"
+                  for a in dc["creator"]]
+        parts += ['<atom:category scheme="http://www.openarchives.org/ore/terms/" '
+                  'term="http://www.openarchives.org/ore/terms/Aggregation" '
+                  'label="Aggregation"/>',
+                  '<atom:category scheme="http://www.openarchives.org/ore/atom/modified" '
+                  f'term="{dc["date"][0]}"/>',
+                  '<atom:category scheme="http://www.dspace.org/objectModel/" '
+                  'term="DSpaceItem" label="DSpace Item"/>']
+        triples = [f'<rdf:Description rdf:about="{uri}/ore.xml#atom">'
+                   '<rdf:type rdf:resource="http://www.dspace.org/objectModel/DSpaceItem"/>'
+                   f"<dcterms:modified>{dc['date'][0]}</dcterms:modified></rdf:Description>"]
+        for position, file in enumerate(entry.get("files", []), 1):
+            url = escape(file.get("url") or self.file_url(entry, position, file["name"]),
+                         {'"': "&quot;"})
+            length = file.get("length", len(file["content"]))
+            md5 = file.get("md5") or hashlib.md5(file["content"]).hexdigest()
+            parts.append(f'<atom:link rel="http://www.openarchives.org/ore/terms/aggregates" '
+                         f'href="{url}" title="{escape(file["name"])}" '
+                         f'type="application/pdf" length="{length}"/>')
+            triples.append(
+                f'<rdf:Description rdf:about="{url}">'
+                '<rdf:type rdf:resource="http://www.dspace.org/objectModel/DSpaceBitstream"/>'
+                "<dcterms:description>ORIGINAL</dcterms:description>"
+                f"<ds:checksum>{md5}</ds:checksum>"
+                "<ds:checksumAlgorithm>MD5</ds:checksumAlgorithm></rdf:Description>")
+        return ('<atom:entry xmlns:atom="http://www.w3.org/2005/Atom" '
+                'xmlns:ore="http://www.openarchives.org/ore/terms/" '
+                'xmlns:oreatom="http://www.openarchives.org/ore/atom/" '
+                'xmlns:dcterms="http://purl.org/dc/terms/" '
+                'xmlns:ds="http://www.dspace.org/objectModel/" '
+                'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                'xsi:schemaLocation="http://www.w3.org/2005/Atom '
+                'http://www.kbcafe.com/rss/atom.xsd.xml">'
+                + "".join(parts) + "<oreatom:triples>" + "".join(triples)
+                + "</oreatom:triples></atom:entry>")

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from invenio_access.permissions import system_identity
 
 from ..tenants.errors import TenantError
-from .service import person_identity
+from .service import FORMATS, person_identity
 
 
 def _fail(message):
@@ -34,7 +34,7 @@ def _identity(email):
 
 @click.group("import")
 def imports():
-    """Import a library's existing repository (OAI-PMH oai_dc)."""
+    """Import a library's existing repository (OAI-PMH: oai_dc, ore) with its files."""
 
 
 @imports.command("oai")
@@ -48,13 +48,18 @@ def imports():
               "since the last finished run over this source.")
 @click.option("--as", "email", required=True,
               help="Deposit as this person, a manager of the library (the works' owner).")
+@click.option("--format", "metadata_prefix", type=click.Choice(sorted(FORMATS)),
+              default="oai_dc", show_default=True,
+              help="The OAI-PMH metadata format: oai_dc (EPrints: with its file links), "
+              "ore (DSpace: with its bitstreams).")
 @with_appcontext
-def oai(slug, url, set_spec, dry_run, bypass_review, full, email):
+def oai(slug, url, set_spec, dry_run, bypass_review, full, email, metadata_prefix):
     """Harvest URL (an OAI-PMH base URL) into library SLUG."""
     service = _service()
     identity = _identity(email)
     try:
-        run = service.start(system_identity, slug, url, set_spec, dry_run, bypass_review, full)
+        run = service.start(system_identity, slug, url, set_spec, dry_run, bypass_review, full,
+                            metadata_prefix=metadata_prefix, trusted=True)
     except TenantError as error:
         _fail(str(error))
     click.echo(f"Run {run.id}: harvesting {url}"

@@ -14,11 +14,21 @@
   that URL; other texts stay free-text rights.
 - identifiers: Handles (`hdl.handle.net/…`), DOIs, URNs (URN:NBN) and other URLs kept as
   the work's alternate identifiers, with the source's OAI identifier (scheme `other`).
+- files (EPrints): a `dc:identifier`/`dc:relation` URL whose last path segment is a file
+  name with an extension (EPrints lists each document as
+  `https://<host>/<eprint id>/<pos>/<file name>`) is a file of the work, not an identifier;
+  the landing page (`https://<host>/<eprint id>/`, `/id/eprint/<id>`) and web pages
+  (.html, .php, …) stay identifiers. DSpace's oai_dc names no files (its `ore` does).
+
+`read(element, source_id, licences)` → (metadata, files, problems), as every format module.
 """
 
 import html
 import re
 import unicodedata
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 DC = "http://purl.org/dc/elements/1.1/"
 
@@ -57,6 +67,8 @@ DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 HANDLE = re.compile(r"^(?:https?://hdl\.handle\.net/|hdl:|info:hdl/)(\d[\w.]*/\S+)$", re.I)
 DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.I)
 URN = re.compile(r"^(?:https?://\S+/)?(urn:[a-z0-9][a-z0-9-]{0,31}:\S+)$", re.I)
+FILE_NAME = re.compile(r"^[^/]+\.([A-Za-z0-9]{1,5})$")
+PAGES = {"html", "htm", "xhtml", "php", "asp", "aspx", "jsp", "cgi", "shtml"}
 
 
 def plain(text):
@@ -178,6 +190,8 @@ def map_oai_dc(fields, source_id, licences=None):
         metadata["rights"] = rights
     identifiers = [{"identifier": source_id, "scheme": "other"}]
     for value in values["identifier"] + values["relation"]:
+        if file_link(value):
+            continue
         found = identifier(value)
         if found and {"identifier": found[1], "scheme": found[0]} not in identifiers:
             identifiers.append({"identifier": found[1], "scheme": found[0]})
@@ -199,3 +213,52 @@ def handle_of(metadata):
         if entry["scheme"] == "handle":
             return entry["identifier"]
     return None
+
+
+def file_link(value):
+    """The file name of VALUE when it is a link to a file (see the module), else None."""
+    value = value.strip()
+    if not re.match(r"^https?://\S+$", value) or identifier(value)[0] != "url":
+        return None
+    name = unquote(urlsplit(value).path.rsplit("/", 1)[-1])
+    match = FILE_NAME.match(name)
+    if match is None or match.group(1).lower() in PAGES:
+        return None
+    return name
+
+
+def dc_fields(element):
+    """element name → [texts] of the Dublin Core elements inside ELEMENT (a harvested record)."""
+    fields = {}
+    for field in element.iter(f"{{{DC}}}*"):
+        fields.setdefault(etree.QName(field).localname, []).append(field.text or "")
+    return fields
+
+
+def read(element, source_id, licences=None):
+    """(metadata, files, problems) of a harvested record's ELEMENT (its XML)."""
+    fields = dc_fields(element)
+    metadata, problems = map_oai_dc(fields, source_id, licences)
+    if problems:
+        return None, [], problems
+    files, seen = [], set()
+    for value in fields.get("identifier", []) + fields.get("relation", []):
+        name = file_link(value)
+        if name and value.strip() not in seen:
+            seen.add(value.strip())
+            files.append({"key": name, "url": value.strip(), "size": None,
+                          "checksum": None, "mimetype": None})
+    return metadata, unique_keys(files), []
+
+
+def unique_keys(files):
+    """FILES with keys made unique ("a.pdf", "a (2).pdf") in order."""
+    seen = set()
+    for entry in files:
+        key, number = entry["key"], 1
+        while entry["key"] in seen:
+            number += 1
+            stem, dot, ext = key.rpartition(".")
+            entry["key"] = f"{stem} ({number}).{ext}" if dot else f"{key} ({number})"
+        seen.add(entry["key"])
+    return files

@@ -5,7 +5,7 @@ import socket
 from urllib.parse import urlsplit
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ..validation import Length
 
@@ -32,6 +32,8 @@ class StartSchema(Schema):
     dry_run = fields.Boolean(load_default=False)
     bypass_review = fields.Boolean(load_default=False)
     full = fields.Boolean(load_default=False)
+    metadata_prefix = fields.String(load_default="oai_dc",
+                                    validate=validate.OneOf(("oai_dc", "ore")))
 
     @validates("url")
     def _public(self, value, **kwargs):

@@ -1,19 +1,32 @@
-"""Importing a library's existing repository over OAI-PMH (`oai_dc`), idempotently.
+"""Importing a library's existing repository over OAI-PMH, idempotently.
 
-A run harvests the source (incremental from the start of the last finished run over the
-same source), maps each item (dublincore.py) and gives it exactly one state with its
-reason, kept with the original XML and the mapped payload:
-- created: a new work, submitted to the library (published at once when the library's
-  workflow publishes directly or the run bypasses the curators' queue);
-- updated: the source item changed since it was imported: the work is EDITED (a new
-  revision of the same version, the DOI and the address stay; not a new version: the
-  source changed its record, not the work);
+A run harvests the source in one format (`FORMATS`: oai_dc, DSpace's ore; incremental
+from the start of the last finished run over the same source), maps each item (one module
+per format) and gives it exactly one state with its reason, kept with the original XML and
+the mapped payload (metadata and files):
+- created: a new work with its files, submitted to the library (published at once when
+  the library's workflow publishes directly or the run bypasses the curators' queue);
+- updated: the source item changed since it was imported. Only its metadata changed: the
+  work is EDITED (a new revision of the same version, the DOI and the address stay: the
+  source corrected its record, not the work). A file changed, came or went: the work gets
+  a NEW VERSION (InvenioRDM's way for published works whose files change; the unchanged
+  files are linked from the previous version, not downloaded again), and the source item
+  leads to the new version from then on;
 - unchanged: its mapped payload is the one imported before;
 - deleted: withdrawn at the source (a deleted header): the work becomes a tombstone;
 - failed: not mappable or refused by InvenioRDM, with the message.
 A dry run maps and decides the same way and writes nothing but its report. Each item is
 committed on its own: a stopped run keeps what it did, and a new run resumes without
 duplicates (the source item → record table).
+
+Files (files.py): every file of an item is opened before anything is written (a file that
+cannot be fetched fails the item: never a work without its files), the item's bytes are
+checked against the library's quota as the core counts it (`TenantService.counters`;
+an item that does not fit stops the run: nothing of it is stored, the items before it
+stay), then streamed in chunks into the draft through InvenioRDM's draft files service
+(whose storage components place them in the library's S3 prefix and check the quota
+again). A size or MD5 the source states and the bytes do not match fails the item and
+its draft is discarded.
 """
 
 import hashlib
@@ -25,15 +38,25 @@ from flask import current_app
 from invenio_i18n import gettext as _
 from invenio_access.permissions import system_identity
 from invenio_db import db
+from invenio_files_rest.errors import InvalidOperationError
 from invenio_pidstore.errors import PIDDoesNotExistError, PIDUnregistered
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 from invenio_requests.proxies import current_requests_service as requests
-from lxml import etree
 from marshmallow import ValidationError
 
+from ..i18n import localized
 from ..tenants.errors import TenantNotFound
-from .dublincore import DC, licence_key, map_oai_dc
+from ..tenants.models import TenantModel
+from ..units import format_size
+from . import dublincore, ore
+from .dublincore import licence_key
+from .files import FileProblem, changed, close_all, open_files
 from .models import ImportedItemModel, ImportItemModel, ImportRunModel
+
+FORMATS = {  # OAI-PMH metadataPrefix → read(element, source_id, licences)
+    "oai_dc": dublincore.read,  # everywhere; EPrints' with file links
+    "ore": ore.read,  # DSpace: OAI-ORE resource map with the bitstreams
+}
 
 STATES = ("created", "updated", "unchanged", "deleted", "failed")
 AGREEMENT_FIELD = "consortium:deposit_agreement"  # the workflows feature's field
@@ -45,12 +68,34 @@ def digest(metadata):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def dc_fields(element):
-    """element name → [texts] of the Dublin Core elements inside ELEMENT (a harvested record)."""
-    fields = {}
-    for field in element.iter(f"{{{DC}}}*"):
-        fields.setdefault(etree.QName(field).localname, []).append(field.text or "")
-    return fields
+class QuotaStop(Exception):
+    """An item's files would take the library over its storage quota: the run stops."""
+
+    def __init__(self, tenant, source_id, requested, usage, quota):
+        super().__init__(source_id)
+        self.details = {"code": "quota", "library": tenant.slug, "item": source_id,
+                        "requested": requested, "usage": usage, "quota": quota}
+
+    @property
+    def reason(self):
+        return (f"the item's files ({self.details['requested']} bytes) would exceed the "
+                f"library's storage quota ({self.details['usage']} of "
+                f"{self.details['quota']} bytes used); nothing of it was stored")
+
+
+def run_error(run):
+    """RUN's error as the reader reads it: a quota stop in the request's language."""
+    if not run.error or not run.error.startswith("{"):
+        return run.error
+    details = json.loads(run.error)
+    tenant = db.session.get(TenantModel, run.tenant_id)
+    return _("The import stopped at item %(item)s: its files (%(requested)s) would exceed "
+             "the storage quota of '%(library)s': %(usage)s of %(quota)s used. Nothing of "
+             "that item was stored. Raise the quota or free space, then run the import "
+             "again: it continues with that item.",
+             item=details["item"], requested=format_size(details["requested"]),
+             library=localized(tenant.names) if tenant else details["library"],
+             usage=format_size(details["usage"]), quota=format_size(details["quota"]))
 
 
 def licences():
@@ -111,7 +156,7 @@ class ImportService:
             "status": run.status, "harvest_from": run.harvest_from,
             "total": run.total, "done": run.done,
             "counts": {state: run.counts.get(state, 0) for state in STATES},
-            "error": run.error, "created": run.created.isoformat(),
+            "error": run_error(run), "created": run.created.isoformat(),
             "finished": run.finished.isoformat() if run.finished else None,
             **ImportService.pace(run),
         }
@@ -155,11 +200,17 @@ class ImportService:
 
     # --- running ---------------------------------------------------------------
     def start(self, identity, slug, url, set_spec=None, dry_run=False, bypass_review=False,
-              full=False):
-        """A new run over the OAI-PMH source URL (SET), incremental unless FULL."""
+              full=False, metadata_prefix="oai_dc", trusted=False):
+        """A new run over the OAI-PMH source URL (SET) in METADATA_PREFIX, incremental
+        unless FULL. TRUSTED (an operator's command): the source's files may be on the
+        platform's own network, as the source itself."""
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "manage_imports", tenant)
-        source = {"kind": "oai", "url": url, "set": set_spec or None, "prefix": "oai_dc"}
+        if metadata_prefix not in FORMATS:
+            raise ValidationError({"metadata_prefix": [
+                _("Must be one of: {choices}.").format(choices=", ".join(FORMATS))]})
+        source = {"kind": "oai", "url": url, "set": set_spec or None,
+                  "prefix": metadata_prefix}
         last = None if full or dry_run else (
             ImportRunModel.query.filter_by(tenant_id=tenant.id, status="finished")
             .filter(ImportRunModel.source == source)
@@ -167,7 +218,8 @@ class ImportService:
             .order_by(ImportRunModel.created.desc()).first())
         run = ImportRunModel(
             tenant_id=tenant.id, source=source, status="running",
-            options={"dry_run": bool(dry_run), "bypass_review": bool(bypass_review)},
+            options={"dry_run": bool(dry_run), "bypass_review": bool(bypass_review),
+                     "trusted": bool(trusted)},
             harvest_from=last.created.strftime("%Y-%m-%dT%H:%M:%SZ") if last else None,
             counts={}, started_by=identity.id if isinstance(identity.id, int) else None)
         db.session.add(run)
@@ -185,7 +237,7 @@ class ImportService:
             raise ValidationError("Expected a JSON object.")
         data = StartSchema().load(data)
         run = self.start(identity, slug, data["url"], data["set"], data["dry_run"],
-                         data["bypass_review"], data["full"])
+                         data["bypass_review"], data["full"], data["metadata_prefix"])
         run_import.delay(str(run.id))
         db.session.refresh(run)
         return self.dump_run(run, slug)
@@ -258,8 +310,13 @@ class ImportService:
             db.session.refresh(run, ["status"])
             if run.status == "stopping":
                 return self._end(run, "stopped")
-            state, reason, mapped, recid = self._one(identity, run, community_id, record,
-                                                     vocabulary)
+            try:
+                state, reason, mapped, recid = self._one(identity, run, community_id,
+                                                         record, vocabulary)
+            except QuotaStop as stop:
+                db.session.rollback()
+                state, reason, mapped, recid = "failed", stop.reason, None, None
+                run.error = json.dumps(stop.details)
             db.session.add(ImportItemModel(
                 run_id=run.id, source_id=record.header.identifier,
                 datestamp=record.header.datestamp, state=state, reason=reason,
@@ -269,6 +326,8 @@ class ImportService:
             db.session.commit()
             if progress:
                 progress(1)
+            if run.error:  # the quota: nothing more fits
+                return self._end(run, "failed")
         return self._end(run, "finished")
 
     def _community_id(self, run):
@@ -292,46 +351,136 @@ class ImportService:
                     return "failed", f"{type(error).__name__}: {error}", None, known.recid
                 known.deleted = True
             return "deleted", "deleted at the source", None, known.recid
-        metadata, problems = map_oai_dc(dc_fields(record.xml), source_id, vocabulary)
+        read = FORMATS[run.source.get("prefix", "oai_dc")]
+        metadata, files, problems = read(record.xml, source_id, vocabulary)
         if problems:
             return "failed", "; ".join(problems), None, known.recid if known else None
-        payload_digest = digest(metadata)
+        mapped = {"metadata": metadata, "files": files}
+        # items without files keep the digest of their metadata alone (imports before files)
+        payload_digest = digest(mapped) if files else digest(metadata)
         if known is not None and not known.deleted and known.digest == payload_digest:
-            return "unchanged", None, metadata, known.recid
+            return "unchanged", None, mapped, known.recid
         if dry:
             state = "updated" if known is not None and not known.deleted else "created"
-            return state, "dry run", metadata, known.recid if known else None
+            return state, "dry run", mapped, known.recid if known else None
         try:
             if known is not None and not known.deleted:
-                self._edit(identity, known.recid, metadata)
-                known.digest = payload_digest
-                return "updated", None, metadata, known.recid
-            recid = self._create(identity, run, community_id, metadata)
+                recid, how = self._change(run, source_id, known.recid, metadata, files)
+                known.recid, known.digest = recid, payload_digest
+                return "updated", how, mapped, recid
+            recid = self._create(identity, run, community_id, source_id, metadata, files)
+        except QuotaStop:
+            raise
+        except FileProblem as error:
+            db.session.rollback()
+            return "failed", str(error), mapped, known.recid if known else None
         except ValidationError as error:
             db.session.rollback()
             return "failed", json.dumps(error.normalized_messages(), ensure_ascii=False), \
-                metadata, None
+                mapped, None
         except Exception as error:  # InvenioRDM refused it: the item fails, the run goes on
             db.session.rollback()
             current_app.logger.warning("import %s: %s failed: %r", run.id, source_id, error,
                                        exc_info=True)
-            return "failed", f"{type(error).__name__}: {error}", metadata, None
+            return "failed", f"{type(error).__name__}: {error}", mapped, None
         if known is None:
             db.session.add(ImportedItemModel(tenant_id=run.tenant_id, source_id=source_id,
                                              recid=recid, digest=payload_digest))
         else:  # imported, deleted at the source, and back
             known.recid, known.digest, known.deleted = recid, payload_digest, False
-        return "created", None, metadata, recid
+        return "created", None, mapped, recid
 
     @staticmethod
-    def _data(metadata):
+    def _data(metadata, files=()):
         return {"access": {"record": "public", "files": "public"},
-                "files": {"enabled": False},
+                "files": {"enabled": bool(files)},
                 "metadata": metadata,
                 "custom_fields": {AGREEMENT_FIELD: True}}
 
-    def _create(self, identity, run, community_id, metadata):
-        draft = records.create(identity, self._data(metadata))
+    # --- files -----------------------------------------------------------------
+    @staticmethod
+    def _open(run, files):
+        private = run.options.get("trusted") or current_app.config.get(
+            "CONSORTIUM_IMPORT_PRIVATE_SOURCES")
+        return open_files(files, private=bool(private))
+
+    def _storage(self, run):
+        tenant = db.session.get(TenantModel, run.tenant_id)
+        return tenant, self.tenants.counters(tenant).get("storage") or {}
+
+    def _fits(self, run, source_id, sizes):
+        """QuotaStop unless the library's quota has room for SIZES (bytes, None: unknown)."""
+        requested = sum(size or 0 for size in sizes)
+        tenant, storage = self._storage(run)
+        quota, used = storage.get("quota"), storage.get("bytes") or 0
+        if requested and quota and used + requested > quota:
+            raise QuotaStop(tenant, source_id, requested, used, quota)
+
+    def _store(self, identity, run, source_id, draft_id, downloads):
+        """Stream DOWNLOADS into draft DRAFT_ID's files; compare the source's checksums."""
+        files = records.draft_files
+        if not downloads:
+            return
+        try:
+            files.init_files(identity, draft_id, [
+                {"key": d.entry["key"], **({"size": d.size} if d.size else {})}
+                for d in downloads])
+            for download in downloads:
+                key = download.entry["key"]
+                result = files.set_file_content(identity, draft_id, key, download,
+                                                content_length=download.size)
+                if result.errors:
+                    raise FileProblem(f"{key}: the transfer failed ({result.errors})")
+                result = files.commit_file(identity, draft_id, key)
+                expected, got = download.entry.get("checksum"), result.data.get("checksum")
+                if expected and got != expected:
+                    raise FileProblem(f"{key}: checksum {got} of the bytes received differs "
+                                      f"from the source's {expected}")
+        except Exception as error:
+            if getattr(error, "code", None) == 413 and "quota" in getattr(error, "details",
+                                                                            {}):
+                db.session.rollback()
+                tenant, storage = self._storage(run)
+                raise QuotaStop(tenant, source_id, sum(d.size or 0 for d in downloads),
+                                storage.get("bytes") or 0, storage.get("quota")) from error
+            if isinstance(error, OSError):
+                raise FileProblem(f"the download was interrupted: {error}") from error
+            raise
+
+    @staticmethod
+    def _discard(draft_id):
+        """Remove a draft the import could not complete (its files go with it)."""
+        db.session.rollback()
+        try:
+            records.delete_draft(system_identity, draft_id)
+        except Exception:  # pragma: no cover - logged, the item fails anyway
+            db.session.rollback()
+            current_app.logger.exception("import: the draft %s could not be discarded",
+                                         draft_id)
+
+    @staticmethod
+    def _stored(recid, published):
+        """{key: {"size", "checksum"}} of the work's files."""
+        service = records.files if published else records.draft_files
+        try:
+            return {e["key"]: {"size": e.get("size"), "checksum": e.get("checksum")}
+                    for e in service.list_files(system_identity, recid).entries}
+        except InvalidOperationError:  # the work has its files disabled: none
+            return {}
+
+    def _create(self, identity, run, community_id, source_id, metadata, files):
+        self._fits(run, source_id, [entry.get("size") for entry in files])  # before any GET
+        downloads = self._open(run, files)
+        try:
+            self._fits(run, source_id, [download.size for download in downloads])
+            draft = records.create(identity, self._data(metadata, files))
+            try:
+                self._store(identity, run, source_id, draft.id, downloads)
+            except Exception:
+                self._discard(draft.id)
+                raise
+        finally:
+            close_all(downloads)
         records.review.update(identity, draft.id, {
             "receiver": {"community": community_id}, "type": "community-submission"})
         request = records.review.submit(identity, draft.id)
@@ -339,11 +488,50 @@ class ImportService:
             requests.execute_action(system_identity, request.id, "accept")
         return draft.id
 
-    def _edit(self, identity, recid, metadata):
-        """The source item changed: edit the work (or its draft still under review)."""
+    def _change(self, run, source_id, recid, metadata, files):
+        """The source item changed: (the work's id, how). Its metadata alone: the work is
+        edited; its files: a new version of the work."""
         try:
             records.read(system_identity, recid)
+            published = True
         except (PIDDoesNotExistError, PIDUnregistered):  # submitted, not yet published
+            published = False
+        stored = self._stored(recid, published)
+        different = changed(files, stored)
+        gone = set(stored) - {entry["key"] for entry in files}
+        if not different and not gone:
+            self._edit(recid, metadata, published)
+            return recid, None
+        if not published:
+            raise FileProblem("its files changed at the source while the work waits for "
+                              "the curators' decision; run the import again after it")
+        self._fits(run, source_id, [entry.get("size") for entry in different])
+        downloads = self._open(run, different)
+        try:
+            self._fits(run, source_id, [download.size for download in downloads])
+            draft = records.new_version(system_identity, recid)
+            try:
+                data = {**draft.to_dict(), "metadata": metadata,
+                        "files": {"enabled": bool(files)}}
+                records.update_draft(system_identity, draft.id, data)
+                if files and stored:
+                    records.import_files(system_identity, draft.id)
+                    for key in gone | ({d.entry["key"] for d in downloads} & set(stored)):
+                        records.draft_files.delete_file(system_identity, draft.id, key)
+                self._store(system_identity, run, source_id, draft.id, downloads)
+                records.publish(system_identity, draft.id)
+            except Exception:
+                self._discard(draft.id)
+                raise
+        finally:
+            close_all(downloads)
+        keys = ", ".join(sorted({d.entry["key"] for d in downloads} | gone))
+        return draft.id, f"new version (files changed: {keys})"
+
+    @staticmethod
+    def _edit(recid, metadata, published):
+        """Edit the work's metadata (or its draft's, still under review)."""
+        if not published:
             draft = records.read_draft(system_identity, recid)
             records.update_draft(system_identity, recid, {**draft.to_dict(),
                                                           "metadata": metadata})
