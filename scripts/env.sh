@@ -18,6 +18,10 @@ export WEB_PORT="${WEB_PORT:-5000}"
 export DATACITE_PORT="${DATACITE_PORT:-$((WEB_PORT + 103))}"  # local DataCite test double (make run)
 export SMTP_PORT="${SMTP_PORT:-$((WEB_PORT + 104))}"  # local SMTP server (mail kept in .local/smtp)
 export IDP_PORT="${IDP_PORT:-$((WEB_PORT + 105))}"    # test SAML identity providers (scripts/test_idp)
+export IIP_PORT="${IIP_PORT:-$((WEB_PORT + 106))}"    # IIPImage server (IIIF tiles), HTTP through its nginx
+# Pyramidal TIFFs of published images (InvenioRDM's IIIF_TILES_STORAGE_BASE_PATH): written
+# by the tiles task, read by iipsrv; the platform, tests and benches share it (paths by record id).
+export TILES_DIR="${TILES_DIR:-$LOCAL_DIR/tiles}"
 # The local platform's DOIs go to the DataCite test double (scripts/datacite_double.py,
 # started by scripts/app.sh); the runtime package and invenio.cfg know only DataCite.
 export INVENIO_CONSORTIUM_DATACITE_URLS="${INVENIO_CONSORTIUM_DATACITE_URLS:-{'test': 'http://127.0.0.1:$DATACITE_PORT/', 'production': 'http://127.0.0.1:$DATACITE_PORT/'}}"

@@ -6,19 +6,22 @@
 #   smtp (aiosmtpd from the project's virtualenv: every message the platform sends is
 #   stored as a file in .local/smtp/new/, nothing leaves the machine),
 #   idp (test SAML identity providers, scripts/test_idp/idp.py, pysaml2 in a virtualenv
-#   of its own under .local/idp/venv; signing keys generated at first start, test-only).
+#   of its own under .local/idp/venv; signing keys generated at first start, test-only),
+#   iip (Debian's IIPImage server, iipsrv, serving the IIIF tiles in $TILES_DIR/public,
+#   behind an nginx of its own on 127.0.0.1:$IIP_PORT; only the web app calls it).
 # Usage: scripts/services.sh start|stop|status [SERVICE...]
 # Starting a running service is a no-op; every start waits for health with a timeout.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-ALL=(postgres redis opensearch s3 smtp idp)
+ALL=(postgres redis opensearch s3 smtp idp iip)
 PG=$(service_name postgres "$PG_PORT" 5433)
 REDIS=$(service_name redis "$REDIS_PORT" 6380)
 OS=$(service_name opensearch "$OS_PORT" 9201)
 S3=$(service_name s3 "$S3_PORT" 9000)
 SMTP=$(service_name smtp "$SMTP_PORT" 5104)
 IDP=$(service_name idp "$IDP_PORT" 5105)
+IIP=$(service_name iip "$IIP_PORT" 5106)
 OS_HEAP="${OS_HEAP:-1g}"
 
 as_postgres() {  # PostgreSQL refuses to run as root: use the packaged postgres user.
@@ -220,6 +223,39 @@ idp_start() {
   wait_for idp 60 idp_ready || die "the test IdP is not answering after 60 s, see $LOG_DIR/$IDP.log"
 }
 idp_stop() { stop_pid "$IDP"; }
+
+# --- IIPImage server (IIIF tiles) -------------------------------------------
+# iipsrv (Debian's iipimage-server, FastCGI) on a Unix socket, fronted by an nginx of its
+# own: the web app proxies a page's info.json and tiles to it when the page has a pyramidal
+# TIFF (consortium_tenants.iiif.tiles), after the same access check as the files.
+IIP_FCGI=/usr/lib/iipimage-server/iipsrv.fcgi
+iip_ready() { curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$IIP_PORT/health" 2>/dev/null && pid_alive "$IIP-srv"; }
+iip_start() {
+  if iip_ready && pid_alive "$IIP-nginx"; then log "iipsrv already running behind 127.0.0.1:$IIP_PORT"; return; fi
+  ensure_apt "$IIP_FCGI" iipimage-server lighttpd  # its web-server dependency: lighttpd (never started) rather than Apache
+  ensure_apt /usr/sbin/nginx nginx
+  local dir="$LOCAL_DIR/$IIP"
+  mkdir -p "$dir" "$TILES_DIR/public"
+  stop_pid "$IIP-nginx"; stop_pid "$IIP-srv"
+  port_open "$IIP_PORT" && die "port $IIP_PORT (IIPImage) is taken by another program: set IIP_PORT"
+  rm -f "$dir/iipsrv.sock"
+  log "starting iipsrv (tiles in $TILES_DIR/public) behind nginx on 127.0.0.1:$IIP_PORT"
+  FILESYSTEM_PREFIX="$TILES_DIR/public/" LOGFILE="$LOG_DIR/$IIP-srv.log" VERBOSITY=1 \
+    MAX_IMAGE_CACHE_SIZE=64 JPEG_QUALITY=85 MAX_CVT=5000 \
+    nohup "$IIP_FCGI" --bind "$dir/iipsrv.sock" --backlog 256 >"$LOG_DIR/$IIP-srv.out" 2>&1 &
+  echo $! >"$RUN_DIR/$IIP-srv.pid"
+  wait_for iipsrv 30 test -S "$dir/iipsrv.sock" || die "iipsrv did not open its socket, see $LOG_DIR/$IIP-srv.out"
+  local user_line=""
+  [[ $(id -u) -eq 0 ]] && user_line="user root;"  # workers as nobody could not use the socket
+  sed -e "s|@USER_LINE@|$user_line|" -e "s|@IIP_DIR@|$dir|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
+      -e "s|@PID_FILE@|$RUN_DIR/$IIP-nginx.pid|g" -e "s|@IIP_PORT@|$IIP_PORT|g" \
+      "$ROOT/scripts/iip-nginx.conf" >"$dir/nginx.conf"
+  rm -f "$RUN_DIR/$IIP-nginx.pid"
+  /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -e "$LOG_DIR/$IIP-nginx-error.log" \
+    >"$LOG_DIR/$IIP-nginx.out" 2>&1 || die "nginx for iipsrv did not start, see $LOG_DIR/$IIP-nginx.out"
+  wait_for iip 30 iip_ready || die "iipsrv not answering on $IIP_PORT, see $LOG_DIR/$IIP-nginx-error.log"
+}
+iip_stop() { stop_pid "$IIP-nginx"; stop_pid "$IIP-srv"; }
 
 status() {
   local s rc=0

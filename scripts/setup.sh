@@ -4,8 +4,20 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
+# --- Debian packages the platform runs beside the app -------------------------
+# IIIF tiles: the `vips` command (libvips-tools) makes pyramidal TIFFs in a process of its
+# own (pyvips in the app would load the system libxml2 and break xmlsec: SAML), and
+# Debian's IIPImage server serves them (its web-server dependency: lighttpd, never
+# started, rather than Apache; scripts/services.sh runs iipsrv behind nginx).
+system_packages() {
+  ensure_apt /usr/bin/vips libvips-tools
+  ensure_apt /usr/lib/iipimage-server/iipsrv.fcgi iipimage-server lighttpd
+  ensure_apt /usr/sbin/nginx nginx
+}
+
 # --- Python dependencies (Pipfile.lock -> .venv) ----------------------------
 deps() {
+  system_packages
   local marker="$VENV/.synced"
   local pipenv="$CACHE_DIR/tools/bin/pipenv"
   if [[ ! -x "$pipenv" ]]; then

@@ -340,3 +340,15 @@ or the published version, CC licences, an embargo of at most 6 months, research 
 `plan-s`: cOAlition S (CC BY, CC BY-SA or CC0, no embargo, funding stated; errors). The
 strategy's 12 months for the social sciences and humanities are set per resource type
 (`embargo_by_resource_type`), since the platform records no discipline."""
+
+# --- Digitised works: IIIF tiles (consortium_tenants.iiif.tiles) ---------------------
+CONSORTIUM_IIIF_VIPS = "vips"
+"""The `vips` command (Debian's libvips-tools) that makes the pyramidal TIFFs."""
+
+CONSORTIUM_IIIF_TILES_TIMEOUT = 600
+"""Seconds one image's conversion may take before it is given up (the page stays on
+InvenioRDM's on-the-fly path)."""
+
+CONSORTIUM_IIIF_SERVER_TIMEOUT = 10
+"""Seconds the web app waits for the IIPImage server (`RDM_IIIF_SERVER_URL`) before it
+serves the request on InvenioRDM's on-the-fly path."""

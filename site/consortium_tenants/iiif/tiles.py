@@ -1,0 +1,212 @@
+"""IIIF tiles of published images: pyramidal TIFFs made in the background, served by
+IIPImage (iipsrv) through the web app's access check.
+
+InvenioRDM v14 has the pieces (RFC rdm-0075): a record-files processor run at publish
+(`RDM_RECORD_FILE_PROCESSORS`), a converter interface (`ImageConverter`), a tiles
+directory (`IIIF_TILES_STORAGE_BASE_PATH`, laid out by record id) and a proxy hook of its
+IIIF resource (`IIIF_PROXY_CLASS`). Its own converter and storage are fixed to pyvips,
+which cannot live in this app (pyvips loads the system libxml2, after which xmlsec
+refuses to load: SAML down). So:
+
+- `VipsCommandConverter` is an `ImageConverter` that runs Debian's `vips` command in a
+  process of its own;
+- `TilesProcessor` (at publish and when an embargo lifts) queues `generate_tiles` for
+  each image of a work whose files are public, and removes the tiles of a work whose
+  files are no longer public, or of files no longer in it, at once: tiles exist only
+  for public files, under `<IIIF_TILES_STORAGE_BASE_PATH>/public/`;
+- `TilesProxy` answers a page's `info.json` and image requests from iipsrv when the page
+  has tiles, after the same read as InvenioRDM's on-the-fly path (a restricted work is
+  refused exactly as its files are); without tiles, or when iipsrv fails, the request
+  goes on to InvenioRDM's Pillow path (same URL: a manifest stays valid whether or not
+  the tiles are there yet).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from textwrap import wrap
+from urllib.parse import quote
+
+import requests
+from celery import shared_task
+from flask import Response, current_app, g, request
+from flask_resources import resource_requestctx
+from invenio_rdm_records.proxies import current_rdm_records, current_rdm_records_service
+from invenio_rdm_records.records.processors.base import RecordFilesProcessor
+from invenio_rdm_records.resources.iiif import IIIFProxy
+from invenio_rdm_records.services.iiif.converter import ImageConverter
+from invenio_records_resources.services.uow import TaskOp
+
+SUFFIX = ".ptif"
+SOURCE_SUFFIX = ".source"  # the checksum of the file the tiles were made from
+
+
+# --- where tiles live ---------------------------------------------------------
+def tiles_root():
+    """`IIIF_TILES_STORAGE_BASE_PATH/public` (relative: under the instance folder)."""
+    base = Path(current_app.config["IIIF_TILES_STORAGE_BASE_PATH"])
+    if not base.is_absolute():
+        base = Path(current_app.instance_path) / base
+    return base / "public"
+
+
+def record_path(recid):
+    """A record's folder below the root, InvenioRDM's layout: `ab/cd/efghi_`."""
+    parts = wrap(recid.ljust(4, "_"), 2)
+    rest = "".join(parts[2:])
+    return f"{parts[0]}/{parts[1]}/{rest}_"
+
+
+def tiles_file(recid, key):
+    """The pyramidal TIFF of a record's file."""
+    return tiles_root() / record_path(recid) / f"{key}{SUFFIX}"
+
+
+def tiles_ready(recid, key):
+    """Whether the file has its tiles (written completely: they appear by a rename)."""
+    return tiles_file(recid, key).is_file()
+
+
+def tileable(key):
+    ext = key.rsplit(".", 1)[-1].lower() if "." in key else ""
+    return ext in current_app.config["IIIF_TILES_VALID_EXTENSIONS"]
+
+
+# --- making them --------------------------------------------------------------
+class VipsCommandConverter(ImageConverter):
+    """InvenioRDM's converter interface over the `vips` command (libvips-tools): the
+    image in, a tiled pyramidal TIFF (JPEG tiles) out, in a process of its own."""
+
+    default_params = {"compression": "jpeg", "Q": 90, "tile_width": 256, "tile_height": 256}
+
+    def command(self, source, target):
+        params = {**self.default_params, **self.params}
+        return [current_app.config["CONSORTIUM_IIIF_VIPS"], "tiffsave", str(source),
+                str(target), "--tile", "--pyramid",
+                "--compression", str(params["compression"]), "--Q", str(params["Q"]),
+                "--tile-width", str(params["tile_width"]),
+                "--tile-height", str(params["tile_height"])]
+
+    def convert(self, in_stream, out_stream):
+        with tempfile.TemporaryDirectory(prefix="tiles-") as tmp:
+            source, target = Path(tmp) / "source", Path(tmp) / "tiles.tif"
+            with source.open("wb") as out:
+                shutil.copyfileobj(in_stream, out, 1 << 20)
+            try:
+                done = subprocess.run(
+                    self.command(source, target), capture_output=True, text=True,
+                    timeout=current_app.config["CONSORTIUM_IIIF_TILES_TIMEOUT"])
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                current_app.logger.warning("vips could not convert the image: %s", exc)
+                return False
+            if done.returncode != 0:
+                current_app.logger.warning("vips refused the image: %s", done.stderr.strip())
+                return False
+            with target.open("rb") as tiles:
+                shutil.copyfileobj(tiles, out_stream, 1 << 20)
+        return True
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def generate_tiles(record_id, file_key):
+    """Make the tiles of one published file (skipped when they exist for its content)."""
+    record = current_rdm_records_service.record_cls.pid.resolve(record_id)
+    file_record = record.files.get(file_key)
+    if record.access.protection.files != "public" or file_record is None:
+        return
+    checksum = file_record.file.file_model.checksum or ""
+    target = tiles_file(record_id, file_key)
+    marker = target.with_name(target.name + SOURCE_SUFFIX)
+    if target.is_file() and marker.is_file() and marker.read_text() == checksum:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        with file_record.open_stream("rb") as source, partial.open("wb") as out:
+            converted = VipsCommandConverter().convert(source, out)
+        if converted:
+            marker.write_text(checksum)
+            os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def remove_tiles(recid, keep=()):
+    """Delete a record's tiles except those of the files in KEEP."""
+    folder = tiles_root() / record_path(recid)
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        key = path.name.removesuffix(SOURCE_SUFFIX).removesuffix(SUFFIX)
+        if key not in keep or path.name.startswith("."):
+            path.unlink(missing_ok=True)
+
+
+class TilesProcessor(RecordFilesProcessor):
+    """At publish (and when an embargo lifts): tiles for the images of a work whose files
+    are public, queued after the commit; none for any other work."""
+
+    def _can_process(self, draft, record):
+        return bool(current_app.config.get("IIIF_TILES_GENERATION_ENABLED"))
+
+    def _process(self, draft, record, uow=None):
+        recid = record.pid.pid_value
+        public = record.access.protection.files == "public" and record.files.enabled
+        keys = [key for key in (record.files.entries if public else {}) if tileable(key)]
+        remove_tiles(recid, keep=set(keys))
+        for key in keys:
+            uow.register(TaskOp(generate_tiles, record_id=recid, file_key=key))
+
+
+# --- serving them -------------------------------------------------------------
+_local = threading.local()
+
+
+def _session():
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
+
+
+class TilesProxy(IIIFProxy):
+    """`IIIF_PROXY_CLASS`: a page with tiles is answered by iipsrv (`RDM_IIIF_SERVER_URL`)."""
+
+    def proxy_request(self):
+        uuid = resource_requestctx.view_args["uuid"]
+        parts = uuid.split(":", 2)
+        if len(parts) != 3 or parts[0] != "record":
+            return None  # drafts have no tiles
+        _, recid, key = parts
+        # The read of InvenioRDM's on-the-fly path: refused (403/404/410) as the files are.
+        current_rdm_records.iiif_service.get_file(identity=g.identity, uuid=uuid)
+        if not tiles_ready(recid, key):
+            return None
+        record = current_rdm_records_service.record_cls.pid.resolve(recid)
+        if record.access.protection.files != "public":
+            return None  # never a tile of a work that is not public (left from before)
+        rest = request.path.split(uuid, 1)[1]
+        url = (current_app.config["RDM_IIIF_SERVER_URL"].rstrip("/") + "/iiif/"
+               + quote(f"{record_path(recid)}/{key}{SUFFIX}{rest}"))
+        try:
+            answer = _session().get(url, timeout=current_app.config["CONSORTIUM_IIIF_SERVER_TIMEOUT"])
+        except requests.RequestException as exc:
+            current_app.logger.warning("IIPImage server unavailable: %s", exc)
+            return None
+        if answer.status_code != 200:
+            return None  # InvenioRDM's path answers the request (and explains a bad one)
+        # As InvenioRDM's own images: revalidated on every use (a work restricted later
+        # leaves no copy that browsers or proxies would go on showing)
+        headers = {"Cache-Control": "no-cache"}
+        if rest == "/info.json":
+            info = answer.json()
+            info["@id"] = request.base_url.rsplit("/info.json", 1)[0]
+            return Response(json.dumps(info), status=200, headers=headers,
+                            content_type="application/ld+json")
+        if "Last-Modified" in answer.headers:
+            headers["Last-Modified"] = answer.headers["Last-Modified"]
+        return Response(answer.content, status=200, headers=headers,
+                        content_type=answer.headers.get("Content-Type", "image/jpeg"))
