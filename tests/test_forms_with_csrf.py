@@ -52,6 +52,19 @@ def test_the_oa_policy_form_needs_its_token(app, client, make_tenant, csrf_on):
     assert client.get(f"/api/tenants/{slug}/oa-policy").json["based_on"] == "plan-s"
 
 
+def test_the_kramerius_form_needs_its_token(app, client, make_tenant, csrf_on):
+    tenant, people = make_tenant("csrf-kram")
+    slug = tenant["slug"]
+    browser = browser_of(app, people["managers_user"])
+    csrf_on()
+    form = {"base_url": "https://kramerius.example.cz", "manifest_url": ""}
+    assert browser.post(f"/libraries/{slug}/kramerius", data=form).status_code == 400
+    assert client.get(f"/api/tenants/{slug}/kramerius").json["base_url"] is None
+    token = token_of(browser.get(f"/libraries/{slug}/kramerius"))
+    assert browser.post(f"/libraries/{slug}/kramerius", data={**form, **token}).status_code == 302
+    assert client.get(f"/api/tenants/{slug}/kramerius").json["base_url"] == form["base_url"]
+
+
 def test_asking_for_changes_from_the_queue_needs_its_token(app, client, make_tenant, csrf_on):
     from invenio_requests.proxies import current_requests_service
 

@@ -39,6 +39,7 @@ def statement_count(slug):
     ("PUT", "/api/tenants/{slug}/datacite"),
     ("PUT", "/api/tenants/{slug}/workflow"),
     ("PUT", "/api/tenants/{slug}/oa-policy"),
+    ("PUT", "/api/tenants/{slug}/kramerius"),
     ("POST", "/api/tenants/{slug}/sushi-credentials"),
 ])
 @pytest.mark.parametrize("body,code,message", [

@@ -44,7 +44,7 @@ FIELD_NAMES = [
     "effective_from", "price_gb_month", "price_deposit", "member_fee_year", "free_gb",
     "vat_rate", "currency", "preset", "rules", "payload", "content", "idps",
     "licenses", "max_embargo_months", "embargo_by_resource_type", "versions",
-    "funding_required", "data_within_months", "severity",
+    "funding_required", "data_within_months", "severity", "base_url", "manifest_url",
 ]
 """Body fields the instance's services read."""
 

@@ -289,6 +289,8 @@ CONSORTIUM_JOBS = {
     # e-mails 30 and 7 days before a work's embargo ends and on the day (after RDM's
     # lifting at 00:02); each notice once, a late run sends what is due then
     "consortium-oa-embargo-notices": {"minute": "30", "hour": "6"},
+    # each work's Kramerius link (HEAD, else GET); the broken ones on the library's page
+    "consortium-kramerius-links": {"minute": "50", "hour": "4"},
 }
 """The instance's scheduled work as invenio-jobs jobs: job type → crontab fields (UTC).
 `invenio platform init` creates a job for each entry that has none; administrators then
@@ -352,3 +354,7 @@ InvenioRDM's on-the-fly path)."""
 CONSORTIUM_IIIF_SERVER_TIMEOUT = 10
 """Seconds the web app waits for the IIPImage server (`RDM_IIIF_SERVER_URL`) before it
 serves the request on InvenioRDM's on-the-fly path."""
+
+CONSORTIUM_KRAMERIUS_LINK_TIMEOUT = 10
+"""Seconds the Kramerius link check (job `consortium-kramerius-links`) waits for a
+library's Kramerius to answer each link; no answer in time: the link is broken."""

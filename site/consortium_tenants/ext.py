@@ -23,6 +23,8 @@ from .dois.resource import DataCiteResource, DataCiteResourceConfig
 from .imports.resource import ImportResource, ImportResourceConfig
 from .imports.service import ImportService
 from .oa.notices import EmbargoNoticeBuilder
+from .iiif.kramerius.resource import KrameriusResource, KrameriusResourceConfig
+from .iiif.kramerius.service import KrameriusService
 from .oa.resource import OaPolicyResource, OaPolicyResourceConfig
 from .oa.service import OaPolicyService
 from .oai import departures as oai_departures
@@ -148,6 +150,9 @@ class ConsortiumTenants:
         self.sso_resource = SsoResource(SsoResourceConfig, self.sso_service)
         self.oa_service = OaPolicyService(self.tenants_service)
         self.oa_resource = OaPolicyResource(OaPolicyResourceConfig, self.oa_service)
+        self.kramerius_service = KrameriusService(self.tenants_service)
+        self.kramerius_resource = KrameriusResource(KrameriusResourceConfig,
+                                                    self.kramerius_service)
         self.imports_service = ImportService(self.tenants_service)
         self.imports_resource = ImportResource(ImportResourceConfig, self.imports_service)
         app.extensions["consortium-tenants"] = self

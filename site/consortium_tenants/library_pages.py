@@ -39,6 +39,7 @@ LIBRARY_PAGES = (
     ("sso", _("Institution login"), lambda: "sso", _tenant_allows("manage_members")),
     ("oa", _("Open access"), lambda: "oa", _tenant_allows("read_oa_reports")),
     ("embargoes", _("Embargoes"), lambda: "embargoes", _tenant_allows("read_oa_reports")),
+    ("kramerius", _("Kramerius"), lambda: "kramerius", _tenant_allows("manage_kramerius")),
     ("statements", _("Statements"), lambda: f"statements/{_last_month()}",
      _tenant_allows("read_statements")),
 )

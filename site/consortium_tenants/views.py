@@ -73,6 +73,11 @@ def create_iiif_blueprint(app):
     return IIIFV3Resource(IIIFV3ResourceConfig, service).as_blueprint()
 
 
+def create_kramerius_blueprint(app):
+    """`/api/tenants/<slug>/kramerius` and `…/kramerius/broken-links`."""
+    return app.extensions["consortium-tenants"].kramerius_resource.as_blueprint()
+
+
 def create_datacite_blueprint(app):
     """`/api/tenants/<slug>/datacite` and `/api/tenants/<slug>/dois/failed`."""
     return app.extensions["consortium-tenants"].datacite_resource.as_blueprint()

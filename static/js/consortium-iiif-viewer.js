@@ -1,12 +1,17 @@
 // Mirador in a work's preview frame: the work's IIIF Presentation 3.0 manifest, opened at
-// the page of the previewed file, in the page's language (consortium_tenants.iiif.previewer).
+// the page of the previewed file, in the page's language (consortium_tenants.iiif.previewer);
+// or the manifest of a library's Kramerius IIIF gateway (no page chosen, any version).
 (function () {
   var config = JSON.parse(document.getElementById("iiif-viewer-config").textContent);
-  fetch(config.manifest, { credentials: "same-origin" })
-    .then(function (res) { return res.ok ? res.json() : null; })
+  var pages = config.key
+    ? fetch(config.manifest, { credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .catch(function () { return null; })
+    : Promise.resolve(null);
+  pages
     .then(function (manifest) {
       var canvasId;
-      if (manifest) {
+      if (manifest && manifest.items) {
         manifest.items.forEach(function (canvas) {
           var label = canvas.label && canvas.label.none && canvas.label.none[0];
           if (label === config.key) { canvasId = canvas.id; }

@@ -11,7 +11,8 @@ from helpers import invoke_cli, run_job, run_log, scheduled_job, staff_browser
 JOB_TYPES = ["consortium-stats-months", "consortium-billing-snapshots",
              "consortium-billing-close", "consortium-storage-check", "consortium-multipart-expiry", "consortium-doi-retry",
              "consortium-platform-check",
-             "consortium-sso-federation-metadata", "consortium-oa-embargo-notices"]
+             "consortium-sso-federation-metadata", "consortium-oa-embargo-notices",
+             "consortium-kramerius-links"]
 
 
 def test_scheduled_work_is_jobs_with_their_schedules_not_beat_entries(app, client,

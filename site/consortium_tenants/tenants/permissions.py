@@ -73,6 +73,7 @@ class TenantPermissionPolicy(BasePermissionPolicy):
     can_read_usage = managers
     can_update_workflow = managers
     can_update_oa_policy = managers
+    can_manage_kramerius = managers  # the library's Kramerius, its broken links
     can_read_oa_reports = curators  # without a library: the consortium's, administrators
     can_manage_imports = managers  # start imports, read their reports
     can_read_submissions = curators
