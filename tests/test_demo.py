@@ -32,6 +32,8 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
 
     current_requests_service.indexer.refresh()
     presets = {"mzk": "mediated", "svkos": "open", "vkol": "closed"}
+    assert client.get("/api/tenants/mzk/kramerius").json["base_url"] == \
+        "https://www.digitalniknihovna.cz/mzk"
     oa = client.get("/api/tenants/mzk/oa-policy").json  # tenants.yaml `oa_policy:`
     assert oa["based_on"] == "czech-national" and oa["policy"]["severity"] == "error"
     for slug, preset in presets.items():
@@ -57,6 +59,12 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
         manifest = client.get(f"/api/iiif/3/record:{scans[0]['id']}/manifest").json
         assert [c["label"]["none"][0] for c in manifest["items"]] == \
             [f"strana-{n:03}.png" for n in range(1, 9)], slug
+        # MZK set its Kramerius (tenants.yaml `kramerius:`): its digitised work links there
+        uuid = "uuid:ba4934d1-0a1e-4a01-a89d-c948477ca833"
+        page = client.get(f"/records/{scans[0]['id']}", base_url=f"http://{slug}.localhost"
+                          ).get_data(as_text=True)
+        link = f'href="https://www.digitalniknihovna.cz/mzk/uuid/{uuid}"'
+        assert (link in page) == (slug == "mzk"), slug
     # The curators' request page names the depositor (not "Anonymous user").
     from invenio_users_resources.proxies import current_users_service
 

@@ -222,6 +222,10 @@ DEMO_RECORDS = [
 ]
 # A digitised work per library: page scans viewed in Mirador (IIIF) on its landing page
 DIGITISED_RECORD = ("Herbář z roku 1790 (digitalizovaný)", "A herbarium of 1790 (digitised)")
+# In a library that set its Kramerius (tenants.yaml `kramerius:`), the digitised work also
+# carries a Kramerius uuid: its page links to that library's Kramerius (issue 30). The uuid
+# is a map in MZK's digital library; opening the link needs the internet.
+DEMO_KRAMERIUS_UUID = "uuid:ba4934d1-0a1e-4a01-a89d-c948477ca833"
 DIGITISED_PAGES = 8
 
 
@@ -278,7 +282,7 @@ def _demo_deposited(community_id, title):
 
 
 def _demo_record(identity, curator, community_id, title_cs, title_en, slug, review=True,
-                 files=None, resource_type="publication-report"):
+                 files=None, resource_type="publication-report", identifiers=None):
     """Deposit, upload FILES (a text report by default), submit to the library; its
     curator accepts when REVIEW.
 
@@ -307,6 +311,7 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug, revi
             "publisher": "Library Consortium Repository",
             "description": f"<p>{title_en} ({slug}).</p>",
             "subjects": [{"subject": "knihovny"}, {"subject": "libraries"}],
+            **({"identifiers": identifiers} if identifiers else {}),
         },
         "custom_fields": {AGREEMENT_FIELD: True},  # the library's deposit agreement
     }
@@ -390,9 +395,13 @@ def demo():
                     _demo_record(depositor, curator, tenant.community_id, title_cs, title_en,
                                  entry["slug"], review=review)
             if not _demo_deposited(tenant.community_id, DIGITISED_RECORD[0]):
+                linked = "kramerius" in entry  # the library set its Kramerius
                 _demo_record(depositor, curator, tenant.community_id, *DIGITISED_RECORD,
                              entry["slug"], files=_demo_scans(),
-                             resource_type="publication-book")
+                             resource_type="publication-book",
+                             identifiers=[{"scheme": "kramerius",
+                                           "identifier": DEMO_KRAMERIUS_UUID}] if linked
+                             else None)
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")
 
 

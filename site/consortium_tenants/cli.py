@@ -19,6 +19,7 @@ from .proxies import current_tenants_service as service
 from .proxies import (
     current_billing_service,
     current_datacite_service,
+    current_kramerius_service,
     current_oa_service,
     current_storage_service,
     current_workflows_service,
@@ -200,6 +201,7 @@ def load(path):
             logo = entry.pop("logo", None)  # a file, relative to the YAML file
             datacite_account = entry.pop("datacite", None)  # see `tenants datacite set`
             oa_policy = entry.pop("oa_policy", None)  # see `tenants oa set`
+            kramerius = entry.pop("kramerius", None)  # PUT /api/tenants/<slug>/kramerius
             try:
                 service.read(system_identity, entry.get("slug", ""))
                 run(service.update, entry["slug"], entry)
@@ -211,6 +213,8 @@ def load(path):
                 run(current_datacite_service.set, entry["slug"], datacite_account)
             if oa_policy is not None:
                 run(current_oa_service.update, entry["slug"], oa_policy)
+            if kramerius is not None:
+                run(current_kramerius_service.update, entry["slug"], kramerius)
             if logo is not None:
                 logo_path = Path(path).parent / logo
                 if not logo_path.is_file():
