@@ -147,7 +147,9 @@ def deposit_storage_limits(forms_config):
     """On the deposit form: the uploader's limits are the library's (its quota, largest
     file and number of files), not RDM's defaults. The quota is the library's whole
     quota: what is left of it is the server's to say (413 with the reason, cs/en),
-    since other drafts of the library fill it too."""
+    since other drafts of the library fill it too. The storage indicator shows what
+    the library uses of it (`quota.library.used`, bytes now; the uploader adds what
+    the page uploads)."""
     tenant = _deposit_form_library()
     if not forms_config or tenant is None:
         return ""
@@ -155,6 +157,7 @@ def deposit_storage_limits(forms_config):
     quota = forms_config.setdefault("quota", {})
     if use["quota"]:
         quota["maxStorage"] = use["quota"]
+        quota["library"] = {"used": use["bytes"]}
     if use["max_file_size"]:
         quota["maxFileSize"] = min(filter(None, (quota.get("maxFileSize"), use["max_file_size"])))
     if use["max_files"]:

@@ -101,6 +101,11 @@ QUOTA_MESSAGE = {  # the server's 413 message, as the person reads it
     "en": "The upload of 21.0 MB would exceed the storage quota of 'Library {slug}' ({slug}): "
           "16.8 MB of 25.2 MB used. Nothing was stored.",
 }
+STORAGE_SHOWN = {  # the uploader's storage indicator: the library's use and quota
+    "cs": "Úložiště knihovny: využito 16,8 MB z 25,2 MB",
+    "en": "Library storage: 16.8 MB of 25.2 MB used",
+}
+NO_FILES = {"cs": "0 z 100 souborů", "en": "0 out of 100 files"}
 SAVED = {  # InvenioRDM's answer to saving an incomplete draft (no type, author, file)
     "cs": "Záznam byl uložen s validační zpětnou vazbou v",
     "en": "Record saved with validation feedback in",
@@ -133,6 +138,9 @@ def test_a_file_over_the_library_quota_is_refused_with_a_message_before_s3(
     log_in(page, base, library.depositor)
     sent = watch_uploads(page)
     page.goto(f"{base}/uploads/new")
+    # the indicator is the library's (RDM's said "0 bytes out of 50.00 GB")
+    storage = page.locator(".file-uploader .storage-col")
+    expect(storage).to_contain_text(STORAGE_SHOWN[language])
     page.locator("#metadata\\.title").fill("Příliš velká data")
     with page.expect_response(lambda r: r.url.endswith("/draft/files")
                               and r.request.method == "POST", timeout=120_000) as refused:
@@ -140,6 +148,22 @@ def test_a_file_over_the_library_quota_is_refused_with_a_message_before_s3(
     assert refused.value.status == 413
     assert refused.value.json()["message"] == expected
     expect(page.locator(".uppy-Informer").get_by_text(expected)).to_be_visible()
+    # the refused file stays with its reason, and no "Retry" that cannot work: only
+    # removing it (the reason stays while the file does)
+    refused_file = page.locator(".uppy-Dashboard-Item", has_text="large.bin")
+    expect(refused_file).to_have_class(re.compile(r"\bis-error\b"))
+    expect(page.locator(".uppy-Dashboard-Item-progressIcon--retry")).to_have_count(0)
+    expect(page.locator(".uppy-StatusBar-actionBtn--retry")).to_have_count(0)
+    # listed once (InvenioRDM listed it among the work's files too, with a delete button
+    # that could not work), not counted among them
+    expect(page.locator(".file-uploader table", has_text="large.bin")).to_have_count(0)
+    expect(storage).to_contain_text(NO_FILES[language])
+    page.wait_for_timeout(16_000)  # longer than a passing message
+    expect(page.locator(".uppy-Informer").get_by_text(expected)).to_be_visible()
+    refused_file.locator(".uppy-Dashboard-Item-action--remove").click()
+    expect(refused_file).to_have_count(0)
+    expect(page.locator(".uppy-Informer").get_by_text(expected)).to_have_count(0)
+    expect(storage).to_contain_text(STORAGE_SHOWN[language])
 
     assert sent["declared"] == {"large.bin": {"type": "M", "parts": 2, "part_size": PART_SIZE}}
     assert sent["parts"] == [] and sent["through_app"] == []

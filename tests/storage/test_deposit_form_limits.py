@@ -26,6 +26,7 @@ def test_the_uploader_shows_the_librarys_quota(app, client, storage_tenant):
     quota = forms_config(res.get_data(as_text=True))["quota"]
     assert (quota["maxStorage"], quota["maxFileSize"], quota["maxFiles"]) == (
         1_000_000, 400_000, 7)
+    assert quota["library"] == {"used": 0}
 
     # The bar is the library's quota, whatever other drafts use (the server says what is
     # left, 413 with the reason).
@@ -34,4 +35,6 @@ def test_the_uploader_shows_the_librarys_quota(app, client, storage_tenant):
     assert upload(client, dep, other["id"], "a.bin", b"x" * 300_000).status_code == 200
     mine = new_draft(client, dep, "Mine", base_url=host)
     page = browser.get(f"/uploads/{mine['id']}", base_url=host).get_data(as_text=True)
-    assert forms_config(page)["quota"]["maxStorage"] == 1_000_000
+    quota = forms_config(page)["quota"]
+    assert quota["maxStorage"] == 1_000_000
+    assert quota["library"] == {"used": 300_000}  # the indicator shows the library's use
