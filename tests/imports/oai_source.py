@@ -13,6 +13,14 @@ titles, one atom:author per author, atom:published (date available), and one
 oreatom:triples describe each bitstream with its bundle name and — as a site's crosswalk
 adds from XOAI's bitstream fields — its checksum and algorithm (MD5). The bitstreams are
 served by the same server (`downloads` lists what was fetched).
+
+`Source(items, flavor="eprints")` answers oai_dc as EPrints 3 does (its DC export): per
+document a `dc:format` (MIME type) and a `dc:identifier` with the document's URL
+(`/<eprint id>/<pos>/<file name>`), the bibliographic citation as another dc:identifier,
+the eprint's page as `dc:relation`. `flavor="invenio"` answers `marcxml` as legacy Invenio
+(NUŠL) does: MARC21 slim with 001, 024 7_ ($a DOI, $2 doi), 041 $a, 100/700 $a, 245 $a/$b,
+260 $b/$c, 520 $a, 653 $a, 980 $a and per file 856 4_ $u (`/record/<id>/files/<name>`)
+with $s (size in bytes).
 """
 
 import hashlib
@@ -70,8 +78,8 @@ def item(number, title, creators=("Novák, Jan",), datestamp="2024-05-03T10:11:1
 class Source:
     """The endpoint's items and a server serving them."""
 
-    def __init__(self, items):
-        self.items = dict(items)
+    def __init__(self, items, flavor="dspace"):
+        self.items, self.flavor = dict(items), flavor
         self.requests = []
         self.downloads = []
         source = self
@@ -79,7 +87,7 @@ class Source:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 source.requests.append(self.path)
-                if self.path.startswith("/bitstream/"):
+                if not self.path.startswith("/server/oai/"):
                     return self.bitstream()
                 body = source.answer(parse_qs(urlparse(self.path).query))
                 data = ENVELOPE.format(now=now(), body=body).encode()
@@ -112,9 +120,18 @@ class Source:
     def stop(self):
         self.server.shutdown()
 
+    @property
+    def base(self):
+        return self.url.split("/server/")[0]
+
     def file_url(self, entry, position, name):
-        return f"{self.url.split('/server/')[0]}/bitstream/handle/{entry['handle']}/" \
-               f"{quote(name)}?sequence={position}"
+        number = entry["handle"].rsplit("/", 1)[1]
+        if self.flavor == "eprints":
+            return f"{self.base}/{number}/{position}/{quote(name)}"
+        if self.flavor == "invenio":
+            return f"{self.base}/record/{number}/files/{quote(name)}"
+        return f"{self.base}/bitstream/handle/{entry['handle']}/{quote(name)}" \
+               f"?sequence={position}"
 
     def bitstream(self, path):
         """The file (dict) PATH names, or None."""
@@ -136,7 +153,7 @@ class Source:
         else:
             prefix = args.get("metadataPrefix", "oai_dc")
             start, set_spec, offset = args.get("from", ""), args.get("set", ""), 0
-        if prefix not in ("oai_dc", "ore"):
+        if prefix not in ("oai_dc", "ore", "marcxml"):
             return request + '<error code="cannotDisseminateFormat">No such format</error>'
         chosen = [(identifier, entry) for identifier, entry in sorted(self.items.items())
                   if (not start or entry["datestamp"] >= start)
@@ -162,9 +179,62 @@ class Source:
             return f"<record>{header}</record>"
         if prefix == "ore":
             return f"<record>{header}<metadata>{self.ore(entry)}</metadata></record>"
+        if prefix == "marcxml":
+            return f"<record>{header}<metadata>{self.marc(entry)}</metadata></record>"
+        dc = entry["dc"]
+        if self.flavor == "eprints":  # the documents, the citation, the eprint's page
+            number = entry["handle"].rsplit("/", 1)[1]
+            dc = {**dc, "format": [], "identifier": [], "relation": [f"{self.base}/{number}/"]}
+            for position, file in enumerate(entry.get("files", []), 1):
+                dc["format"].append("application/pdf")
+                dc["identifier"].append(file.get("url") or
+                                        self.file_url(entry, position, file["name"]))
+            dc["identifier"].append(f"{dc['creator'][0] if dc['creator'] else ''} "
+                                    f"({dc['date'][-1]}) {dc['title'][0] if dc['title'] else ''}"
+                                    ". Zprávy knihovny, 3 (2). pp. 1-10.")
         fields = "".join(f"<dc:{name}>{escape(value)}</dc:{name}>"
-                         for name, values in entry["dc"].items() for value in values)
+                         for name, values in dc.items() for value in values)
         return f"<record>{header}<metadata>{DC_OPEN}{fields}</oai_dc:dc></metadata></record>"
+
+    def marc(self, entry):
+        """The item as legacy Invenio's MARC21 slim (see the module)."""
+        dc, number = entry["dc"], entry["handle"].rsplit("/", 1)[1]
+
+        def field(tag, *subfields, ind1=" ", ind2=" "):
+            subs = "".join(f'<marc:subfield code="{code}">{escape(value)}</marc:subfield>'
+                           for code, value in subfields)
+            return (f'<marc:datafield tag="{tag}" ind1="{ind1}" ind2="{ind2}">{subs}'
+                    "</marc:datafield>")
+
+        out = ['<marc:leader>00000coc  2200000uu 4500</marc:leader>',
+               f'<marc:controlfield tag="001">{number}</marc:controlfield>']
+        if entry.get("doi"):
+            out.append(field("024", ("a", entry["doi"]), ("2", "doi"), ind1="7"))
+        out.append(field("041", ("a", "cze")))
+        creators = dc["creator"]
+        if creators:
+            out.append(field("100", ("a", creators[0]), ("u", "Moravská zemská knihovna")))
+        if dc["title"]:
+            title, _, rest = dc["title"][0].partition(": ")
+            out.append(field("245", ("a", title), *((("b", rest),) if rest else ())))
+        out.append(field("260", ("a", "Brno"), ("b", "Moravská zemská knihovna"),
+                         ("c", dc["date"][-1])))
+        for text in dc["description"]:
+            out.append(field("520", ("a", text)))
+        for subject in dc["subject"]:
+            out.append(field("653", ("a", subject)))
+        for name in creators[1:]:
+            out.append(field("700", ("a", name)))
+        for position, file in enumerate(entry.get("files", []), 1):
+            url = file.get("url") or self.file_url(entry, position, file["name"])
+            size = str(file.get("length", len(file["content"])))
+            out.append(field("856", ("s", size), ("u", url), ("y", "Plný text"), ind1="4"))
+        out.append(field("856", ("u", f"{self.base}/record/{number}"), ind1="4", ind2="2"))
+        out.append(field("980", ("a", "ARTICLE")))
+        return ('<marc:record xmlns:marc="http://www.loc.gov/MARC21/slim" '
+                'xsi:schemaLocation="http://www.loc.gov/MARC21/slim '
+                'http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd" '
+                'type="Bibliographic">' + "".join(out) + "</marc:record>")
 
     def ore(self, entry):
         """The item's ORE resource map (see the module)."""

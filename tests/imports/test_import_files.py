@@ -157,6 +157,9 @@ def test_a_file_that_cannot_be_fetched_or_differs_fails_its_item_and_leaves_noth
         assert all(report[n]["record"] is None for n in "1234")
         # no work, no draft, no byte of the failed items
         assert list(works(client, tenant["community_id"])) == ["V pořádku"]
+        from invenio_rdm_records.proxies import current_rdm_records_service
+
+        current_rdm_records_service.draft_indexer.refresh()  # what the publication removed
         drafts = client.get("/api/user/records", headers=manager,
                             query_string={"q": "is_published:false"}).json["hits"]["total"]
         assert drafts == 0

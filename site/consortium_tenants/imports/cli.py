@@ -34,7 +34,7 @@ def _identity(email):
 
 @click.group("import")
 def imports():
-    """Import a library's existing repository (OAI-PMH: oai_dc, ore) with its files."""
+    """Import a library's existing repository (OAI-PMH: oai_dc, ore, marcxml) with its files."""
 
 
 @imports.command("oai")
@@ -51,7 +51,7 @@ def imports():
 @click.option("--format", "metadata_prefix", type=click.Choice(sorted(FORMATS)),
               default="oai_dc", show_default=True,
               help="The OAI-PMH metadata format: oai_dc (EPrints: with its file links), "
-              "ore (DSpace: with its bitstreams).")
+              "ore (DSpace: with its bitstreams), marcxml (Invenio: files in 856 $u).")
 @with_appcontext
 def oai(slug, url, set_spec, dry_run, bypass_review, full, email, metadata_prefix):
     """Harvest URL (an OAI-PMH base URL) into library SLUG."""

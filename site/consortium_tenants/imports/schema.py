@@ -5,9 +5,9 @@ import socket
 from urllib.parse import urlsplit
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validates
 
-from ..validation import Length
+from ..validation import Length, OneOf
 
 PRIVATE_SOURCE = "The source must be a public address of the old repository."
 
@@ -33,7 +33,7 @@ class StartSchema(Schema):
     bypass_review = fields.Boolean(load_default=False)
     full = fields.Boolean(load_default=False)
     metadata_prefix = fields.String(load_default="oai_dc",
-                                    validate=validate.OneOf(("oai_dc", "ore")))
+                                    validate=OneOf(("oai_dc", "ore", "marcxml")))
 
     @validates("url")
     def _public(self, value, **kwargs):

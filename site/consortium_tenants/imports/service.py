@@ -1,6 +1,7 @@
 """Importing a library's existing repository over OAI-PMH, idempotently.
 
-A run harvests the source in one format (`FORMATS`: oai_dc, DSpace's ore; incremental
+A run harvests the source in one format (`FORMATS`: oai_dc, DSpace's ore, Invenio's
+marcxml; incremental
 from the start of the last finished run over the same source), maps each item (one module
 per format) and gives it exactly one state with its reason, kept with the original XML and
 the mapped payload (metadata and files):
@@ -48,7 +49,7 @@ from ..i18n import localized
 from ..tenants.errors import TenantNotFound
 from ..tenants.models import TenantModel
 from ..units import format_size
-from . import dublincore, ore
+from . import dublincore, marcxml, ore
 from .dublincore import licence_key
 from .files import FileProblem, changed, close_all, open_files
 from .models import ImportedItemModel, ImportItemModel, ImportRunModel
@@ -56,6 +57,7 @@ from .models import ImportedItemModel, ImportItemModel, ImportRunModel
 FORMATS = {  # OAI-PMH metadataPrefix → read(element, source_id, licences)
     "oai_dc": dublincore.read,  # everywhere; EPrints' with file links
     "ore": ore.read,  # DSpace: OAI-ORE resource map with the bitstreams
+    "marcxml": marcxml.read,  # Invenio (NUŠL): MARC21 slim, files in 856 $u
 }
 
 STATES = ("created", "updated", "unchanged", "deleted", "failed")
