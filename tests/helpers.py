@@ -184,7 +184,8 @@ def full_record(title, doi=None):
             "dates": [{"date": "2026-10", "type": {"id": "collected"}}],
             "version": "1.0",
         },
-        "custom_fields": {AGREEMENT_FIELD: True},
+        # the deposit agreement; the deposited version (COAR's, for OpenAIRE)
+        "custom_fields": {AGREEMENT_FIELD: True, "consortium:oa_version": "accepted"},
     }
     if doi:
         data["pids"] = {"doi": {"identifier": doi, "provider": "external"}}

@@ -10,6 +10,7 @@ import shlex
 import click
 from alembic.migration import MigrationContext
 from botocore.exceptions import ClientError
+from consortium_tenants.coar import VERSION_FIELD as OA_VERSION_FIELD
 from consortium_tenants.oa.rules import REASON_FIELD as OA_REASON_FIELD
 from consortium_tenants.storage.accounts import account_of
 from consortium_tenants.storage.s3 import s3_client
@@ -174,8 +175,9 @@ def init(admin_email, admin_password):
         current_service.create(system_identity, OER_RESOURCE_TYPE)
     if step(f"custom field {AGREEMENT_FIELD}", records_mapping_has(AGREEMENT_FIELD)):
         run_cli(f"rdm-records custom-fields init -f {AGREEMENT_FIELD}")
-    if step(f"custom field {OA_REASON_FIELD}", records_mapping_has(OA_REASON_FIELD)):
-        run_cli(f"rdm-records custom-fields init -f {OA_REASON_FIELD}")
+    for field in (OA_REASON_FIELD, OA_VERSION_FIELD):
+        if step(f"custom field {field}", records_mapping_has(field)):
+            run_cli(f"rdm-records custom-fields init -f {field}")
     old = libraries_to_migrate()
     if step("deposit workflows of member libraries", not old):
         from consortium_tenants.proxies import current_workflows_service as workflows
@@ -315,6 +317,8 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug, revi
         },
         "custom_fields": {AGREEMENT_FIELD: True},  # the library's deposit agreement
     }
+    if resource_type.startswith("publication"):  # MZK's OA policy asks which version
+        data["custom_fields"][OA_VERSION_FIELD] = "published"
     draft = records.create(identity, data)
     files = files or [("zprava.txt", f"{title_cs}\n{title_en}\n".encode() * 50)]
     records.draft_files.init_files(identity, draft.id, [{"key": key} for key, _ in files])

@@ -11,7 +11,8 @@ from invenio_i18n import lazy_gettext as _
 from . import library_pages, pages, preferences
 from .administration.dashboard import DASHBOARD_COLUMNS, csv_response, dashboard_row, sorted_rows
 from .billing.formats import statement_html
-from .oa.schema import SEVERITIES, VERSIONS
+from .oa.rules import version_labels
+from .oa.schema import SEVERITIES, VERSIONS, preset_titles
 from .page_helpers import CsrfForm, flat_errors, or_abort
 from .proxies import (
     current_billing_service,
@@ -257,7 +258,8 @@ def library_oa_policy(slug):
     return render_template(
         "consortium_tenants/oa_policy.html", tenant=tenant, policy=policy, form=form,
         errors=errors, licenses=workflow_views.terms("licenses"),
-        versions=VERSIONS, severities=SEVERITIES), status
+        versions=VERSIONS, version_labels=version_labels(), preset_titles=preset_titles(),
+        severities=SEVERITIES), status
 
 
 @login_required

@@ -38,6 +38,19 @@ def test_a_depositor_is_told_that_a_24_month_embargo_breaks_the_policy(app, site
     told = page.get_by_text("embargo v délce 24 měsíců je delší, než dovolují "
                             "(pro tento typ zdroje nejvýše 6 měsíců)")
     expect(told.first).to_be_visible()
+    # MZK's policy asks which version is deposited: the depositor picks it from the list.
+    expect(page.get_by_text("uveďte, kterou verzi díla vkládáte").first).to_be_visible()
+    version = page.get_by_role("listbox", name="Vkládaná verze")
+    version.click()
+    version.get_by_role("option", name="Vydaná verze").click()
+    with page.expect_response(lambda r: r.request.method == "PUT" and
+                              f"/api/records/{draft['id']}/draft" in r.url) as saving:
+        page.locator("button[name=save]").click()
+    assert saving.value.status == 200
+    expect(page.get_by_text("uveďte, kterou verzi díla vkládáte")).to_have_count(0)
+    saved = app.test_client().get(f"/api/records/{draft['id']}/draft",
+                                  headers=library.depositor.headers).json
+    assert saved["custom_fields"]["consortium:oa_version"] == "published"
 
     # The depositor states a reason: the breach becomes a warning, the work can go on.
     page.locator('[name="custom_fields.consortium:oa_exception"]').fill(REASON)

@@ -23,6 +23,7 @@ def _embargo(months, type_id="publication-article"):
             "metadata": {"resource_type": {"id": type_id}}}
 
 
+VERSION = "consortium:oa_version"
 FUNDED = {"funding": [{"funder": {"name": "Grantová agentura ČR"}}]}
 
 
@@ -58,8 +59,13 @@ CASES = {
                                                          **FUNDED}},
                             "access.embargo.until",
                             {"access": {"record": "public", "files": "public"},
-                             "metadata": {"rights": [{"id": "cc-by-4.0"}], **FUNDED}}),
+                             "metadata": {"rights": [{"id": "cc-by-4.0"}], **FUNDED},
+                             # Plan S takes the accepted manuscript or the published version
+                             "custom_fields": {VERSION: "published"}}),
     "funding": ({"funding_required": True}, {}, "metadata.funding", {"metadata": FUNDED}),
+    "version": ({"versions": ["accepted", "published"]},
+                {"custom_fields": {VERSION: "submitted"}}, f"custom_fields.{VERSION}",
+                {"custom_fields": {VERSION: "published"}}),
 }
 
 
@@ -162,3 +168,31 @@ def test_a_stated_reason_lets_the_work_through_and_curators_see_it(app, client, 
     assert request_action(client, cur, request_id, "accept").status_code == 200
     record = client.get(f"/api/records/{draft['id']}", headers=dep).json
     assert record["custom_fields"]["consortium:oa_exception"] == REASON
+
+
+def test_the_deposited_version_is_asked_of_publications_in_the_readers_language(client,
+                                                                               oa_library):
+    tenant, people = oa_library(versions=["accepted", "published"], severity="error")
+    dep = people["depositors"]
+    field = f"custom_fields.{VERSION}"
+    article = deposit(client, dep, tenant["community_id"], "Článek bez verze")
+    data = deposit(client, dep, tenant["community_id"], "Data bez verze",
+                   changes={"metadata": {"resource_type": {"id": "dataset"}}})
+    cs = {e["field"]: e["messages"] for e in _errors(client, dep, article["id"], "cs")}
+    assert cs[field] == [f"{tenant['names']['cs']}, zásady otevřeného přístupu: uveďte, "
+                         "kterou verzi díla vkládáte (dovolená: Přijatý rukopis, Vydaná verze)."]
+    en = {e["field"]: e["messages"] for e in _errors(client, dep, article["id"], "en")}
+    assert en[field] == [f"The open-access policy of {tenant['names']['en']} asks which "
+                         "version of the work you deposit (allowed: Accepted manuscript, "
+                         "Published version)."]
+    assert field not in {e["field"] for e in _errors(client, dep, data["id"])}  # not asked
+    assert submit_review(client, dep, data["id"]).status_code == 202
+    assert submit_review(client, dep, article["id"]).status_code == 400
+
+    # a value that is no version is the field's own error, in the request's language
+    res = client.put(f"/api/records/{article['id']}/draft",
+                     headers={**dep, "Accept-Language": "cs"},
+                     json=_body("Článek bez verze", {"custom_fields": {VERSION: "koncept"}}))
+    assert res.status_code == 200  # a draft keeps what it can; the field says what is wrong
+    messages = [m for e in res.json["errors"] if e["field"] == field for m in e["messages"]]
+    assert "Musí být jedno z: submitted, accepted, published." in messages, res.json["errors"]

@@ -118,6 +118,7 @@ def test_search_results_equal_rdms_per_record_schema(app, works, configure, admi
     assert len(open_work["parent"]["communities"]["ids"]) == 2
     assert open_work["pids"]["doi"]["identifier"].startswith("10.5072/search.")
     assert open_work["custom_fields"]["consortium:oa_exception"].startswith("Výjimka")
+    assert open_work["custom_fields"]["consortium:oa_version"] == "accepted"
     ui_work = instance["anonymous", community, "application/vnd.inveniordm.v1+json"][
         published["open"]["id"]]
     assert ui_work["ui"]["custom_fields"]["consortium:oa_exception"].startswith("Výjimka")

@@ -1,14 +1,17 @@
 """How a draft is judged against its library's open-access policy.
 
 `problems(draft, policy, library)` lists the breaches as service field errors
-(`{"field", "messages"}`) in the request's language. Versions and data availability
-are stated in a policy but not tested: RDM records no version type nor project end.
+(`{"field", "messages"}`) in the request's language. The deposited version is the
+deposit form's version field (`coar.VERSION_FIELD`), asked of publications only. Data
+availability is stated in a policy but not tested: RDM records no project end.
 """
 
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from invenio_i18n import gettext as _
+
+from ..coar import VERSION_FIELD
 
 REASON_FIELD = "consortium:oa_exception"
 """Custom field in which a depositor states why the work departs from the policy."""
@@ -35,6 +38,12 @@ def embargo_months(until, today=None):
     while today + relativedelta(months=months) < until:
         months += 1
     return months
+
+
+def version_labels():
+    """The versions' names in the current language (the policy editor and the form)."""
+    return {"submitted": _("Submitted manuscript"), "accepted": _("Accepted manuscript"),
+            "published": _("Published version")}
 
 
 def _field_error(field, message):
@@ -65,6 +74,21 @@ def problems(draft, policy, library):
                 "An embargo of %(months)s months breaks the open-access policy of "
                 "%(library)s: at most %(allowed)s months for this resource type.",
                 months=months, library=library, allowed=longest)))
+
+    versions = policy.get("versions") or []
+    if versions and (type_id or "").startswith("publication"):
+        version = (draft.get("custom_fields") or {}).get(VERSION_FIELD)
+        labels = version_labels()
+        allowed_names = ", ".join(labels[v] for v in versions if v in labels)
+        if not version:
+            errors.append(_field_error(f"custom_fields.{VERSION_FIELD}", _(
+                "The open-access policy of %(library)s asks which version of the work you "
+                "deposit (allowed: %(allowed)s).", library=library, allowed=allowed_names)))
+        elif version not in versions:
+            errors.append(_field_error(f"custom_fields.{VERSION_FIELD}", _(
+                "The open-access policy of %(library)s does not allow depositing the "
+                "%(version)s; allowed: %(allowed)s.", library=library,
+                version=labels.get(version, version).lower(), allowed=allowed_names)))
 
     if policy.get("funding_required") and not metadata.get("funding"):
         errors.append(_field_error("metadata.funding", _(

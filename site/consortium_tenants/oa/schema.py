@@ -7,11 +7,8 @@ from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_vocabularies.proxies import current_service as vocabularies
 from marshmallow import Schema, ValidationError, fields, validates
 
+from ..coar import VERSIONS  # noqa: F401 (the versions a policy may allow)
 from ..validation import Integer, Length, OneOf, Range
-
-VERSIONS = ["submitted", "accepted", "published"]
-"""Versions of a work a policy may allow: the author's submitted manuscript, the accepted
-manuscript, the published version."""
 
 SEVERITIES = ["error", "warning"]
 """`error`: a work breaking the policy is not published unless its depositor states a
@@ -33,6 +30,14 @@ def unknown_terms(vocabulary, ids):
 
 def preset_names():
     return list(current_app.config["CONSORTIUM_OA_PRESETS"])
+
+
+def preset_titles():
+    """The presets' names for people, in the current language (an instance's own preset
+    added in invenio.cfg is shown by its id)."""
+    known = {"czech-national": _("Czech national open-access strategy"),
+             "plan-s": _("Plan S (cOAlition S)")}
+    return {name: known.get(name, name) for name in preset_names()}
 
 
 def _months(**kwargs):

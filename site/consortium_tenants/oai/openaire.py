@@ -9,6 +9,7 @@ only for files the public may download (never restricted or embargoed ones).
 from flask import current_app
 from lxml import etree
 
+from ..coar import COAR_VERSION, VERSION_FIELD, VERSION_TYPES
 from ..text import plain_text
 
 NS = {
@@ -48,6 +49,16 @@ ACCESS_RIGHTS = {  # RDM access.status → COAR access right
 }
 
 
+CONTRIBUTOR_TYPES = {  # DataCite contributorType (required by OpenAIRE) by RDM role id
+    kind.lower(): kind for kind in (
+        "ContactPerson", "DataCollector", "DataCurator", "DataManager", "Distributor",
+        "Editor", "HostingInstitution", "Other", "Producer", "ProjectLeader",
+        "ProjectManager", "ProjectMember", "RegistrationAgency", "RegistrationAuthority",
+        "RelatedPerson", "ResearchGroup", "RightsHolder", "Researcher", "Sponsor",
+        "Supervisor", "WorkPackageLeader")
+}
+
+
 def _el(parent, prefix, tag, text=None, **attrs):
     element = etree.SubElement(parent, f"{{{NS[prefix]}}}{tag}",
                                {k: str(v) for k, v in attrs.items() if v is not None})
@@ -59,6 +70,9 @@ def _el(parent, prefix, tag, text=None, **attrs):
 def _person(parent, prefix_tag, entry):
     person = entry.get("person_or_org", {})
     node = _el(parent, "datacite", prefix_tag)
+    if prefix_tag == "contributor":  # a role outside DataCite's list is "Other"
+        role = ((entry.get("role") or {}).get("id") or "").lower()
+        node.set("contributorType", CONTRIBUTOR_TYPES.get(role, "Other"))
     name_type = "Personal" if person.get("type") == "personal" else "Organizational"
     _el(node, "datacite", f"{prefix_tag}Name", person.get("name"), nameType=name_type)
     if person.get("given_name"):
@@ -156,6 +170,10 @@ def openaire_etree(pid, record, **kwargs):
         subjects = _el(root, "datacite", "subjects")
         for subject in metadata["subjects"]:
             _el(subjects, "datacite", "subject", subject.get("subject"))
+
+    version = VERSION_TYPES.get((source.get("custom_fields") or {}).get(VERSION_FIELD))
+    if version:
+        _el(root, "oaire", "version", version[1], uri=COAR_VERSION + version[0])
 
     files_public = access.get("files") == "public" and status == "open"
     entries = (source.get("files") or {}).get("entries") or []
