@@ -171,7 +171,8 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    app = make_app()
+    # InvenioRDM allows 100 files per record (RDM_RECORDS_MAX_FILES_COUNT); a book has more pages
+    app = make_app(RDM_RECORDS_MAX_FILES_COUNT=args.pages + 10)
     from consortium_tenants.iiif.tiles import record_path, tiles_root
 
     print(f"Work of {args.pages} pages, {args.width}x{args.height} JPEG scans")

@@ -24,6 +24,7 @@ from .proxies import (
     current_storage_service,
     current_workflows_service,
 )
+from .iiif import tiles as iiif_tiles
 from .imports.cli import imports as import_commands
 from .oa.cli import oa as oa_commands
 from .sso.cli import sso as sso_commands
@@ -174,6 +175,21 @@ add_member = _member_command("add-member", "add_member", "Give a user a role in 
 remove_member = _member_command(
     "remove-member", "remove_member", "Take a role in a library from a user."
 )
+
+
+@tenants.command("tiles")
+@click.argument("recids", nargs=-1)
+@click.option("--all", "all_records", is_flag=True, help="Every published work.")
+@click.option("--now", is_flag=True, help="Make them here instead of queueing for the worker.")
+@with_appcontext
+def tiles(recids, all_records, now):
+    """(Re)make the IIIF tiles of published works (their public images); tiles of files no
+    longer public are removed."""
+    if not recids and not all_records:
+        fail("Name the works' ids, or --all.")
+    for recid, count in iiif_tiles.regenerate(None if all_records else list(recids), now=now):
+        state = "not found" if count is None else f"{count} image(s)"
+        click.echo(f"{recid}: {state} {'made' if now else 'queued'}" if count else f"{recid}: {state}")
 
 
 @tenants.command("load")

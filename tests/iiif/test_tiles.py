@@ -7,6 +7,7 @@ import io
 
 import pytest
 from PIL import Image
+from helpers import invoke_cli
 from test_manifest import manifest_of, problems, work
 
 from consortium_tenants.iiif.tiles import tiles_file
@@ -118,3 +119,15 @@ def test_tiles_go_when_the_work_files_are_restricted(tiled):
     path = service_paths(client, record, host, headers=owner)[0].split(host, 1)[1]
     tile = client.get(f"{path}/0,0,256,256/256,/0/default.jpg", base_url=f"http://{host}")
     assert tile.status_code == 403
+
+
+def test_the_operator_makes_a_work_tiles_again(tiled, app):
+    _, _, _, record = tiled
+    for key in PAGES:
+        tiles_file(record["id"], key).unlink()
+    result = invoke_cli(app, ["tenants", "tiles", record["id"], "--now"])
+    assert result.exit_code == 0, result.output
+    assert f"{record['id']}: 2 image(s) made" in result.output
+    assert all(tiles_file(record["id"], key).stat().st_size > 0 for key in PAGES)
+    refused = invoke_cli(app, ["tenants", "tiles"])
+    assert refused.exit_code != 0 and "--all" in refused.output

@@ -39,6 +39,7 @@ from invenio_rdm_records.proxies import current_rdm_records, current_rdm_records
 from invenio_rdm_records.records.processors.base import RecordFilesProcessor
 from invenio_rdm_records.resources.iiif import IIIFProxy
 from invenio_rdm_records.services.iiif.converter import ImageConverter
+from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError, PIDUnregistered
 from invenio_records_resources.services.uow import TaskOp
 
 SUFFIX = ".ptif"
@@ -154,12 +155,44 @@ class TilesProcessor(RecordFilesProcessor):
         return bool(current_app.config.get("IIIF_TILES_GENERATION_ENABLED"))
 
     def _process(self, draft, record, uow=None):
-        recid = record.pid.pid_value
-        public = record.access.protection.files == "public" and record.files.enabled
-        keys = [key for key in (record.files.entries if public else {}) if tileable(key)]
-        remove_tiles(recid, keep=set(keys))
+        for key in tiles_wanted(record):
+            uow.register(TaskOp(generate_tiles, record_id=record.pid.pid_value, file_key=key))
+
+
+def tiles_wanted(record):
+    """The keys of a published record's files that should have tiles (its images, when
+    its files are public); the tiles of any other file of it are removed now."""
+    public = record.access.protection.files == "public" and record.files.enabled
+    keys = [key for key in (record.files.entries if public else {}) if tileable(key)]
+    remove_tiles(record.pid.pid_value, keep=set(keys))
+    return keys
+
+
+def regenerate(recids=None, now=False):
+    """`invenio tenants tiles`: the tiles of these published records (None: all), queued
+    for the worker or (NOW) made here; yields (record id, number of images)."""
+    record_cls = current_rdm_records_service.record_cls
+    if recids is None:
+        model = record_cls.model_cls
+        recids = [m.json["id"] for m in model.query.filter(model.json.isnot(None)).yield_per(500)]
+    for recid in recids:
+        try:
+            record = record_cls.pid.resolve(recid)
+        except (PIDDoesNotExistError, PIDDeletedError, PIDUnregistered):
+            remove_tiles(recid)
+            yield recid, None
+            continue
+        if record.deletion_status.is_deleted:
+            remove_tiles(recid)
+            yield recid, 0
+            continue
+        keys = tiles_wanted(record)
         for key in keys:
-            uow.register(TaskOp(generate_tiles, record_id=recid, file_key=key))
+            if now:
+                generate_tiles(recid, key)
+            else:
+                generate_tiles.delay(recid, key)
+        yield recid, len(keys)
 
 
 # --- serving them -------------------------------------------------------------
