@@ -31,7 +31,7 @@ def scanned(app, make_tenant):
     assert res.status_code == 201, res.json
     draft_id = res.json["id"]
     for n in range(1, PAGES + 1):
-        page = png(600 + n, 800, (200 - n * 5, 180, 120 + n * 5))
+        page = png(600 + n, 800, (200 - n * 2, 180, 120 + n * 2))
         assert upload(client, people["depositors"], draft_id, f"strana-{n:03}.png",
                       page).status_code == 200
     record = publish_in_library(client, people, tenant["community_id"], draft_id)
