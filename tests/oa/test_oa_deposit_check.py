@@ -196,3 +196,31 @@ def test_the_deposited_version_is_asked_of_publications_in_the_readers_language(
     assert res.status_code == 200  # a draft keeps what it can; the field says what is wrong
     messages = [m for e in res.json["errors"] if e["field"] == field for m in e["messages"]]
     assert "Musí být jedno z: submitted, accepted, published." in messages, res.json["errors"]
+
+
+def test_research_data_may_be_embargoed_as_long_as_the_policy_gives_data(client, oa_library):
+    """`data_within_months` (data open at the latest that long after the project ends) is
+    datasets' limit; other works keep `max_embargo_months`; a dataset limit the policy
+    sets itself wins."""
+    tenant, people = oa_library(max_embargo_months=6, data_within_months=12,
+                                severity="error")
+    dep = people["depositors"]
+    field = "access.embargo.until"
+    within = deposit(client, dep, tenant["community_id"], "Data do roka",
+                     changes=_embargo(10, "dataset"))
+    beyond = deposit(client, dep, tenant["community_id"], "Data po roce",
+                     changes=_embargo(14, "dataset"))
+    article = deposit(client, dep, tenant["community_id"], "Článek",
+                      changes=_embargo(10))
+    assert field not in {e["field"] for e in _errors(client, dep, within["id"])}
+    assert submit_review(client, dep, within["id"]).status_code == 202
+    cs = {e["field"]: e["messages"] for e in _errors(client, dep, beyond["id"], "cs")}
+    assert cs[field] == [
+        f"{tenant['names']['cs']}, zásady otevřeného přístupu: embargo v délce 14 měsíců "
+        "je delší, než dovolují (pro tento typ zdroje nejvýše 12 měsíců)."], cs
+    assert field in {e["field"] for e in _errors(client, dep, article["id"])}
+
+    res = client.put(f"/api/tenants/{tenant['slug']}/oa-policy", headers=people["managers"],
+                     json={"embargo_by_resource_type": {"dataset": 24}})
+    assert res.status_code == 200, res.json
+    assert field not in {e["field"] for e in _errors(client, dep, beyond["id"])}

@@ -17,8 +17,10 @@ def _until(months):
 
 
 def _work(title, published, type_id="publication-article", licence="cc-by-4.0",
-          access=None, files=True, funder=None):
+          access=None, files=True, funder=None, version=None):
     body = minimal_record(title)
+    if version:
+        body["custom_fields"] = {"consortium:oa_version": version}
     body["metadata"].update({"publication_date": published,
                              "resource_type": {"id": type_id},
                              "rights": [{"id": licence}]})
@@ -157,3 +159,36 @@ def test_reports_are_for_the_library_staff_and_consortium_administrators(
     assert res.status_code == 200, res.json
     shares = {row["library"]: row for row in res.json["libraries"]}
     assert shares[tenant["slug"]]["total"] == 0 and shares[tenant["slug"]]["open_percent"] is None
+
+
+def _embargoed(months):
+    return {**EMBARGO, "embargo": {**EMBARGO["embargo"], "until": _until(months)}}
+
+
+def test_the_report_finds_the_breaches_the_deposit_check_finds(client, make_tenant):
+    """Versions and research data's availability count in the report as at deposit."""
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    tenant, people = make_tenant("oarepv")
+    slug = tenant["slug"]
+    res = client.put(f"/api/tenants/{slug}/oa-policy", headers=people["managers"],
+                     json={"versions": ["accepted", "published"], "max_embargo_months": 6,
+                           "data_within_months": 12, "severity": "warning"})
+    assert res.status_code == 200, res.json
+    works = {
+        "data within a year": _work("Data 10", "2026-02-01", type_id="dataset",
+                                    access=_embargoed(10)),
+        "data after a year": _work("Data 14", "2026-02-01", type_id="dataset",
+                                   access=_embargoed(14)),
+        "accepted manuscript": _work("Rukopis", "2026-02-01", version="accepted"),
+        "no version": _work("Bez verze", "2026-02-01"),
+        "submitted manuscript": _work("Odeslaný", "2026-02-01", version="submitted"),
+    }
+    ids = {name: _publish(client, people, tenant, body) for name, body in works.items()}
+    current_rdm_records_service.indexer.refresh()
+
+    report = client.get(f"/api/tenants/{slug}/oa-report", headers=people["curators"]).json
+    compliance = report["compliance"]
+    assert {w["id"] for w in compliance["works"]} == {
+        ids["data after a year"], ids["no version"], ids["submitted manuscript"]}
+    assert (compliance["compliant"], compliance["non_compliant"]) == (2, 3)

@@ -5,12 +5,16 @@ access status (open / embargoed / restricted / metadata-only) overall, by public
 year and by resource type; works per licence; embargoed works by the month their
 embargo ends; status by funder (funding vocabulary id); and the works that break the
 library's policy (none of their licences allowed, an embargo longer than allowed for
-their resource type counted from the work's creation, funding missing where required),
-listed with links. `rows(report)` is the same numbers as CSV rows.
+their resource type counted from the work's creation — datasets by the policy's data
+availability —, funding missing where required, a publication without an allowed deposited
+version), listed with links: the breaches `rules.problems` finds at deposit. `rows(report)` is the same numbers as CSV rows.
 """
 
 from invenio_search import current_search_client
 from invenio_search.utils import build_alias_name
+
+from ..coar import VERSION_FIELD
+from .rules import PUBLICATION_TYPE, embargo_limits
 
 STATUSES = ("open", "embargoed", "restricted", "metadata-only")
 """InvenioRDM's `access.status` values, in the order the reports show them."""
@@ -44,7 +48,11 @@ def breaches(policy):
             {"terms": {"metadata.rights.id": list(policy["licenses"])}}]}})
     if policy.get("funding_required"):
         clauses.append({"bool": {"must_not": [{"exists": {"field": "metadata.funding"}}]}})
-    by_type = policy.get("embargo_by_resource_type") or {}
+    versions = policy.get("versions") or []
+    if versions:  # a publication that does not say an allowed version
+        clauses.append({"bool": {"filter": [_type_matches(PUBLICATION_TYPE)], "must_not": [
+            {"terms": {f"custom_fields.{VERSION_FIELD}": list(versions)}}]}})
+    by_type = embargo_limits(policy)
     # the most specific entry wins: a type's clause excludes its more specific entries
     for type_id, months in by_type.items():
         narrower = [_type_matches(t) for t in by_type if t.startswith(f"{type_id}-")]

@@ -3,7 +3,8 @@
 `problems(draft, policy, library)` lists the breaches as service field errors
 (`{"field", "messages"}`) in the request's language. The deposited version is the
 deposit form's version field (`coar.VERSION_FIELD`), asked of publications only. Data
-availability is stated in a policy but not tested: RDM records no project end.
+availability (`data_within_months`) limits datasets' embargoes: RDM records no project
+end, and a dataset is deposited when its project ends.
 """
 
 from datetime import date, datetime
@@ -17,12 +18,31 @@ REASON_FIELD = "consortium:oa_exception"
 """Custom field in which a depositor states why the work departs from the policy."""
 
 
+DATA_TYPE = "dataset"
+"""The resource type (with its subtypes) `data_within_months` speaks of."""
+
+PUBLICATION_TYPE = "publication"
+"""The resource type (with its subtypes) whose deposited version a policy may ask."""
+
+
+def embargo_limits(policy):
+    """The longest embargo in months by resource type under POLICY: its
+    `embargo_by_resource_type`, and for research data its `data_within_months` (data open
+    at the latest that long after the project ends; a dataset is deposited when its
+    project ends) unless the policy sets datasets' own limit. The deposit check and the
+    reports read this one definition."""
+    by_type = dict(policy.get("embargo_by_resource_type") or {})
+    if policy.get("data_within_months") is not None:
+        by_type.setdefault(DATA_TYPE, policy["data_within_months"])
+    return by_type
+
+
 def allowed_embargo(policy, type_id):
     """The longest embargo in months POLICY allows for resource type TYPE_ID (None: any).
 
-    The most specific entry of `embargo_by_resource_type` wins (`publication-article`
-    before `publication`), else `max_embargo_months`."""
-    by_type = policy.get("embargo_by_resource_type") or {}
+    The most specific entry of `embargo_limits` wins (`publication-article` before
+    `publication`), else `max_embargo_months`."""
+    by_type = embargo_limits(policy)
     matches = [key for key in by_type
                if type_id and (type_id == key or type_id.startswith(key + "-"))]
     if matches:
@@ -76,7 +96,7 @@ def problems(draft, policy, library):
                 months=months, library=library, allowed=longest)))
 
     versions = policy.get("versions") or []
-    if versions and (type_id or "").startswith("publication"):
+    if versions and (type_id or "").startswith(PUBLICATION_TYPE):
         version = (draft.get("custom_fields") or {}).get(VERSION_FIELD)
         labels = version_labels()
         allowed_names = ", ".join(labels[v] for v in versions if v in labels)
