@@ -165,7 +165,7 @@ def _embargoed(months):
     return {**EMBARGO, "embargo": {**EMBARGO["embargo"], "until": _until(months)}}
 
 
-def test_the_report_finds_the_breaches_the_deposit_check_finds(client, make_tenant):
+def test_the_report_finds_the_breaches_the_deposit_check_finds(app, client, make_tenant):
     """Versions and research data's availability count in the report as at deposit."""
     from invenio_rdm_records.proxies import current_rdm_records_service
 
@@ -180,7 +180,8 @@ def test_the_report_finds_the_breaches_the_deposit_check_finds(client, make_tena
                                     access=_embargoed(10)),
         "data after a year": _work("Data 14", "2026-02-01", type_id="dataset",
                                    access=_embargoed(14)),
-        "accepted manuscript": _work("Rukopis", "2026-02-01", version="accepted"),
+        "accepted manuscript": _work("Rukopis", "2026-02-01", version="accepted",
+                                     funder=ANR),
         "no version": _work("Bez verze", "2026-02-01"),
         "submitted manuscript": _work("Odeslaný", "2026-02-01", version="submitted"),
     }
@@ -192,3 +193,14 @@ def test_the_report_finds_the_breaches_the_deposit_check_finds(client, make_tena
     assert {w["id"] for w in compliance["works"]} == {
         ids["data after a year"], ids["no version"], ids["submitted manuscript"]}
     assert (compliance["compliant"], compliance["non_compliant"]) == (2, 3)
+    # Against the national strategy (funding stated too): only the funded manuscript.
+    assert report["national_compliance"] == {"compliant": 1, "non_compliant": 4}
+    table = client.get(f"/api/tenants/{slug}/oa-report?format=csv",
+                       headers=people["curators"]).get_data(as_text=True)
+    assert "national_compliance,,compliant,1" in table.splitlines()
+    from helpers import browser_of
+
+    html = browser_of(app, people["curators_user"]).get(
+        f"/libraries/{slug}/oa", headers={"Accept-Language": "cs"}).get_data(as_text=True)
+    assert "Soulad s Národní strategií otevřeného přístupu ČR" in html
+    assert 'class="oa-national-compliance" data-compliant="1" data-non-compliant="4"' in html

@@ -80,10 +80,11 @@ def records_index():
     return build_alias_name("rdmrecords-records")
 
 
-def report(community_ids, policy, record_url, index=None):
+def report(community_ids, policy, record_url, index=None, national=None):
     """The report over the works of COMMUNITY_IDS (None: every library's) against POLICY;
     RECORD_URL(id) is a work's page. INDEX: another index with the records' mapping
-    (bench/oa.py), default the records'."""
+    (bench/oa.py), default the records'. NATIONAL: a second policy (the national
+    strategy) whose compliance is counted in the same request."""
     filters = [{"term": {"versions.is_latest": True}}, {"term": {"is_deleted": False}}]
     if community_ids is not None:
         filters.append({"terms": {"parent.communities.ids": [str(c) for c in community_ids]}})
@@ -111,12 +112,17 @@ def report(community_ids, policy, record_url, index=None):
             "aggs": {"works": {"top_hits": {"size": NON_COMPLIANT_LISTED,
                                             "sort": [{"created": "desc"}],
                                             "_source": ["id", "metadata.title"]}}}}
+    national_clauses = breaches(national) if national is not None else []
+    if national_clauses:
+        aggs["national_non_compliant"] = {
+            "filter": {"bool": {"should": national_clauses, "minimum_should_match": 1}}}
     body = {"size": 0, "track_total_hits": True,
             "query": {"bool": {"filter": filters}}, "aggs": aggs}
     result = current_search_client.search(index=index or records_index(), body=body)
     found = result["aggregations"]
     total = result["hits"]["total"]["value"]
     bad = found.get("non_compliant", {"doc_count": 0, "works": {"hits": {"hits": []}}})
+    national_bad = found.get("national_non_compliant", {"doc_count": 0})["doc_count"]
     return {
         "total": total,
         "status": _statuses(found["status"]["buckets"]),
@@ -137,6 +143,9 @@ def report(community_ids, policy, record_url, index=None):
                        "link": record_url(h["_source"]["id"])}
                       for h in bad["works"]["hits"]["hits"]],
         },
+        **({"national_compliance": {"compliant": total - national_bad,
+                                    "non_compliant": national_bad}}
+           if national is not None else {}),
     }
 
 
@@ -157,6 +166,10 @@ def rows(data):
     compliance = data["compliance"]
     out += [("compliance", "", "compliant", compliance["compliant"]),
             ("compliance", "", "non_compliant", compliance["non_compliant"])]
+    if "national_compliance" in data:
+        national = data["national_compliance"]
+        out += [("national_compliance", "", "compliant", national["compliant"]),
+                ("national_compliance", "", "non_compliant", national["non_compliant"])]
     out += [("non_compliant_work", work["id"], "link", work["link"])
             for work in compliance["works"]]
     return out

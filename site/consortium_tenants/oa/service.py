@@ -96,7 +96,9 @@ class OaPolicyService:
         consortium administrators)."""
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "read_oa_reports", tenant)
-        data = reports.report([tenant.community_id], policy_of(tenant), self._record_url)
+        national = current_app.config["CONSORTIUM_OA_PRESETS"]["czech-national"]
+        data = reports.report([tenant.community_id], policy_of(tenant), self._record_url,
+                              national=national)
         return {"library": slug, "policy_set": policy_row(tenant) is not None, **data}
 
     def embargoes(self, identity, slug, days=None):
