@@ -142,6 +142,21 @@ def test_maximum_files_per_record(client, storage_tenant):
     assert (res.json["max_files"], res.json["files"]) == (2, 3)
 
 
+def test_a_library_may_allow_more_files_than_rdms_hundred(client, storage_tenant):
+    """A digitised book is hundreds of page scans: the library's limit is the bound,
+    not InvenioRDM's 100 files per record."""
+    tenant, people = storage_tenant(max_files=250)
+    dep = people["depositors"]
+    draft = new_draft(client, dep)
+    pages = [{"key": f"strana-{n:03}.png", "size": 1} for n in range(1, 251)]
+    res = client.post(f"/api/records/{draft['id']}/draft/files", headers=dep, json=pages)
+    assert res.status_code == 201, res.json
+    assert len(res.json["entries"]) == 250
+    res = init_file(client, dep, draft["id"], "strana-251.png", 1)
+    assert res.status_code == 400
+    assert (res.json["max_files"], res.json["files"]) == (250, 251)
+
+
 def test_unaffiliated_depositors_cannot_upload_unless_enabled(client, make_user, configure):
     _, headers = make_user()
     draft = new_draft(client, headers)  # metadata-only deposits stay possible
