@@ -183,7 +183,8 @@ remove_member = _member_command(
 @click.option("--now", is_flag=True, help="Make them here instead of queueing for the worker.")
 @with_appcontext
 def tiles(recids, all_records, now):
-    """(Re)make the IIIF tiles of published works (their public images); tiles of files no
+    """(Re)make the IIIF tiles of published works (their public images and PDFs' pages,
+    a PDF counted as one image); tiles of files no
     longer public are removed."""
     if not recids and not all_records:
         fail("Name the works' ids, or --all.")

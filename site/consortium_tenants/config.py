@@ -347,6 +347,17 @@ strategy's 12 months for the social sciences and humanities are set per resource
 CONSORTIUM_IIIF_VIPS = "vips"
 """The `vips` command (Debian's libvips-tools) that makes the pyramidal TIFFs."""
 
+CONSORTIUM_IIIF_VIPSHEADER = "vipsheader"
+"""Its `vipsheader` command (a PDF's number of pages)."""
+
+CONSORTIUM_IIIF_PDF_MAX_PAGES = 500
+"""Pages of a PDF that get tiles and a canvas in the work's IIIF manifest (the first ones;
+the whole PDF stays its `rendering`)."""
+
+CONSORTIUM_IIIF_PDF_DPI = 150
+"""Resolution at which a PDF's pages are rendered for their tiles (150: an A4 page is
+1240 × 1754 pixels)."""
+
 CONSORTIUM_IIIF_TILES_TIMEOUT = 600
 """Seconds one image's conversion may take before it is given up (the page stays on
 InvenioRDM's on-the-fly path)."""

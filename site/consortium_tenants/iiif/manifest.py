@@ -3,7 +3,9 @@
 One canvas per image file whose dimensions InvenioRDM extracted at upload (pyvips), in the
 files' order (`files.order`, else by name: page scans are named in page order); its
 painting annotation is the full image from the Image API, with the Image API service
-(InvenioRDM's, level 1) for deep zoom. PDFs are offered as `rendering`."""
+(InvenioRDM's, level 1) for deep zoom. PDFs are offered as `rendering`; once a PDF's pages
+have tiles (`tiles.py`), each of its pages follows the images as a canvas too, its Image
+API service the page's (`record:<id>:<file>.page-<n>`)."""
 
 from flask_babel import force_locale
 from invenio_i18n import lazy_gettext as _
@@ -44,6 +46,21 @@ def rights_uri(rights):
     return None
 
 
+def page_label(key, number):
+    """"<file> — page N" in Czech and English."""
+    out = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            out[lang] = [str(_("%(file)s — page %(number)s", file=key, number=number))]
+    return out
+
+
+def ordered_entries(record):
+    files = record.get("files") or {}
+    entries = files.get("entries") or {}
+    return [entries[key] for key in files.get("order") or sorted(entries) if entries.get(key)]
+
+
 def image_files(record, formats):
     """The record's image files with dimensions, in page order."""
     files = record.get("files") or {}
@@ -69,6 +86,17 @@ class Manifest:
     def build(self, record, context):
         manifest_id = context["manifest_id"]
         meta = record.get("metadata") or {}
+        canvases = [self.canvas(manifest_id, n, entry["key"], entry["metadata"]["width"],
+                                entry["metadata"]["height"], entry["links"]["iiif_base"])
+                    for n, entry in enumerate(image_files(record, context["formats"]), 1)]
+        pages = context.get("pdf_pages")
+        for entry in ordered_entries(record) if pages else ():
+            if not entry["key"].lower().endswith(".pdf"):
+                continue
+            for number, (width, height) in enumerate(pages(entry["key"]), 1):
+                canvases.append(self.canvas(
+                    manifest_id, len(canvases) + 1, page_label(entry["key"], number), width,
+                    height, context["page_service"](entry["key"], number)))
         out = {
             "@context": CONTEXT,
             "id": manifest_id,
@@ -78,8 +106,7 @@ class Manifest:
             "homepage": [{"id": context["landing_page"], "type": "Text",
                           "label": {"none": [meta.get("title") or ""]},
                           "format": "text/html"}],
-            "items": [self.canvas(manifest_id, n, entry)
-                      for n, entry in enumerate(image_files(record, context["formats"]), 1)],
+            "items": canvases,
         }
         description = context.get("summary")
         if description:
@@ -143,16 +170,15 @@ class Manifest:
         return rows
 
     @staticmethod
-    def canvas(manifest_id, number, entry):
+    def canvas(manifest_id, number, label, width, height, service_id):
+        """Canvas NUMBER: an image (its label a file name, or a language map) of WIDTH ×
+        HEIGHT served by the Image API service SERVICE_ID."""
         base = manifest_id.rsplit("/manifest", 1)[0]
         canvas_id = f"{base}/canvas/p{number}"
-        width, height = entry["metadata"]["width"], entry["metadata"]["height"]
-        links = entry.get("links") or {}
-        service_id = links["iiif_base"]
         return {
             "id": canvas_id,
             "type": "Canvas",
-            "label": {"none": [entry["key"]]},
+            "label": label if isinstance(label, dict) else {"none": [label]},
             "width": width,
             "height": height,
             "thumbnail": [{"id": f"{service_id}/full/!200,200/0/default.jpg", "type": "Image",

@@ -25,10 +25,13 @@ from invenio_rdm_records.resources.iiif import IIIFResourceConfig
 from invenio_records_resources.resources.errors import ErrorHandlersMixin
 from invenio_records_resources.resources.records.headers import etag_headers
 
+from invenio_base import invenio_url_for
+
 from ..pages import library_logo, library_url
 from ..tenants.library import library_of_community
 from ..text import plain_text
 from .manifest import Manifest
+from .tiles import page_key, pdf_pages
 
 PROFILE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
@@ -54,6 +57,11 @@ class ManifestV3Serializer(JSONSerializer):
             "summary": plain_text((record.get("metadata") or {}).get("description")),
             "library": library,
             "formats": current_app.config["RDM_IIIF_MANIFEST_FORMATS"],
+            # a published work's PDF pages that have tiles (a draft has none)
+            "pdf_pages": None if record.get("is_draft") else (
+                lambda key: pdf_pages(record["id"], key)),
+            "page_service": lambda key, number: invenio_url_for(
+                "iiif.base", uuid=f"record:{record['id']}:{page_key(key, number)}"),
         }
 
 

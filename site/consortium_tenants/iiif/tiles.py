@@ -19,10 +19,17 @@ refuses to load: SAML down). So:
   refused exactly as its files are); without tiles, or when iipsrv fails, the request
   goes on to InvenioRDM's Pillow path (same URL: a manifest stays valid whether or not
   the tiles are there yet).
+- A PDF of such a work gets one pyramidal TIFF per page (`vips` renders the page with
+  poppler; at most `CONSORTIUM_IIIF_PDF_MAX_PAGES`), then `<file>.pages.json` with the
+  pages' sizes, which the manifest reads to give each page a canvas. A page is the Image
+  API identifier `record:<id>:<file>.page-<n>`, served by `TilesProxy` after the access
+  check of the PDF itself; a page without tiles has no canvas (InvenioRDM's path finds
+  no such file: 404, or the PDF's refusal).
 """
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,7 +40,10 @@ from urllib.parse import quote
 
 import requests
 from celery import shared_task
+from PIL import Image
 from flask import Response, current_app, g, request
+from flask_iiif.api import IIIFImageAPIWrapper
+from flask_iiif.errors import MultimediaImageFormatError
 from flask_resources import resource_requestctx
 from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_rdm_records.records.processors.base import RecordFilesProcessor
@@ -46,6 +56,8 @@ from invenio_records_resources.services.uow import TaskOp
 
 SUFFIX = ".ptif"
 SOURCE_SUFFIX = ".source"  # the checksum of the file the tiles were made from
+PAGES_SUFFIX = ".pages.json"  # a PDF's pages, written once all its pages have tiles
+PAGE = re.compile(r"^(?P<pdf>.+\.pdf)\.page-(?P<number>[1-9][0-9]*)$", re.IGNORECASE)
 
 
 # --- where tiles live ---------------------------------------------------------
@@ -76,7 +88,37 @@ def tiles_ready(recid, key):
 
 def tileable(key):
     ext = key.rsplit(".", 1)[-1].lower() if "." in key else ""
-    return ext in current_app.config["IIIF_TILES_VALID_EXTENSIONS"]
+    return ext in current_app.config["IIIF_TILES_VALID_EXTENSIONS"] or is_pdf(key)
+
+
+def is_pdf(key):
+    return key.lower().endswith(".pdf")
+
+
+def page_key(pdf_key, number):
+    """The Image API key (and tiles name) of a PDF's page (from 1)."""
+    return f"{pdf_key}.page-{number}"
+
+
+def pages_file(recid, pdf_key):
+    return tiles_root() / record_path(recid) / f"{pdf_key}{PAGES_SUFFIX}"
+
+
+def pdf_pages(recid, pdf_key):
+    """The sizes [(width, height), …] of a PDF's pages that have tiles, or [] before
+    they are made."""
+    try:
+        pages = json.loads(pages_file(recid, pdf_key).read_text())["pages"]
+        return [(int(width), int(height)) for width, height in pages]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def owner_key(name):
+    """The file key a name in the tiles folder belongs to."""
+    key = name.removesuffix(PAGES_SUFFIX).removesuffix(SOURCE_SUFFIX).removesuffix(SUFFIX)
+    page = PAGE.match(key)
+    return page["pdf"] if page else key
 
 
 # --- making them --------------------------------------------------------------
@@ -114,14 +156,91 @@ class VipsCommandConverter(ImageConverter):
         return True
 
 
+def vips_run(args, what):
+    """Run `vips` (or `vipsheader`) ARGS; its standard output, or None (logged)."""
+    try:
+        done = subprocess.run(args, capture_output=True, text=True,
+                              timeout=current_app.config["CONSORTIUM_IIIF_TILES_TIMEOUT"])
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        current_app.logger.warning("vips could not read %s: %s", what, exc)
+        return None
+    if done.returncode != 0:
+        current_app.logger.warning("vips refused %s: %s", what, done.stderr.strip())
+        return None
+    return done.stdout
+
+
+def make_pdf_pages(record_id, file_key, file_record, checksum):
+    """One pyramidal TIFF per page of a PDF (at most CONSORTIUM_IIIF_PDF_MAX_PAGES), then
+    the pages file that makes them visible; skipped when made from this content."""
+    done = pages_file(record_id, file_key)
+    try:
+        if json.loads(done.read_text()).get("source") == checksum:
+            return
+    except (OSError, ValueError, AttributeError):
+        pass
+    done.unlink(missing_ok=True)  # no canvases from another content while pages are made
+    folder = done.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pages-") as tmp:
+        source = Path(tmp) / "source.pdf"
+        with file_record.open_stream("rb") as stream, source.open("wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
+        count = vips_run([current_app.config["CONSORTIUM_IIIF_VIPSHEADER"], "-f", "n-pages",
+                          str(source)], f"the PDF {file_key} of {record_id}")
+        try:
+            count = int((count or "").strip())
+        except ValueError:
+            return
+        count = min(count, current_app.config["CONSORTIUM_IIIF_PDF_MAX_PAGES"])
+        sizes = []
+        for number in range(1, count + 1):
+            target = tiles_file(record_id, page_key(file_key, number))
+            partial = Path(tmp) / f"page-{number}.tif"
+            dpi = current_app.config["CONSORTIUM_IIIF_PDF_DPI"]
+            page = f"{source}[page={number - 1},dpi={dpi}]"
+            if vips_run(VipsCommandConverter().command(page, partial),
+                        f"page {number} of {file_key} of {record_id}") is None:
+                break
+            try:
+                with Image.open(partial) as image:  # its header only
+                    sizes.append(list(image.size))
+            except (OSError, Image.DecompressionBombError) as exc:
+                current_app.logger.warning("page %s of %s of %s unreadable: %s", number,
+                                           file_key, record_id, exc)
+                break
+            moving = target.with_name(f".{target.name}.{os.getpid()}.part")
+            shutil.move(partial, moving)  # the temporary folder may be another filesystem
+            os.replace(moving, target)
+    # pages that went from the PDF (a new version with fewer pages)
+    for path in folder.glob(f"{glob_escape(file_key)}.page-*{SUFFIX}"):
+        page = PAGE.match(path.name.removesuffix(SUFFIX))
+        if page and int(page["number"]) > len(sizes):
+            path.unlink(missing_ok=True)
+    if sizes:
+        partial = done.with_name(f".{done.name}.{os.getpid()}.part")
+        partial.write_text(json.dumps({"source": checksum, "pages": sizes}))
+        os.replace(partial, done)
+    else:
+        done.unlink(missing_ok=True)
+
+
+def glob_escape(text):
+    return re.sub(r"([*?[])", r"[\1]", text)
+
+
 @shared_task(ignore_result=True, acks_late=True)
 def generate_tiles(record_id, file_key):
-    """Make the tiles of one published file (skipped when they exist for its content)."""
+    """Make the tiles of one published file (skipped when they exist for its content):
+    an image's, or each page's of a PDF."""
     record = current_rdm_records_service.record_cls.pid.resolve(record_id)
     file_record = record.files.get(file_key)
     if record.access.protection.files != "public" or file_record is None:
         return
     checksum = file_record.file.file_model.checksum or ""
+    if is_pdf(file_key):
+        make_pdf_pages(record_id, file_key, file_record, checksum)
+        return
     target = tiles_file(record_id, file_key)
     marker = target.with_name(target.name + SOURCE_SUFFIX)
     if target.is_file() and marker.is_file() and marker.read_text() == checksum:
@@ -144,7 +263,7 @@ def remove_tiles(recid, keep=()):
     if not folder.is_dir():
         return
     for path in folder.iterdir():
-        key = path.name.removesuffix(SOURCE_SUFFIX).removesuffix(SUFFIX)
+        key = owner_key(path.name)
         if key not in keep or path.name.startswith("."):
             path.unlink(missing_ok=True)
 
@@ -235,6 +354,21 @@ class TilesProxy(IIIFProxy):
             raise RecordDeletedException(record)
         return record
 
+    @staticmethod
+    def validate_page_request(uuid):
+        """A PDF page's image request, checked as InvenioRDM checks an image's (its path,
+        which explains a bad request in the request's language, has no file for a page)."""
+        args = resource_requestctx.view_args
+        if "image_format" not in args:
+            return  # info.json
+        IIIFImageAPIWrapper.validate_api(
+            uuid=uuid, region=args["region"], size=args["size"], rotation=args["rotation"],
+            quality=args["quality"], image_format=args["image_format"])
+        formats = current_app.config["IIIF_FORMATS"]
+        if args["image_format"] not in formats:
+            raise MultimediaImageFormatError(
+                requested_format=args["image_format"], supported_formats=list(formats))
+
     def proxy_request(self):
         uuid = resource_requestctx.view_args["uuid"]
         parts = uuid.split(":", 2)
@@ -243,9 +377,13 @@ class TilesProxy(IIIFProxy):
         _, recid, key = parts
         if not tiles_ready(recid, key):
             return None  # InvenioRDM's path: its own access check, then Pillow
-        record = self.readable_record(recid, key)
+        page = PAGE.match(key)
+        # a PDF's page: the PDF's own access check
+        record = self.readable_record(recid, page["pdf"] if page else key)
         if record.access.protection.files != "public":
             return None  # never a tile of a work that is not public (left from before)
+        if page:
+            self.validate_page_request(uuid)
         rest = request.path.split(uuid, 1)[1]
         url = (current_app.config["RDM_IIIF_SERVER_URL"].rstrip("/") + "/iiif/"
                + quote(f"{record_path(recid)}/{key}{SUFFIX}{rest}"))

@@ -1,0 +1,166 @@
+"""A PDF work's pages as canvases of its IIIF manifest: after publish each page of a public
+work's PDF gets its pyramidal TIFF (the real `vips` rendering the page with poppler), the
+manifest (valid Presentation 3) gives it a canvas after the images, and the real IIPImage
+server serves it through the work's public Image API URL, after the PDF's own access check."""
+
+import io
+
+import pytest
+from PIL import Image
+from helpers import invoke_cli, minimal_record, publish_in_library, upload
+from test_manifest import image, manifest_of, problems
+from test_tiles import IIP_MARK
+
+from consortium_tenants.iiif.tiles import page_key, pages_file, tiles_file
+
+# Pillow writes each page at 100 dpi: 8 × 6 in is 1200 × 900 pixels at the 150 dpi of tiles
+PDF_PAGES = [(800, 600), (600, 800), (700, 700)]
+RENDERED = [(w * 150 // 100, h * 150 // 100) for w, h in PDF_PAGES]
+
+
+def pdf(sizes=PDF_PAGES):
+    pages = [Image.new("RGB", size, (40 * n, 120, 200)) for n, size in enumerate(sizes)]
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=100)
+    return out.getvalue()
+
+
+def pdf_work(client, people, tenant, title, access=None, pdf_data=None):
+    dep = people["depositors"]
+    body = minimal_record(title)
+    body["metadata"]["rights"] = [{"id": "cc-by-4.0"}]
+    if access:
+        body["access"] = access
+    res = client.post("/api/records", headers=dep, json=body)
+    assert res.status_code == 201, res.json
+    draft_id = res.json["id"]
+    assert upload(client, dep, draft_id, "cover.png",
+                  image("cover.png", (300, 400))).status_code == 200
+    assert upload(client, dep, draft_id, "book.pdf", pdf_data or pdf()).status_code == 200
+    return publish_in_library(client, people, tenant["community_id"], draft_id)
+
+
+@pytest.fixture(scope="module")
+def book(app, make_tenant):
+    client = app.test_client()
+    tenant, people = make_tenant("pdfpages")
+    record = pdf_work(client, people, tenant, "Kniha v PDF")
+    return client, tenant, people, record
+
+
+def test_a_published_pdf_gives_one_valid_canvas_per_page(book):
+    client, tenant, _, record = book
+    host = f"{tenant['slug']}.localhost:5000"
+    for number in (1, 2, 3):
+        assert tiles_file(record["id"], page_key("book.pdf", number)).stat().st_size > 0
+    res = manifest_of(client, record["id"], host)
+    assert res.status_code == 200, res.json
+    manifest = res.json
+    assert problems(manifest) == []
+    canvases = manifest["items"]
+    # the image first, then the PDF's pages in order, each with its rendered size
+    assert len(canvases) == 4
+    assert canvases[0]["label"] == {"none": ["cover.png"]}
+    assert [c["label"]["en"][0] for c in canvases[1:]] == [
+        "book.pdf — page 1", "book.pdf — page 2", "book.pdf — page 3"]
+    assert canvases[2]["label"]["cs"] == ["book.pdf — strana 2"]
+    assert [(c["width"], c["height"]) for c in canvases[1:]] == RENDERED
+    assert len({c["id"] for c in canvases}) == 4
+    # the PDF itself stays offered whole
+    assert [r["label"]["none"][0] for r in manifest["rendering"]] == ["book.pdf"]
+    cs = manifest_of(client, record["id"], host, lang="cs").json
+    assert [c["label"] for c in cs["items"]] == [c["label"] for c in canvases]
+
+
+def test_each_pdf_page_is_served_by_the_image_server_through_the_public_url(book):
+    client, tenant, _, record = book
+    host = f"{tenant['slug']}.localhost:5000"
+    canvases = manifest_of(client, record["id"], host).json["items"][1:]
+    for canvas, (width, height) in zip(canvases, RENDERED):
+        service = canvas["items"][0]["items"][0]["body"]["service"][0]["@id"]
+        assert service.startswith(f"http://{host}/api/iiif/record:{record['id']}:book.pdf.page-")
+        path = service.split(host, 1)[1]
+        info = client.get(f"{path}/info.json", base_url=f"http://{host}")
+        assert info.status_code == 200, info.data[:300]
+        assert info.json["@id"] == service
+        assert (info.json["width"], info.json["height"]) == (width, height)
+        tile = client.get(f"{path}/0,0,512,512/256,/0/default.jpg", base_url=f"http://{host}")
+        assert tile.status_code == 200 and tile.mimetype == "image/jpeg"
+        assert IIP_MARK in tile.data
+        assert Image.open(io.BytesIO(tile.data)).size == (256, 256)
+    # a page the PDF does not have, and a bad request for one it has
+    missing = service.rsplit("-", 1)[0].split(host, 1)[1] + "-4/info.json"
+    assert client.get(missing, base_url=f"http://{host}").status_code == 404
+    messages = {}
+    for lang in ("cs", "en"):
+        res = client.get(f"{path}/0,0,512,512/256,/0/default.gif2", base_url=f"http://{host}",
+                         headers={"Accept-Language": lang})
+        assert res.status_code == 400
+        messages[lang] = res.json["message"]
+    assert messages["cs"] != messages["en"]
+
+
+def test_a_pdf_that_cannot_be_read_is_only_offered_whole(book):
+    client, tenant, people, _ = book
+    host = f"{tenant['slug']}.localhost:5000"
+    record = pdf_work(client, people, tenant, "Poškozené PDF", pdf_data=b"%PDF-1.4 broken")
+    assert not pages_file(record["id"], "book.pdf").exists()
+    manifest = manifest_of(client, record["id"], host).json
+    assert problems(manifest) == []
+    assert [c["label"] for c in manifest["items"]] == [{"none": ["cover.png"]}]
+    assert [r["format"] for r in manifest["rendering"]] == ["application/pdf"]
+
+
+def test_a_restricted_pdf_work_refuses_its_pages_as_its_download(book):
+    client, tenant, people, _ = book
+    host = f"{tenant['slug']}.localhost:5000"
+    record = pdf_work(client, people, tenant, "Kniha, později omezená")
+    page = tiles_file(record["id"], page_key("book.pdf", 1))
+    left = page.read_bytes()
+    path = f"/api/iiif/record:{record['id']}:{page_key('book.pdf', 1)}"
+    assert client.get(f"{path}/info.json", base_url=f"http://{host}").status_code == 200
+    owner = people["depositors"]
+    res = client.post(f"/api/records/{record['id']}/draft", headers=owner)
+    assert res.status_code == 201, res.json
+    draft = res.json
+    draft["access"]["files"] = "restricted"
+    assert client.put(f"/api/records/{record['id']}/draft", headers=owner,
+                      json=draft).status_code == 200
+    res = client.post(f"/api/records/{record['id']}/draft/actions/publish", headers=owner)
+    assert res.status_code == 202, res.json
+    # the pages went with the work's openness; not a canvas without them, even for the owner
+    assert not page.exists() and not pages_file(record["id"], "book.pdf").exists()
+    manifest = manifest_of(client, record["id"], host, headers=owner).json
+    assert problems(manifest) == [] and len(manifest["items"]) == 1
+    # even a page's tiles left behind are refused to others, as the PDF's download is
+    page.write_bytes(left)
+    try:
+        download = client.get(f"/api/records/{record['id']}/files/book.pdf/content",
+                              base_url=f"http://{host}")
+        assert download.status_code == 403
+        for suffix in ("/info.json", "/0,0,256,256/256,/0/default.jpg"):
+            refused = client.get(path + suffix, base_url=f"http://{host}")
+            assert refused.status_code == download.status_code
+            assert IIP_MARK not in refused.data
+    finally:
+        page.unlink(missing_ok=True)
+
+
+def test_pages_beyond_the_configured_cap_get_no_canvas(book, app, api_app):
+    client, tenant, _, record = book
+    host = f"{tenant['slug']}.localhost:5000"
+    pages_file(record["id"], "book.pdf").unlink()
+    cap = app.config["CONSORTIUM_IIIF_PDF_MAX_PAGES"]
+    app.config["CONSORTIUM_IIIF_PDF_MAX_PAGES"] = 2
+    try:
+        result = invoke_cli(app, ["tenants", "tiles", record["id"], "--now"])
+    finally:
+        app.config["CONSORTIUM_IIIF_PDF_MAX_PAGES"] = cap
+    assert result.exit_code == 0, result.output
+    assert not tiles_file(record["id"], page_key("book.pdf", 3)).exists()
+    canvases = manifest_of(client, record["id"], host).json["items"]
+    assert [c["label"]["en"][0] for c in canvases[1:]] == ["book.pdf — page 1",
+                                                          "book.pdf — page 2"]
+    pages_file(record["id"], "book.pdf").unlink()
+    assert invoke_cli(app, ["tenants", "tiles", record["id"], "--now"]).exit_code == 0
+    assert len(manifest_of(client, record["id"], host).json["items"]) == 4
