@@ -8,6 +8,7 @@ import { Icon, Label } from "semantic-ui-react";
 import TimelineActionEvent from "@js/invenio_requests/components/TimelineActionEvent";
 import { searchFacetOverrides } from "./searchFacets";
 import { searchControlOverrides } from "./searchControls";
+import { searchCountOverrides } from "./searchCount";
 import { searchResultOverrides } from "./searchResults";
 import { depositFormOverrides } from "./depositForm";
 import { depositFormNameOverrides } from "./depositFormNames";
@@ -58,6 +59,7 @@ const ResubmittedEvent = ({ event }) => (
 export const overriddenComponents = {
   ...searchFacetOverrides, // the date range's help text, translated
   ...searchControlOverrides, // sort and results per page as native selects
+  ...searchCountOverrides, // "3 nalezené výsledky": the count's plural form, its digits
   ...searchResultOverrides, // each result names the work's library
   ...depositFormOverrides, // the library's agreement first; description editors
   ...depositFormNameOverrides, // names for the deposit form's unnamed inputs
