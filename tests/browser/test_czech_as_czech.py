@@ -53,8 +53,7 @@ def test_sizes_are_written_as_the_page_language_writes_numbers(site, open_page, 
 # jobs panel's own title, "Jobs", is still English.)
 KNOWN = {
     "cs": ["Bytes", "Block Paragraph", "results found", "System", "Bold", "Italic",
-           "přispěvovatel",  # a misspelling in InvenioRDM's Czech ("přispěvatel")
-           "1 nalezených", "2 nalezených", "3 nalezených", "4 nalezených"],  # plural forms
+           "přispěvovatel"],  # a misspelling in InvenioRDM's Czech ("přispěvatel")
     "en": ["Repozitář knihovního konsorcia", "Odstavec", "Tučné", "Blok ", "Počet výsledků",
            "Systém", "Úlohy"],
 }
@@ -73,10 +72,17 @@ def collection(app, make_library):
                                      "Plány Olomouce čekají")
 
 
+# A count in the wrong plural form: "3 nalezených výsledků" (1: nalezený, 2–4: nalezené).
+WRONG_PLURAL = {"cs": re.compile(r"(?<!\d)[1-4] nalezených")}
+
+
 def _other_language_words(page, language):
     page.wait_for_load_state("networkidle")
     words = page.evaluate(WORDS_ON_PAGE)
-    return [known for known in KNOWN[language] if known in words]
+    found = [known for known in KNOWN[language] if known in words]
+    if language in WRONG_PLURAL:
+        found += WRONG_PLURAL[language].findall(words)
+    return found
 
 
 @pytest.mark.parametrize("language", ["cs", "en"])
