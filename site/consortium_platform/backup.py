@@ -182,3 +182,8 @@ def rebuild_indices():
                 continue
     for indexer in current_indexer_registry.all().values():
         indexer.process_bulk_queue()
+    # Searchable when the restore says it is done (not at the next refresh interval).
+    from invenio_search import current_search_client
+    from invenio_search.utils import prefix_index
+
+    current_search_client.indices.refresh(index=prefix_index("*"))

@@ -14,7 +14,7 @@ from helpers import browser_of
 
 PAGES_OF = {
     "managers": {"dashboard", "submissions", "workflow", "storage", "stats", "dois", "sso",
-                 "oa", "embargoes", "statements"},
+                 "oa", "embargoes", "statements", "kramerius"},
     "curators": {"submissions", "stats", "oa", "embargoes"},
     "depositors": set(),
 }
