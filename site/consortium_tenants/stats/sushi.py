@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from invenio_access.permissions import system_identity
-from invenio_rdm_records.proxies import current_rdm_records_service
+from invenio_pidstore.models import PersistentIdentifier
+from invenio_rdm_records.records.api import RDMRecord
 from sqlalchemy import func
 
 from ..tenants.models import TenantModel
@@ -532,18 +533,24 @@ def article_version(record):
 
 
 def record_details(recids):
-    """recid → the IR item details of the records' current metadata: DOI, Authors,
+    """recid → the IR item details of the records' stored metadata (the database, not the
+    search index, so a report is the same whenever it is made): DOI, Authors,
     Publication_Date (a whole date only) and Article_Version; records that are gone
-    have none."""
+    (deleted, or tombstones) have none."""
     details = {}
     recids = sorted(set(recids))
     for start in range(0, len(recids), 500):
-        hits = current_rdm_records_service.read_many(system_identity, recids[start:start + 500])
-        for record in hits.hits:
+        uuids = [pid.object_uuid for pid in PersistentIdentifier.query.filter(
+            PersistentIdentifier.pid_type == "recid",
+            PersistentIdentifier.pid_value.in_(recids[start:start + 500]),
+            PersistentIdentifier.object_uuid.isnot(None))]
+        for record in RDMRecord.get_records(uuids):
+            if record.deletion_status.is_deleted:
+                continue
             metadata = record.get("metadata", {})
             doi = ((record.get("pids") or {}).get("doi") or {}).get("identifier")
             date = metadata.get("publication_date") or ""
-            details[record["id"]] = {
+            details[record.pid.pid_value] = {
                 "doi": doi,
                 "authors": authors(metadata),
                 "publication_date": date if FULL_DATE.fullmatch(date) else None,
