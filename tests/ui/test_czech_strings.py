@@ -38,3 +38,16 @@ def test_czech_plurals_of_five_and_more_are_czech(app):
         libraries = ngettext("All %(num)d member library", "All %(num)d member libraries", 167)
     assert forms == {1: "1 dílo", 3: "3 díla", 5: "5 děl", 22: "22 děl", 167: "167 děl"}
     assert libraries == "Všech 167 členských knihoven"
+
+
+def test_the_instance_catalogue_corrects_the_packages_czech(app):
+    """The instance's catalogue was merged first, so every package translating the same
+    msgid won: InvenioRDM's "Status" stayed on Czech administration lists, "Stornovat"
+    where the instance says "Zrušit". Its corrections win; its other words stay."""
+    from flask_babel import gettext
+
+    with app.test_request_context("/", headers={"Accept-Language": "cs"}):
+        words = {msgid: gettext(msgid) for msgid in ("Status", "Cancel", "Related works",
+                                                     "Log in", "Slug (address name)")}
+    assert words == {"Status": "Stav", "Cancel": "Zrušit", "Related works": "Související díla",
+                     "Log in": "Přihlásit se", "Slug (address name)": "Zkratka v adrese (slug)"}

@@ -6,6 +6,7 @@ import { List } from "semantic-ui-react";
 import { ArrayField, SelectField } from "react-invenio-forms";
 import { ResourceTypeField } from "@js/invenio_rdm_records/src/deposit/fields/ResourceTypeField";
 import { i18next } from "@translations/invenio_rdm_records/i18next";
+import { i18next as consortiumI18next } from "../../../translations/consortium/i18next";
 import { checkboxName, isUnnamedCheckbox, withProps } from "./accessibleNames";
 
 // The resource type's search box: Semantic UI ties the field's <label> to the
@@ -33,7 +34,7 @@ NamedResourceTypeField.defaultProps = {
 
 // A select field's search box, named after the field; a placeholder given as an
 // option (the relation's "Select relation...": role=option outside a listbox)
-// becomes plain text.
+// becomes plain text, in the page's language (InvenioRDM writes it in English).
 const isSelectField = (node) => node.type === SelectField || node.type === ResourceTypeField;
 const selectFieldNames = (node) => {
   const { placeholder, label } = node.props;
@@ -44,7 +45,7 @@ const selectFieldNames = (node) => {
   return {
     searchInput: { "aria-label": name },
     ...(placeholder && typeof placeholder === "object"
-      ? { placeholder: placeholder.content }
+      ? { placeholder: consortiumI18next.t(placeholder.content) }
       : {}),
   };
 };

@@ -9,6 +9,8 @@ import TimelineActionEvent from "@js/invenio_requests/components/TimelineActionE
 import { searchFacetOverrides } from "./searchFacets";
 import { searchControlOverrides } from "./searchControls";
 import { searchCountOverrides } from "./searchCount";
+import { searchPaginationOverrides } from "./searchPagination";
+import { searchSidebarOverrides } from "./searchSidebar";
 import { searchResultOverrides } from "./searchResults";
 import { depositFormOverrides } from "./depositForm";
 import { depositFormNameOverrides } from "./depositFormNames";
@@ -60,6 +62,8 @@ export const overriddenComponents = {
   ...searchFacetOverrides, // the date range's help text, translated
   ...searchControlOverrides, // sort and results per page as native selects
   ...searchCountOverrides, // "3 nalezené výsledky": the count's plural form, its digits
+  ...searchPaginationOverrides, // page links named in the page's language
+  ...searchSidebarOverrides, // the filters' "Close filter" in the page's language
   ...searchResultOverrides, // each result names the work's library
   ...depositFormOverrides, // the library's agreement first; description editors
   ...depositFormNameOverrides, // names for the deposit form's unnamed inputs

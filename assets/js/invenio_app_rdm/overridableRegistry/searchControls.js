@@ -65,7 +65,7 @@ ResultsPerPageSelect.propTypes = {
 // Every search of InvenioRDM's pages has these two choosers: the record searches
 // and the people's own lists (my requests, uploads, communities), the
 // communities' requests, members and invitations.
-const CONTROL_APPS = [
+export const CONTROL_APPS = [
   ...SEARCH_APPS,
   "InvenioAppRdm.DashboardRequests",
   "InvenioAppRdm.DashboardCommunities",
