@@ -389,3 +389,28 @@ def test_records_without_a_doi_have_no_datacite_form_in_oai_pmh(app, make_tenant
     assert client.get(f"/records/{record['id']}/export/dublincore").status_code == 200
     assert client.get(f"/api/records/{record['id']}",
                       headers={"Accept": "application/x-dc+xml"}).status_code == 200
+
+
+def test_a_browser_gets_the_json_exports_readable_and_harvesters_the_same_json(app, world):
+    """A person opening a work's DataCite JSON export (Accept: text/html) got one line of
+    `\\u` escapes for every Czech letter ("Kronika \\u0160umavy"): the export is UTF-8,
+    said so, indented; the REST API's DataCite JSON (harvesters) is the same document."""
+    import json
+
+    client = app.test_client()
+    tenant, people = world["a"]
+    record = _publish(client, tenant, people, "Kronika Šumavy a Pošumaví")
+    assert record["pids"]["doi"]["identifier"].startswith("10.70001/")
+    for export, media_type in (("datacite-json", "application/vnd.datacite.datacite+json"),
+                               ("json", "application/json")):
+        res = client.get(f"/records/{record['id']}/export/{export}",
+                         headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+        assert res.status_code == 200
+        assert res.headers["Content-Type"] == f"{media_type}; charset=utf-8"
+        text = res.data.decode("utf-8")
+        assert "Kronika Šumavy a Pošumaví" in text and "\\u" not in text
+        assert "\n  " in text  # indented
+        api = client.get(f"/api/records/{record['id']}", headers={"Accept": media_type})
+        assert api.status_code == 200
+        assert json.loads(text) == api.json if export == "datacite-json" else \
+            json.loads(text)["metadata"]["title"] == api.json["metadata"]["title"]

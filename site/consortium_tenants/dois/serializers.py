@@ -76,13 +76,25 @@ def record_serializers(serializers):
     }
 
 
+def _readable(spec):
+    """A JSON exporter's SPEC writing its text as UTF-8 and saying so: InvenioRDM's
+    JSON exports escaped every letter outside ASCII ("\\u0160umava" for "Šumava"), a
+    file a person opening it cannot read. The JSON is the same (parsers read both)."""
+    options = (spec.get("params") or {}).get("options")
+    if options is None or "json" not in spec.get("content-type", ""):
+        return spec
+    return {**spec,
+            "params": {**spec["params"], "options": {**options, "ensure_ascii": False}},
+            "content-type": f"{spec['content-type']}; charset=utf-8"}
+
+
 def record_exporters(exporters):
     """EXPORTERS (`APP_RDM_RECORD_EXPORTERS`) with the DataCite ones refusing works
-    without a DOI."""
+    without a DOI, the JSON ones readable."""
     ours = {"datacite-xml": DataCiteXMLWithDOISerializer,
             "datacite-json": DataCiteJSONWithDOISerializer}
     return {
-        name: {**spec, "serializer": f"{__name__}:{ours[name].__name__}"}
-        if name in ours else spec
+        name: _readable({**spec, "serializer": f"{__name__}:{ours[name].__name__}"}
+                        if name in ours else spec)
         for name, spec in exporters.items()
     }
