@@ -7,7 +7,7 @@
 #   stored as a file in .local/smtp/new/, nothing leaves the machine),
 #   idp (test SAML identity providers, scripts/test_idp/idp.py, pysaml2 in a virtualenv
 #   of its own under .local/idp/venv; signing keys generated at first start, test-only),
-#   iip (Debian's IIPImage server, iipsrv, serving the IIIF tiles in $TILES_DIR/public,
+#   iip (Debian's IIPImage server, iipsrv, serving the IIIF tiles in $TILES_DIR (public/, restricted/),
 #   behind an nginx of its own on 127.0.0.1:$IIP_PORT; only the web app calls it).
 # Usage: scripts/services.sh start|stop|status [SERVICE...]
 # Starting a running service is a no-op; every start waits for health with a timeout.
@@ -231,16 +231,21 @@ idp_stop() { stop_pid "$IDP"; }
 IIP_FCGI=/usr/lib/iipimage-server/iipsrv.fcgi
 iip_ready() { curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$IIP_PORT/health" 2>/dev/null && pid_alive "$IIP-srv"; }
 iip_start() {
-  if iip_ready && pid_alive "$IIP-nginx"; then log "iipsrv already running behind 127.0.0.1:$IIP_PORT"; return; fi
+  local dir="$LOCAL_DIR/$IIP"
+  # its folder is the tiles root, paths public/… and restricted/… (one that serves another
+  # root, from before, is restarted)
+  if iip_ready && pid_alive "$IIP-nginx" && [[ "$(cat "$dir/prefix" 2>/dev/null)" == "$TILES_DIR/" ]]; then
+    log "iipsrv already running behind 127.0.0.1:$IIP_PORT"; return
+  fi
   ensure_apt "$IIP_FCGI" iipimage-server lighttpd  # its web-server dependency: lighttpd (never started) rather than Apache
   ensure_apt /usr/sbin/nginx nginx
-  local dir="$LOCAL_DIR/$IIP"
-  mkdir -p "$dir" "$TILES_DIR/public"
+  mkdir -p "$dir" "$TILES_DIR/public" "$TILES_DIR/restricted"
   stop_pid "$IIP-nginx"; stop_pid "$IIP-srv"
   port_open "$IIP_PORT" && die "port $IIP_PORT (IIPImage) is taken by another program: set IIP_PORT"
   rm -f "$dir/iipsrv.sock"
-  log "starting iipsrv (tiles in $TILES_DIR/public) behind nginx on 127.0.0.1:$IIP_PORT"
-  FILESYSTEM_PREFIX="$TILES_DIR/public/" LOGFILE="$LOG_DIR/$IIP-srv.log" VERBOSITY=1 \
+  log "starting iipsrv (tiles in $TILES_DIR) behind nginx on 127.0.0.1:$IIP_PORT"
+  echo "$TILES_DIR/" >"$dir/prefix"
+  FILESYSTEM_PREFIX="$TILES_DIR/" LOGFILE="$LOG_DIR/$IIP-srv.log" VERBOSITY=1 \
     MAX_IMAGE_CACHE_SIZE=64 JPEG_QUALITY=85 MAX_CVT=5000 \
     nohup "$IIP_FCGI" --bind "$dir/iipsrv.sock" --backlog 256 >"$LOG_DIR/$IIP-srv.out" 2>&1 &
   echo $! >"$RUN_DIR/$IIP-srv.pid"

@@ -183,9 +183,9 @@ remove_member = _member_command(
 @click.option("--now", is_flag=True, help="Make them here instead of queueing for the worker.")
 @with_appcontext
 def tiles(recids, all_records, now):
-    """(Re)make the IIIF tiles of published works (their public images and PDFs' pages,
-    a PDF counted as one image); tiles of files no
-    longer public are removed."""
+    """(Re)make the IIIF tiles of published works (their images and PDFs' pages, a PDF
+    counted as one image; public and restricted ones apart); tiles of files no longer
+    in a work, or of deleted works, are removed."""
     if not recids and not all_records:
         fail("Name the works' ids, or --all.")
     for recid, count in iiif_tiles.regenerate(None if all_records else list(recids), now=now):

@@ -9,8 +9,12 @@ mismatch", measured with Debian's libvips42). Pillow, already there for the IIIF
 API, reads only the image's header from the stream."""
 
 from flask import current_app
+from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_records_resources.services.files.components import FileServiceComponent
+from invenio_records_resources.services.uow import TaskOp
 from PIL import Image, UnidentifiedImageError
+
+from .tiles import generate_tiles, remove_record_tiles, tileable
 
 
 class ImageDimensionsComponent(FileServiceComponent):
@@ -34,3 +38,18 @@ class ImageDimensionsComponent(FileServiceComponent):
             return
         file_record.metadata = {**metadata, "width": width, "height": height}
         file_record.commit()
+
+
+class TilesCleanupComponent(ServiceComponent):
+    """A record service component: a deleted work's tiles go (after the deletion is
+    committed), as the work's files do from its page; a restored one gets them again."""
+
+    def delete_record(self, identity, data=None, record=None, **kwargs):
+        self.uow.register(TaskOp(remove_record_tiles, record_id=record.pid.pid_value))
+
+    def restore_record(self, identity, record=None, **kwargs):
+        if not (current_app.config.get("IIIF_TILES_GENERATION_ENABLED") and record.files.enabled):
+            return
+        for key in [k for k in record.files.entries if tileable(k)]:
+            self.uow.register(TaskOp(generate_tiles, record_id=record.pid.pid_value,
+                                     file_key=key))

@@ -31,7 +31,7 @@ from ..pages import library_logo, library_url
 from ..tenants.library import library_of_community
 from ..text import plain_text
 from .manifest import Manifest
-from .tiles import page_key, pdf_pages
+from .tiles import area_of, page_key, pdf_pages
 
 PROFILE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 
@@ -59,7 +59,7 @@ class ManifestV3Serializer(JSONSerializer):
             "formats": current_app.config["RDM_IIIF_MANIFEST_FORMATS"],
             # a published work's PDF pages that have tiles (a draft has none)
             "pdf_pages": None if record.get("is_draft") else (
-                lambda key: pdf_pages(record["id"], key)),
+                lambda key: pdf_pages(record["id"], key, area_of(record.get("access")))),
             "page_service": lambda key, number: invenio_url_for(
                 "iiif.base", uuid=f"record:{record['id']}:{page_key(key, number)}"),
         }

@@ -11,15 +11,18 @@ refuses to load: SAML down). So:
 - `VipsCommandConverter` is an `ImageConverter` that runs Debian's `vips` command in a
   process of its own;
 - `TilesProcessor` (at publish and when an embargo lifts) queues `generate_tiles` for
-  each image of a work whose files are public, and removes the tiles of a work whose
-  files are no longer public, or of files no longer in it, at once: tiles exist only
-  for public files, under `<IIIF_TILES_STORAGE_BASE_PATH>/public/`;
+  each image of a published work, and removes at once the tiles of files no longer in
+  it. Tiles of a work whose files are public live under
+  `<IIIF_TILES_STORAGE_BASE_PATH>/public/`, those of a work whose files are restricted
+  apart, under `…/restricted/`: a work whose files change openness loses its tiles in
+  the other folder at once (and gets them made again in its own); a deleted work loses
+  them all (`components.TilesCleanupComponent`);
 - `TilesProxy` answers a page's `info.json` and image requests from iipsrv when the page
-  has tiles, after the same checks as InvenioRDM's file read (a restricted work is
-  refused exactly as its files are); without tiles, or when iipsrv fails, the request
-  goes on to InvenioRDM's Pillow path (same URL: a manifest stays valid whether or not
-  the tiles are there yet).
-- A PDF of such a work gets one pyramidal TIFF per page (`vips` renders the page with
+  has tiles in its work's folder, after the same checks as InvenioRDM's file read (a
+  restricted work is refused exactly as its files are, and shown to those who may read
+  them); without tiles, or when iipsrv fails, the request goes on to InvenioRDM's Pillow
+  path (same URL: a manifest stays valid whether or not the tiles are there yet).
+- A PDF of a work gets one pyramidal TIFF per page (`vips` renders the page with
   poppler; at most `CONSORTIUM_IIIF_PDF_MAX_PAGES`), then `<file>.pages.json` with the
   pages' sizes, which the manifest reads to give each page a canvas. A page is the Image
   API identifier `record:<id>:<file>.page-<n>`, served by `TilesProxy` after the access
@@ -60,13 +63,24 @@ PAGES_SUFFIX = ".pages.json"  # a PDF's pages, written once all its pages have t
 PAGE = re.compile(r"^(?P<pdf>.+\.pdf)\.page-(?P<number>[1-9][0-9]*)$", re.IGNORECASE)
 
 
+PUBLIC, RESTRICTED = "public", "restricted"  # the tiles' folders, by the files' openness
+AREAS = (PUBLIC, RESTRICTED)
+
+
 # --- where tiles live ---------------------------------------------------------
-def tiles_root():
-    """`IIIF_TILES_STORAGE_BASE_PATH/public` (relative: under the instance folder)."""
+def tiles_root(area=PUBLIC):
+    """`IIIF_TILES_STORAGE_BASE_PATH/<area>` (relative: under the instance folder)."""
     base = Path(current_app.config["IIIF_TILES_STORAGE_BASE_PATH"])
     if not base.is_absolute():
         base = Path(current_app.instance_path) / base
-    return base / "public"
+    return base / area
+
+
+def area_of(access):
+    """The folder of the tiles of a work with this access (a record's `access` field or
+    its dump): public files' tiles apart from restricted ones'."""
+    files = access.protection.files if hasattr(access, "protection") else (access or {}).get("files")
+    return PUBLIC if files == "public" else RESTRICTED
 
 
 def record_path(recid):
@@ -76,14 +90,14 @@ def record_path(recid):
     return f"{parts[0]}/{parts[1]}/{rest}_"
 
 
-def tiles_file(recid, key):
+def tiles_file(recid, key, area=PUBLIC):
     """The pyramidal TIFF of a record's file."""
-    return tiles_root() / record_path(recid) / f"{key}{SUFFIX}"
+    return tiles_root(area) / record_path(recid) / f"{key}{SUFFIX}"
 
 
-def tiles_ready(recid, key):
+def tiles_ready(recid, key, area=PUBLIC):
     """Whether the file has its tiles (written completely: they appear by a rename)."""
-    return tiles_file(recid, key).is_file()
+    return tiles_file(recid, key, area).is_file()
 
 
 def tileable(key):
@@ -100,15 +114,15 @@ def page_key(pdf_key, number):
     return f"{pdf_key}.page-{number}"
 
 
-def pages_file(recid, pdf_key):
-    return tiles_root() / record_path(recid) / f"{pdf_key}{PAGES_SUFFIX}"
+def pages_file(recid, pdf_key, area=PUBLIC):
+    return tiles_root(area) / record_path(recid) / f"{pdf_key}{PAGES_SUFFIX}"
 
 
-def pdf_pages(recid, pdf_key):
+def pdf_pages(recid, pdf_key, area=PUBLIC):
     """The sizes [(width, height), …] of a PDF's pages that have tiles, or [] before
     they are made."""
     try:
-        pages = json.loads(pages_file(recid, pdf_key).read_text())["pages"]
+        pages = json.loads(pages_file(recid, pdf_key, area).read_text())["pages"]
         return [(int(width), int(height)) for width, height in pages]
     except (OSError, ValueError, KeyError, TypeError):
         return []
@@ -170,10 +184,10 @@ def vips_run(args, what):
     return done.stdout
 
 
-def make_pdf_pages(record_id, file_key, file_record, checksum):
+def make_pdf_pages(record_id, file_key, file_record, checksum, area):
     """One pyramidal TIFF per page of a PDF (at most CONSORTIUM_IIIF_PDF_MAX_PAGES), then
     the pages file that makes them visible; skipped when made from this content."""
-    done = pages_file(record_id, file_key)
+    done = pages_file(record_id, file_key, area)
     try:
         if json.loads(done.read_text()).get("source") == checksum:
             return
@@ -195,7 +209,7 @@ def make_pdf_pages(record_id, file_key, file_record, checksum):
         count = min(count, current_app.config["CONSORTIUM_IIIF_PDF_MAX_PAGES"])
         sizes = []
         for number in range(1, count + 1):
-            target = tiles_file(record_id, page_key(file_key, number))
+            target = tiles_file(record_id, page_key(file_key, number), area)
             partial = Path(tmp) / f"page-{number}.tif"
             dpi = current_app.config["CONSORTIUM_IIIF_PDF_DPI"]
             page = f"{source}[page={number - 1},dpi={dpi}]"
@@ -232,16 +246,17 @@ def glob_escape(text):
 @shared_task(ignore_result=True, acks_late=True)
 def generate_tiles(record_id, file_key):
     """Make the tiles of one published file (skipped when they exist for its content):
-    an image's, or each page's of a PDF."""
+    an image's, or each page's of a PDF, in the folder of the work's files' openness."""
     record = current_rdm_records_service.record_cls.pid.resolve(record_id)
-    file_record = record.files.get(file_key)
-    if record.access.protection.files != "public" or file_record is None:
+    file_record = record.files.get(file_key) if record.files.enabled else None
+    if file_record is None or record.deletion_status.is_deleted:
         return
+    area = area_of(record.access)
     checksum = file_record.file.file_model.checksum or ""
     if is_pdf(file_key):
-        make_pdf_pages(record_id, file_key, file_record, checksum)
+        make_pdf_pages(record_id, file_key, file_record, checksum, area)
         return
-    target = tiles_file(record_id, file_key)
+    target = tiles_file(record_id, file_key, area)
     marker = target.with_name(target.name + SOURCE_SUFFIX)
     if target.is_file() and marker.is_file() and marker.read_text() == checksum:
         return
@@ -257,20 +272,27 @@ def generate_tiles(record_id, file_key):
         partial.unlink(missing_ok=True)
 
 
-def remove_tiles(recid, keep=()):
-    """Delete a record's tiles except those of the files in KEEP."""
-    folder = tiles_root() / record_path(recid)
-    if not folder.is_dir():
-        return
-    for path in folder.iterdir():
-        key = owner_key(path.name)
-        if key not in keep or path.name.startswith("."):
-            path.unlink(missing_ok=True)
+def remove_tiles(recid, keep=(), areas=AREAS):
+    """Delete a record's tiles (in AREAS) except those of the files in KEEP."""
+    for area in areas:
+        folder = tiles_root(area) / record_path(recid)
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            key = owner_key(path.name)
+            if key not in keep or path.name.startswith("."):
+                path.unlink(missing_ok=True)
+
+
+@shared_task(ignore_result=True)
+def remove_record_tiles(record_id):
+    """All the tiles of a record (deleted), public and restricted."""
+    remove_tiles(record_id)
 
 
 class TilesProcessor(RecordFilesProcessor):
-    """At publish (and when an embargo lifts): tiles for the images of a work whose files
-    are public, queued after the commit; none for any other work."""
+    """At publish (and when an embargo lifts): tiles for the images and PDFs of a work,
+    queued after the commit, in the folder of its files' openness."""
 
     def _can_process(self, draft, record):
         return bool(current_app.config.get("IIIF_TILES_GENERATION_ENABLED"))
@@ -281,11 +303,15 @@ class TilesProcessor(RecordFilesProcessor):
 
 
 def tiles_wanted(record):
-    """The keys of a published record's files that should have tiles (its images, when
-    its files are public); the tiles of any other file of it are removed now."""
-    public = record.access.protection.files == "public" and record.files.enabled
-    keys = [key for key in (record.files.entries if public else {}) if tileable(key)]
-    remove_tiles(record.pid.pid_value, keep=set(keys))
+    """The keys of a published record's files that should have tiles (its images and
+    PDFs); the tiles of any other file of it are removed now, and all those in the
+    other folder (a work whose files were public and are restricted now, or the
+    reverse: never a public tile of a restricted file)."""
+    keys = [key for key in (record.files.entries if record.files.enabled else {})
+            if tileable(key)]
+    area = area_of(record.access)
+    remove_tiles(record.pid.pid_value, keep=set(keys), areas=[area])
+    remove_tiles(record.pid.pid_value, areas=[a for a in AREAS if a != area])
     return keys
 
 
@@ -375,18 +401,19 @@ class TilesProxy(IIIFProxy):
         if len(parts) != 3 or parts[0] != "record":
             return None  # drafts have no tiles
         _, recid, key = parts
-        if not tiles_ready(recid, key):
+        if not any(tiles_ready(recid, key, area) for area in AREAS):
             return None  # InvenioRDM's path: its own access check, then Pillow
         page = PAGE.match(key)
         # a PDF's page: the PDF's own access check
         record = self.readable_record(recid, page["pdf"] if page else key)
-        if record.access.protection.files != "public":
-            return None  # never a tile of a work that is not public (left from before)
+        area = area_of(record.access)
+        if not tiles_ready(recid, key, area):
+            return None  # only the tiles of the work's openness (never ones left from before)
         if page:
             self.validate_page_request(uuid)
         rest = request.path.split(uuid, 1)[1]
         url = (current_app.config["RDM_IIIF_SERVER_URL"].rstrip("/") + "/iiif/"
-               + quote(f"{record_path(recid)}/{key}{SUFFIX}{rest}"))
+               + quote(f"{area}/{record_path(recid)}/{key}{SUFFIX}{rest}"))
         try:
             answer = _session().get(url, timeout=current_app.config["CONSORTIUM_IIIF_SERVER_TIMEOUT"])
         except requests.RequestException as exc:
