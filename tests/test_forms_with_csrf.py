@@ -65,6 +65,31 @@ def test_the_kramerius_form_needs_its_token(app, client, make_tenant, csrf_on):
     assert client.get(f"/api/tenants/{slug}/kramerius").json["base_url"] == form["base_url"]
 
 
+def test_the_import_forms_need_their_token(app, client, make_tenant, csrf_on, configure):
+    from imports.oai_source import Source, item
+
+    source = Source([item(1, "Zpráva")])
+    configure(CONSORTIUM_IMPORT_PRIVATE_SOURCES=True)
+    tenant, people = make_tenant("csrf-imp")
+    slug, manager = tenant["slug"], people["managers"]
+    browser = browser_of(app, people["managers_user"])
+    csrf_on()
+    form = {"url": source.url, "metadata_prefix": "oai_dc", "dry_run": "on"}
+    try:
+        assert browser.post(f"/libraries/{slug}/imports", data=form).status_code == 400
+        assert client.get(f"/api/tenants/{slug}/imports", headers=manager).json["runs"] == []
+        token = token_of(browser.get(f"/libraries/{slug}/imports"))
+        assert browser.post(f"/libraries/{slug}/imports",
+                            data={**form, **token}).status_code == 302
+        run = client.get(f"/api/tenants/{slug}/imports", headers=manager).json["runs"][0]
+        assert run["counts"]["created"] == 1
+        for action in ("stop", "retry"):
+            url = f"/libraries/{slug}/imports/{run['id']}/{action}"
+            assert browser.post(url, data={"id": "x"}).status_code == 400
+    finally:
+        source.stop()
+
+
 def test_asking_for_changes_from_the_queue_needs_its_token(app, client, make_tenant, csrf_on):
     from invenio_requests.proxies import current_requests_service
 

@@ -40,6 +40,7 @@ LIBRARY_PAGES = (
     ("oa", _("Open access"), lambda: "oa", _tenant_allows("read_oa_reports")),
     ("embargoes", _("Embargoes"), lambda: "embargoes", _tenant_allows("read_oa_reports")),
     ("kramerius", _("Kramerius"), lambda: "kramerius", _tenant_allows("manage_kramerius")),
+    ("imports", _("Imports"), lambda: "imports", _tenant_allows("manage_imports")),
     ("statements", _("Statements"), lambda: f"statements/{_last_month()}",
      _tenant_allows("read_statements")),
 )

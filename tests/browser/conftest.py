@@ -57,6 +57,8 @@ def site(app):
     with open(log_path, "w") as log:
         server = start_server(port, log, SITE_UI_URL=url, SITE_API_URL=f"{url}/api",
                               TESTING=False, WTF_CSRF_ENABLED=True,
+                              # import journeys harvest a fixture source on 127.0.0.1
+                              CONSORTIUM_IMPORT_PRIVATE_SOURCES=True,
                               CONSORTIUM_DATACITE_URLS=dict.fromkeys(
                                   ("test", "production"), DATACITE_TEST_URL))
     try:

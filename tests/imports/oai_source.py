@@ -1,7 +1,7 @@
 """A source repository for the import tests: an OAI-PMH endpoint answering ListRecords in
 oai_dc as DSpace 7 (XOAI) does — identifiers `oai:<host>:<handle>`, `com_`/`col_` set
 specs, Handles in dc:identifier, several dc:date (accessioned, available, issued),
-resumption tokens of the form `<prefix>/<from>/<until>/<set>/<offset>` with
+GetRecord for one item, resumption tokens of the form `<prefix>/<from>/<until>/<set>/<offset>` with
 completeListSize and cursor, deleted records as headers with status="deleted" — served
 over HTTP by a real server in a thread. ITEMS (identifier → item) can change between runs.
 
@@ -25,6 +25,7 @@ with $s (size in bytes).
 
 import hashlib
 import threading
+import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlparse
@@ -78,8 +79,9 @@ def item(number, title, creators=("Novák, Jan",), datestamp="2024-05-03T10:11:1
 class Source:
     """The endpoint's items and a server serving them."""
 
-    def __init__(self, items, flavor="dspace"):
+    def __init__(self, items, flavor="dspace", delay=0):
         self.items, self.flavor = dict(items), flavor
+        self.delay = delay  # seconds before each file's answer: a slow source to watch
         self.requests = []
         self.downloads = []
         source = self
@@ -98,6 +100,7 @@ class Source:
                 self.wfile.write(data)
 
             def bitstream(self):
+                time.sleep(source.delay)
                 found = source.bitstream(self.path)
                 status = found.get("status", 200) if found else 404
                 content = found["content"] if found and status == 200 else b"Not found"
@@ -145,8 +148,15 @@ class Source:
     def answer(self, query):
         args = {key: values[0] for key, values in query.items()}
         request = f'<request verb="ListRecords" metadataPrefix="oai_dc">{self.url}</request>'
+        if args.get("verb") == "GetRecord":  # one item (an item run again)
+            prefix = args.get("metadataPrefix", "oai_dc")
+            entry = self.items.get(args.get("identifier"))
+            if entry is None:
+                return request + '<error code="idDoesNotExist">No such item</error>'
+            record = self.record(args["identifier"], entry, prefix)
+            return f"{request}<GetRecord>{record}</GetRecord>"
         if args.get("verb") != "ListRecords":
-            return request + '<error code="badVerb">Only ListRecords here.</error>'
+            return request + '<error code="badVerb">Only ListRecords and GetRecord here.</error>'
         if "resumptionToken" in args:
             prefix, start, _, set_spec, offset = args["resumptionToken"].split("/")
             offset = int(offset)

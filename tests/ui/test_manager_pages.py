@@ -14,7 +14,7 @@ from helpers import browser_of
 
 PAGES_OF = {
     "managers": {"dashboard", "submissions", "workflow", "storage", "stats", "dois", "sso",
-                 "oa", "embargoes", "statements", "kramerius"},
+                 "oa", "embargoes", "statements", "kramerius", "imports"},
     "curators": {"submissions", "stats", "oa", "embargoes"},
     "depositors": set(),
 }

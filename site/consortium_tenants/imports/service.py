@@ -200,6 +200,18 @@ class ImportService:
         return [self.dump_item(item, with_payload) for item in
                 query.order_by(ImportItemModel.id)]
 
+    def item(self, identity, slug, run_id, source_id):
+        """One item of a run with its original and mapped payload (the item's page)."""
+        run = self._run(identity, slug, run_id)[1]
+        return self.dump_item(self._item(run, source_id), with_payload=True)
+
+    @staticmethod
+    def _item(run, source_id):
+        found = ImportItemModel.query.filter_by(run_id=run.id, source_id=source_id).first()
+        if found is None:
+            raise TenantNotFound(_("The import run has no item %(item)s.", item=source_id))
+        return found
+
     # --- running ---------------------------------------------------------------
     def start(self, identity, slug, url, set_spec=None, dry_run=False, bypass_review=False,
               full=False, metadata_prefix="oai_dc", trusted=False):
@@ -255,6 +267,51 @@ class ImportService:
         if harvested is not None:
             self.process(person_identity(run.started_by), run, harvested)
         return run
+
+    def retry(self, identity, slug, run_id, source_id):
+        """Run a failed item of a finished (stopped, failed) run again, alone, after a fix
+        at the source or in the library: the source gives the item anew (GetRecord) and it
+        gets its state as in a run, in the same report (the run's counts follow). A dry
+        run's item is mapped again, nothing written."""
+        run = self._run(identity, slug, run_id)[1]
+        item = self._item(run, source_id)
+        if run.status in ("running", "stopping"):
+            raise ValidationError({"source_id": [
+                _("The run is still going: run its failed items again when it has ended.")]})
+        if item.state != "failed":
+            raise ValidationError({"source_id": [
+                _("Only a failed item can be run again.")]})
+        try:
+            record = self.harvest_one(run, source_id)
+        except Exception as error:  # the source: unreachable, no such item any more
+            current_app.logger.warning("import %s: %s not harvested: %s", run.id,
+                                       source_id, error)
+            state, reason = "failed", f"{type(error).__name__}: {error}"
+            mapped, recid, original, datestamp = item.mapped, item.recid, item.original, \
+                item.datestamp
+        else:
+            try:
+                state, reason, mapped, recid = self._one(
+                    person_identity(run.started_by), run, self._community_id(run), record,
+                    licences())
+            except QuotaStop as stop:
+                db.session.rollback()
+                state, reason, mapped, recid = "failed", stop.reason, None, None
+            original, datestamp = record.raw, record.header.datestamp
+        counts = {**run.counts, "failed": run.counts.get("failed", 1) - 1}
+        counts[state] = counts.get(state, 0) + 1
+        item.state, item.reason, item.mapped, item.recid = state, reason, mapped, recid
+        item.original, item.datestamp, run.counts = original, datestamp, counts
+        db.session.commit()
+        return self.dump_item(item)
+
+    @staticmethod
+    def harvest_one(run, source_id):
+        """The source's record SOURCE_ID (GetRecord) in RUN's format."""
+        from sickle import Sickle
+
+        client = Sickle(run.source["url"], max_retries=3, timeout=60)
+        return client.GetRecord(identifier=source_id, metadataPrefix=run.source["prefix"])
 
     def stop(self, identity, slug, run_id):
         """Ask a running run to stop after its current item (what it did stays)."""

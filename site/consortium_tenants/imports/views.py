@@ -1,14 +1,27 @@
-"""Old addresses of an imported repository keep working: on a library's host,
-`/handle/<prefix>/<suffix>` (DSpace's and Handle.net's form, as cited in papers) answers
-301 with the work that carries that Handle among its identifiers; no such work: 404."""
+"""Pages of imports: the library's import page for its managers (runs with their
+progress, a run's items by state, an item with its reason, the start form, Stop, Run
+again: all through ImportService, as the REST API) and the old addresses of an imported
+repository: on a library's host, `/handle/<prefix>/<suffix>` (DSpace's and Handle.net's
+form, as cited in papers) answers 301 with the work that carries that Handle among its
+identifiers; no such work: 404."""
 
+import json
 import re
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, g, redirect
+from flask import Blueprint, abort, flash, g, redirect, render_template, request
+from flask_babel import format_decimal
+from flask_login import login_required
 from invenio_access.permissions import system_identity
+from invenio_i18n import gettext
 from invenio_rdm_records.proxies import current_rdm_records_service as records
+from marshmallow import ValidationError
 
 from ..origin import primary_origin
+from ..page_helpers import CsrfForm, flat_errors, or_abort
+from ..proxies import current_consortium, current_tenants_service
+from ..tenants.resource import translated
+from .service import STATES
 
 HANDLE = re.compile(r"^\d[\w.]*/[\w.\-]+$")
 """A Handle as repositories mint them (`11222.digilib/123`, `10195/4567`); anything else
@@ -34,8 +47,129 @@ def handle_redirect(handle):
     return redirect(f"{primary_origin(tenant)}/records/{recid}", code=301)
 
 
+# --- the library's import page (its managers) ---------------------------------------
+FORMAT_CHOICES = ("oai_dc", "ore", "marcxml")
+FLAGS = ("dry_run", "bypass_review", "full")
+SHOWN_ITEMS = 500
+"""Items listed on a run's page (the CSV has them all)."""
+
+
+def _service():
+    return current_consortium.imports_service
+
+
+def _number(value):
+    return format_decimal(value, format="#,##0.##") if value is not None else None
+
+
+def _progress(run):
+    """What the page shows of a run's progress, in the page's numbers."""
+    return {"percent": int(100 * run["done"] / run["total"]) if run["total"] else
+            (100 if run["status"] == "finished" else 0),
+            "rate": _number(run["rate"]), "eta": run["eta_seconds"]}
+
+
+@login_required
+def library_imports(slug):
+    """The library's import runs (newest first, with their progress) and the form that
+    starts one (the service's `submit`, as POST /api/tenants/<slug>/imports: a refused
+    field says why beside it, 400, nothing started)."""
+    tenant = or_abort(current_tenants_service.get, slug)
+    runs = or_abort(_service().runs, g.identity, slug)["runs"]
+    form, errors, status = CsrfForm(), {}, 200
+    values = {"url": "", "set": "", "metadata_prefix": "oai_dc", "dry_run": True}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        values = {"url": request.form.get("url", ""), "set": request.form.get("set", ""),
+                  "metadata_prefix": request.form.get("metadata_prefix", "oai_dc"),
+                  **{flag: request.form.get(flag) == "on" for flag in FLAGS}}
+        data = {key: value for key, value in values.items() if value != ""}
+        try:
+            run = _service().submit(g.identity, slug, data)
+        except ValidationError as error:
+            status = 400
+            for field, message in flat_errors(translated(error.messages)):
+                errors.setdefault(field if field in values else "", []).append(message)
+        else:
+            flash(gettext("The import was started.") if not run["options"]["dry_run"]
+                  else gettext("The dry run was started: it writes nothing but its report."),
+                  "success")
+            return redirect(f"/libraries/{slug}/imports/{run['id']}")
+    return render_template("consortium_tenants/imports/runs.html", tenant=tenant,
+                           runs=runs, progress=_progress, form=form, errors=errors,
+                           values=values, formats=FORMAT_CHOICES), status
+
+
+@login_required
+def library_import_run(slug, run_id):
+    """One run: its progress (kept fresh by the page's script while it runs), its items
+    filtered by state, the CSV, Stop and, for each failed item, Run again."""
+    tenant = or_abort(current_tenants_service.get, slug)
+    run = or_abort(_service().read, g.identity, slug, run_id)
+    state = request.args.get("state") or None
+    if state is not None and state not in STATES:
+        abort(400, gettext("Must be one of: created, updated, unchanged, deleted, failed."))
+    items = _service().items(g.identity, slug, run_id, state)
+    return render_template("consortium_tenants/imports/run.html", tenant=tenant, run=run,
+                           progress=_progress(run), items=items[:SHOWN_ITEMS],
+                           total_items=len(items), state=state, states=STATES,
+                           form=CsrfForm())
+
+
+@login_required
+def library_import_item(slug, run_id):
+    """One item of a run (`?id=<source id>`): its state, reason, original and mapping."""
+    tenant = or_abort(current_tenants_service.get, slug)
+    run = or_abort(_service().read, g.identity, slug, run_id)
+    item = or_abort(_service().item, g.identity, slug, run_id, request.args.get("id", ""))
+    mapped = json.dumps(item["mapped"], ensure_ascii=False, indent=2) \
+        if item["mapped"] else None
+    return render_template("consortium_tenants/imports/item.html", tenant=tenant, run=run,
+                           item=item, mapped=mapped, form=CsrfForm())
+
+
+def _action(slug, run_id, call, done_message, back):
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    try:
+        or_abort(call)
+    except ValidationError as error:
+        for _, message in flat_errors(translated(error.messages)):
+            flash(message, "error")
+        return redirect(back, code=303)
+    flash(done_message, "success")
+    return redirect(back, code=303)
+
+
+@login_required
+def library_import_stop(slug, run_id):
+    """Stop the run after its current item (the service's `stop`)."""
+    return _action(slug, run_id, lambda: _service().stop(g.identity, slug, run_id),
+                   gettext("The run stops after its current item."),
+                   f"/libraries/{slug}/imports/{run_id}")
+
+
+@login_required
+def library_import_retry(slug, run_id):
+    """Run one failed item again (the service's `retry`); back to the item's page."""
+    source_id = request.form.get("id", "")
+    return _action(slug, run_id,
+                   lambda: _service().retry(g.identity, slug, run_id, source_id),
+                   gettext("The item was run again."),
+                   f"/libraries/{slug}/imports/{run_id}/item?{urlencode({'id': source_id})}")
+
+
 def create_blueprint(app):
-    """The old-address redirects of imported works."""
+    """The old-address redirects of imported works and the library's import pages."""
     blueprint = Blueprint("consortium_imports_redirects", __name__)
     blueprint.add_url_rule("/handle/<path:handle>", "handle", handle_redirect)
+    base = "/libraries/<slug>/imports"
+    blueprint.add_url_rule(base, "runs", library_imports, methods=["GET", "POST"])
+    blueprint.add_url_rule(f"{base}/<run_id>", "run", library_import_run)
+    blueprint.add_url_rule(f"{base}/<run_id>/item", "item", library_import_item)
+    blueprint.add_url_rule(f"{base}/<run_id>/stop", "stop", library_import_stop,
+                           methods=["POST"])
+    blueprint.add_url_rule(f"{base}/<run_id>/retry", "retry", library_import_retry,
+                           methods=["POST"])
     return blueprint
