@@ -27,7 +27,12 @@ from pathlib import Path
 from consortium_tenants.storage.audit import MULTIPART_LEFTOVER
 from consortium_tenants.storage.s3 import bucket_objects, s3_client
 from flask import current_app
+from invenio_access.permissions import system_identity
 from invenio_db import db
+from invenio_indexer.proxies import current_indexer_registry
+from invenio_records_resources.proxies import current_service_registry
+from invenio_search import current_search_client
+from invenio_search.utils import prefix_index
 from sqlalchemy import inspect
 from sqlalchemy_utils import create_database, database_exists
 
@@ -170,10 +175,6 @@ def restore_objects(folder, manifest, progress):
 
 def rebuild_indices():
     """Index everything from the database, as `invenio rdm rebuild-all-indices` + `index run`."""
-    from invenio_access.permissions import system_identity
-    from invenio_indexer.proxies import current_indexer_registry
-    from invenio_records_resources.proxies import current_service_registry
-
     for service in current_service_registry._services.values():
         if hasattr(service, "rebuild_index"):
             try:
@@ -183,7 +184,4 @@ def rebuild_indices():
     for indexer in current_indexer_registry.all().values():
         indexer.process_bulk_queue()
     # Searchable when the restore says it is done (not at the next refresh interval).
-    from invenio_search import current_search_client
-    from invenio_search.utils import prefix_index
-
     current_search_client.indices.refresh(index=prefix_index("*"))

@@ -5,13 +5,21 @@ costs ~8 s), and each step first checks whether its work is already done, so
 running `invenio platform init` twice is harmless.
 """
 
+import io
+import json
 import shlex
+import sys
+import time
+from pathlib import Path
 
 import click
+import yaml
 from alembic.migration import MigrationContext
 from botocore.exceptions import ClientError
 from consortium_tenants.coar import VERSION_FIELD as OA_VERSION_FIELD
 from consortium_tenants.oa.rules import REASON_FIELD as OA_REASON_FIELD
+from consortium_tenants.proxies import current_tenants_service as tenants_service
+from consortium_tenants.proxies import current_workflows_service as workflows
 from consortium_tenants.storage.accounts import account_of
 from consortium_tenants.storage.s3 import s3_client
 from consortium_tenants.tenants import theme as library_theme
@@ -22,15 +30,27 @@ from consortium_tenants.workflows.schema import unknown_terms
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.models import ActionRoles
+from invenio_access.permissions import authenticated_user, system_identity
+from invenio_access.utils import get_identity
 from invenio_accounts.proxies import current_datastore
+from invenio_app.cli import cli as invenio_cli
+from invenio_communities.generators import CommunityRoleNeed
+from invenio_communities.proxies import current_communities
 from invenio_db import db
 from invenio_files_rest.models import Location
+from invenio_rdm_records.proxies import current_rdm_records_service as records
+from invenio_requests.proxies import current_requests_service as requests
 from invenio_search.proxies import current_search_client
 from invenio_search.utils import build_alias_name
+from invenio_users_resources.proxies import current_users_service
+from invenio_users_resources.records.api import UserAggregate
+from invenio_vocabularies.proxies import current_service as vocabularies_service
 from invenio_vocabularies.records.models import VocabularyType
+from PIL import Image, ImageDraw
 from sqlalchemy import inspect
 from sqlalchemy_utils import database_exists
 
+from . import backup, consistency
 from . import jobs as scheduled_jobs
 
 # role name -> access action granted to it
@@ -46,8 +66,6 @@ def run_cli(command):
     """Run an `invenio` sub-command in this process; fail loudly on error."""
     click.secho(f"  $ invenio {command}", fg="blue")
     # The top-level `invenio` group: it also carries entry-point commands.
-    from invenio_app.cli import cli as invenio_cli
-
     result = current_app.test_cli_runner().invoke(invenio_cli, args=shlex.split(command))
     if result.exit_code != 0:
         click.echo(result.output)
@@ -169,10 +187,7 @@ def init(admin_email, admin_password):
     if step("vocabularies", VocabularyType.query.count() > 0):
         run_cli("rdm-records fixtures")
     if step("resource type oer", not unknown_terms("resourcetypes", ["oer"])):
-        from invenio_access.permissions import system_identity
-        from invenio_vocabularies.proxies import current_service
-
-        current_service.create(system_identity, OER_RESOURCE_TYPE)
+        vocabularies_service.create(system_identity, OER_RESOURCE_TYPE)
     if step(f"custom field {AGREEMENT_FIELD}", records_mapping_has(AGREEMENT_FIELD)):
         run_cli(f"rdm-records custom-fields init -f {AGREEMENT_FIELD}")
     for field in (OA_REASON_FIELD, OA_VERSION_FIELD):
@@ -180,22 +195,17 @@ def init(admin_email, admin_password):
             run_cli(f"rdm-records custom-fields init -f {field}")
     old = libraries_to_migrate()
     if step("deposit workflows of member libraries", not old):
-        from consortium_tenants.proxies import current_workflows_service as workflows
-
         for tenant in old:
             workflows.adopt(tenant)
     stale = library_theme.libraries_with_outdated_theme()
     if step("community themes of member libraries", not stale):
         for tenant in stale:
             library_theme.refresh(tenant)
-    from consortium_tenants.proxies import current_tenants_service as tenants_service
 
     logoless = [t.slug for t in TenantModel.query.order_by(TenantModel.slug)
                 if t.community_id is not None and not tenants_service.has_logo(t)]
     if step("logos of member libraries" + (f" ({', '.join(logoless)})" if logoless else ""),
             not logoless):
-        from invenio_access.permissions import system_identity
-
         tenants_service.generate_missing_logos(system_identity)
 
     unscheduled = scheduled_jobs.missing_jobs()
@@ -233,9 +243,6 @@ DIGITISED_PAGES = 8
 
 def _demo_scans():
     """(file name, PNG) of the digitised work's pages: paper, a text block, a page number."""
-    import io
-
-    from PIL import Image, ImageDraw
 
     pages = []
     for number in range(1, DIGITISED_PAGES + 1):
@@ -259,11 +266,6 @@ def _demo_identity(user):
     identity cache: both read the current request or session, which a CLI
     command does not have.
     """
-    from invenio_access.permissions import authenticated_user
-    from invenio_access.utils import get_identity
-    from invenio_communities.generators import CommunityRoleNeed
-    from invenio_communities.proxies import current_communities
-
     identity = get_identity(user)
     identity.provides.add(authenticated_user)
     members = current_communities.service.members.config.record_cls
@@ -274,9 +276,6 @@ def _demo_identity(user):
 
 def _demo_deposited(community_id, title):
     """Whether a draft or record titled TITLE was deposited into the community."""
-    from invenio_access.permissions import system_identity
-    from invenio_rdm_records.proxies import current_rdm_records_service as records
-
     current_search_client.indices.refresh(index=build_alias_name("rdmrecords"))
     query = (f'metadata.title:"{title}" AND (parent.communities.ids:"{community_id}" '
              f'OR parent.review.receiver.community:"{community_id}")')
@@ -291,10 +290,6 @@ def _demo_record(identity, curator, community_id, title_cs, title_en, slug, revi
     Libraries publishing directly (open preset, or curators depositing) accept on
     submission; without REVIEW the submission waits in the curators' queue.
     """
-    import io
-
-    from invenio_rdm_records.proxies import current_rdm_records_service as records
-    from invenio_requests.proxies import current_requests_service as requests
 
     data = {
         "access": {"record": "public", "files": "public"},
@@ -345,9 +340,6 @@ def _demo_name(user):
     and shows as "Anonymous user". researcher@mzk.example: researcher-mzk,
     "Researcher MZK".
     """
-    from invenio_users_resources.proxies import current_users_service
-    from invenio_users_resources.records.api import UserAggregate
-
     if user.username and (user.user_profile or {}).get("full_name"):
         return
     local, domain = user.email.split("@")
@@ -363,11 +355,7 @@ def _demo_name(user):
 @with_appcontext
 def demo():
     """Demo consortium: libraries from app_data/tenants.yaml, users, records."""
-    from pathlib import Path
 
-    import yaml
-
-    from consortium_tenants.proxies import current_tenants_service as tenants
 
     path = Path(current_app.instance_path) / "app_data" / "tenants.yaml"
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -385,7 +373,7 @@ def demo():
 
     with click.progressbar(document["tenants"], label="Demo records") as bar:
         for entry in bar:
-            tenant = tenants.get(entry["slug"])
+            tenant = tenants_service.get(entry["slug"])
             group = "curators" if preset_of(tenant) == "closed" else "depositors"
             depositor = _demo_identity(
                 current_datastore.find_user(email=entry["members"][group][0]))
@@ -435,10 +423,6 @@ def check(repair, deep, as_json):
     Exits 1 while a difference remains (after --repair: one that repair could not mend,
     such as an object missing in S3: restore it from a backup).
     """
-    import json
-    import sys
-
-    from . import consistency
 
     def progress(items):
         return click.progressbar(items, label="Checking", file=sys.stderr,
@@ -467,16 +451,12 @@ def check(repair, deep, as_json):
 @with_appcontext
 def backup_command(folder):
     """Back up database (pg_dump), S3 objects (with checksums) and configuration into FOLDER."""
-    import sys
-    import time
-
-    from .backup import BackupError, backup
 
     started = time.monotonic()
     try:
-        manifest = backup(folder, lambda keys: click.progressbar(
+        manifest = backup.backup(folder, lambda keys: click.progressbar(
             keys, label="Copying S3 objects", file=sys.stderr))
-    except BackupError as error:
+    except backup.BackupError as error:
         raise click.ClickException(str(error))
     click.secho(f"Backed up database {manifest['database']['name']} and "
                 f"{len(manifest['objects'])} objects ({manifest['bytes']} B) into {folder} "
@@ -492,10 +472,6 @@ def backup_command(folder):
 @with_appcontext
 def restore_command(folder):
     """Restore a backup from FOLDER into an empty instance; indices are rebuilt."""
-    import sys
-    import time
-
-    from . import backup
 
     started = time.monotonic()
     try:

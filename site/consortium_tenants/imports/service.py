@@ -36,14 +36,21 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import current_app
-from invenio_i18n import gettext as _
-from invenio_access.permissions import system_identity
+from invenio_access.permissions import authenticated_user, system_identity
+from invenio_access.utils import get_identity
+from invenio_accounts.models import User
+from invenio_communities.generators import CommunityRoleNeed
+from invenio_communities.proxies import current_communities
 from invenio_db import db
 from invenio_files_rest.errors import InvalidOperationError
+from invenio_i18n import gettext as _
 from invenio_pidstore.errors import PIDDoesNotExistError, PIDUnregistered
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 from invenio_requests.proxies import current_requests_service as requests
+from invenio_vocabularies.proxies import current_service as vocabularies
 from marshmallow import ValidationError
+from sickle import Sickle
+from sickle.oaiexceptions import NoRecordsMatch
 
 from ..i18n import localized
 from ..tenants.errors import TenantNotFound
@@ -53,6 +60,8 @@ from . import dublincore, marcxml, ore
 from .dublincore import licence_key
 from .files import FileProblem, changed, close_all, open_files
 from .models import ImportedItemModel, ImportItemModel, ImportRunModel
+from .schema import StartSchema
+from .tasks import run_import
 
 FORMATS = {  # OAI-PMH metadataPrefix → read(element, source_id, licences)
     "oai_dc": dublincore.read,  # everywhere; EPrints' with file links
@@ -102,8 +111,6 @@ def run_error(run):
 
 def licences():
     """Normalised licence URL → licence id, from the licences vocabulary."""
-    from invenio_vocabularies.proxies import current_service as vocabularies
-
     found = {}
     result = vocabularies.search(system_identity, type="licenses", params={"size": 1000})
     for hit in result.hits:
@@ -116,12 +123,6 @@ def licences():
 def person_identity(user_id):
     """The identity of the person works are deposited as (their library roles too); the
     system's when None."""
-    from invenio_access.permissions import authenticated_user
-    from invenio_access.utils import get_identity
-    from invenio_accounts.models import User
-    from invenio_communities.generators import CommunityRoleNeed
-    from invenio_communities.proxies import current_communities
-
     user = db.session.get(User, user_id) if user_id else None
     if user is None:
         return system_identity
@@ -242,9 +243,6 @@ class ImportService:
 
     def submit(self, identity, slug, data):
         """Start a run (REST, the page): checked, recorded, processed by a worker."""
-        from .schema import StartSchema
-        from .tasks import run_import
-
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "manage_imports", tenant)
         if not isinstance(data, dict):
@@ -330,9 +328,6 @@ class ImportService:
 
     def harvest(self, run):
         """The source's records (headers and oai_dc metadata) of RUN, all pages."""
-        from sickle import Sickle
-        from sickle.oaiexceptions import NoRecordsMatch
-
         client = Sickle(run.source["url"], max_retries=3, timeout=60)
         params = {"metadataPrefix": run.source["prefix"], "ignore_deleted": False}
         if run.source.get("set"):
@@ -390,8 +385,6 @@ class ImportService:
         return self._end(run, "finished")
 
     def _community_id(self, run):
-        from ..tenants.models import TenantModel
-
         return str(db.session.get(TenantModel, run.tenant_id).community_id)
 
     def _one(self, identity, run, community_id, record, vocabulary):

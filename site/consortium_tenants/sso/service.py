@@ -16,6 +16,8 @@ from invenio_db import db
 from invenio_i18n import gettext as _
 from invenio_i18n import lazy_gettext as _l
 from invenio_records_resources.services.uow import unit_of_work
+from invenio_users_resources.proxies import current_users_service
+from invenio_users_resources.records.api import UserAggregate
 from sqlalchemy.exc import IntegrityError
 
 from ..i18n import language
@@ -23,7 +25,9 @@ from ..validation import Length, OneOf
 from . import metadata
 from .attributes import RULE_ATTRIBUTES, by_friendly_name, out_of_scope
 from .errors import SsoRefusal
+from .federation import refresh_all
 from .models import (
+    FederationFeedModel,
     IdentityProviderModel,
     SamlMessageModel,
     SsoAuditModel,
@@ -166,14 +170,10 @@ class SsoService:
 
     def refresh_feeds(self):
         """Every configured federation feed (federation.refresh_all)."""
-        from .federation import refresh_all
-
         return refresh_all(self.store_idps)
 
     @staticmethod
     def feeds():
-        from .models import FederationFeedModel
-
         return FederationFeedModel.query.order_by(FederationFeedModel.url).all()
 
     # --- a library's settings and audit log ------------------------------------------
@@ -335,9 +335,6 @@ class SsoService:
                     idp=idp.entity_id)
         db.session.commit()
         if created:  # findable like a registered user (curators' notifications search)
-            from invenio_users_resources.proxies import current_users_service
-            from invenio_users_resources.records.api import UserAggregate
-
             current_users_service.indexer.index(UserAggregate.get_record(user.id))
         self.apply_rules(tenant, user, attributes, idp)
         return user
