@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import NoResultFound
 
 from . import config, origin
 from .billing.resource import BillingResource, BillingResourceConfig
+from .billing.config import BillingServiceConfig
 from .billing.service import BillingService
 from .dois.accounts import DataCiteAccountService
 from .dois.resource import DataCiteResource, DataCiteResourceConfig
@@ -142,7 +143,8 @@ class ConsortiumTenants:
         self.workflows_service = WorkflowService(self.tenants_service)
         self.workflows_resource = WorkflowResource(WorkflowResourceConfig, self.workflows_service)
         self.storage_service = StorageService(self.tenants_service)
-        self.billing_service = BillingService(self.tenants_service)
+        self.billing_service = BillingService(BillingServiceConfig.build(app),
+                                              self.tenants_service)
         self.billing_resource = BillingResource(BillingResourceConfig, self.billing_service)
         self.datacite_service = DataCiteAccountService(self.tenants_service)
         self.datacite_resource = DataCiteResource(DataCiteResourceConfig, self.datacite_service)

@@ -94,7 +94,8 @@ def close(period, now=None):
 
     Returns {"period", "issued": statements issued now, "already": issued before}.
     Refuses a month that is not over (PeriodNotOver) or lacks a snapshot
-    (SnapshotsMissing, naming the days): nothing is issued then.
+    (SnapshotsMissing, naming the days): nothing is issued then. The caller's unit of
+    work commits (BillingService.close), and rolls back on a refusal.
     """
     label, first, last = month_of(period)
     if last >= history.today(now):
@@ -110,7 +111,6 @@ def close(period, now=None):
     missing = {tenant.slug: days for tenant in pending
                if (days := history.missing_days(tenant, first, last))}
     if missing:
-        db.session.rollback()
         raise SnapshotsMissing(label, missing)
     moment = now or datetime.now(timezone.utc)
     moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
@@ -119,5 +119,4 @@ def close(period, now=None):
         data.update(final=True, status="issued",
                     issued=moment.isoformat(timespec="seconds"))
         db.session.add(StatementModel(tenant_id=tenant.id, period=label, data=data))
-    db.session.commit()
     return {"period": label, "issued": len(pending), "already": len(done)}

@@ -1,16 +1,20 @@
 """The billing service: statements, the consortium's summary, tariffs, snapshots.
 
-Permissions are the tenant policy's: a library's managers and consortium
-administrators read its statements (`read_statements`); only administrators
-read the summary and change tariffs (`manage_billing`).
+An invenio-records-resources service (config: `config.BillingServiceConfig`): its
+permission policy is the instance's (CONSORTIUM_TENANTS_PERMISSION_POLICY: a library's
+managers and consortium administrators read its statements, `read_statements`; only
+administrators read the summary, change tariffs, take snapshots and close a month,
+`manage_billing`); what it accepts and returns goes through the config's schemas; every
+write is one unit of work (the snapshots' catch-up: one per library).
 """
 
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-
 from invenio_db import db
 from invenio_i18n import gettext as _
+from invenio_records_resources.services import Service
+from invenio_records_resources.services.uow import unit_of_work
 from marshmallow import ValidationError
 
 from ..i18n import language
@@ -21,31 +25,37 @@ from . import closing, snapshots, statements, tariffs
 from .models import TariffModel
 
 
-class BillingService:
+class BillingService(Service):
     """What each library owes, and the prices it is computed with."""
 
-    def __init__(self, tenants):
+    def __init__(self, config, tenants):
+        super().__init__(config)
         self.tenants = tenants
+
+    def _library(self, identity, action, slug):
+        tenant = self.tenants.get(slug)
+        self.require_permission(identity, action, record=tenant)
+        return tenant
+
+    def _period(self, period):
+        return self.config.period_schema().load({"period": period})["period"]
 
     def statement(self, identity, slug, period):
         """The library's statement for PERIOD (`2026-11`, `2026-Q4`, `2026`)."""
-        tenant = self.tenants.get(slug)
-        self.tenants.require(identity, "read_statements", tenant)
-        return statements.statement(tenant, period)
+        tenant = self._library(identity, "read_statements", slug)
+        return statements.statement(tenant, self._period(period))
 
     def snapshots(self, identity, slug, period):
         """The library's daily snapshots in PERIOD."""
-        tenant = self.tenants.get(slug)
-        self.tenants.require(identity, "read_statements", tenant)
-        label, first, last = statements.parse_period(period)
-        return {"period": label,
-                "hits": [snapshots.dump(s) for s in history.of(tenant, first, last)]}
+        tenant = self._library(identity, "read_statements", slug)
+        label, first, last = statements.parse_period(self._period(period))
+        return {"period": label, "hits": self.config.snapshot_schema(many=True).dump(
+            history.of(tenant, first, last))}
 
     def overview(self, identity, slug, months=6, days=30):
         """Deposits per month of the last MONTHS months, this month's estimated bill and
         the storage of the last DAYS days (the daily snapshots, oldest first)."""
-        tenant = self.tenants.get(slug)
-        self.tenants.require(identity, "read_statements", tenant)
+        tenant = self._library(identity, "read_statements", slug)
         today = history.today()
         first = today - timedelta(days=days - 1)
         trend = [{"day": s.day, "bytes": s.bytes} for s in history.of(tenant, first, today)]
@@ -59,22 +69,24 @@ class BillingService:
 
     def summary(self, identity, period, lang=None):
         """One row per library for PERIOD (the accountant's CSV)."""
-        self.tenants.require(identity, "manage_billing")
+        self.require_permission(identity, "manage_billing")
+        period = self._period(period)
         statements.parse_period(period)
         return [statements.summary_row(statements.statement(tenant, period), lang or language())
                 for tenant in TenantModel.query.order_by(TenantModel.slug)]
 
     def list_tariffs(self, identity):
         """Every tariff, config defaults and database, by effective date."""
-        self.tenants.require(identity, "search")  # public prices
+        self.require_permission(identity, "search")  # public prices
         return {"hits": [tariffs.dump(t) for t in tariffs.all_tariffs()]}
 
-    def set_tariff(self, identity, data):
+    @unit_of_work()
+    def set_tariff(self, identity, data, uow=None):
         """Add the tariff effective from DATA's date, or replace the database's one."""
-        self.tenants.require(identity, "manage_billing")
+        self.require_permission(identity, "manage_billing")
         if not isinstance(data, dict):
             raise ValidationError("Expected a JSON object.")
-        loaded = tariffs.TariffSchema().load(data)
+        loaded = self.config.tariff_schema().load(data)
         closing.refuse_in_issued(loaded["effective_from"])
         model = TariffModel.query.filter_by(effective_from=loaded["effective_from"]).one_or_none()
         if model is None:
@@ -82,14 +94,17 @@ class BillingService:
             db.session.add(model)
         for key, value in loaded.items():
             setattr(model, key, value)
-        db.session.commit()
+        db.session.flush()
+        db.session.refresh(model)  # the prices as stored (the columns' scale)
         return tariffs.dump(tariffs.as_row(model))
 
-    def delete_tariff(self, identity, effective_from):
+    @unit_of_work()
+    def delete_tariff(self, identity, effective_from, uow=None):
         """Remove the database's tariff effective from EFFECTIVE_FROM (an ISO date)."""
-        self.tenants.require(identity, "manage_billing")
+        self.require_permission(identity, "manage_billing")
         try:
-            day = tariffs.TariffSchema().fields["effective_from"].deserialize(effective_from)
+            day = self.config.tariff_schema().fields["effective_from"].deserialize(
+                effective_from)
         except ValidationError as error:
             raise ValidationError({"effective_from": error.messages}) from error
         model = TariffModel.query.filter_by(effective_from=day).one_or_none()
@@ -98,28 +113,31 @@ class BillingService:
                                    day=day.isoformat()))
         closing.refuse_in_issued(day)
         db.session.delete(model)
-        db.session.commit()
 
-    def take_snapshots(self, identity, day):
+    @unit_of_work()
+    def take_snapshots(self, identity, day, uow=None):
         """Snapshot every library that existed on DAY (over), once (backfill)."""
-        self.tenants.require(identity, "manage_billing")
+        self.require_permission(identity, "manage_billing")
         return snapshots.take(day)
 
     def catch_up_snapshots(self, identity, now=None):
         """Snapshot every (library, day) missing up to yesterday of NOW; each library
-        on its own (see snapshots.catch_up)."""
-        self.tenants.require(identity, "manage_billing")
-        return snapshots.catch_up(now, since=closing.first_open_day())
+        on its own unit of work (see snapshots.catch_up)."""
+        self.require_permission(identity, "manage_billing")
+        result = snapshots.catch_up(now, since=closing.first_open_day())
+        return self.config.snapshots_run_schema().dump(result)
 
-    def close(self, identity, period, now=None):
+    @unit_of_work()
+    def close(self, identity, period, now=None, uow=None):
         """Issue every library's statement of the month PERIOD once it is over and
         complete (see closing.close)."""
-        self.tenants.require(identity, "manage_billing")
-        return closing.close(period, now)
+        self.require_permission(identity, "manage_billing")
+        return self.config.closed_month_schema().dump(
+            closing.close(self._period(period), now))
 
     def backfill(self, identity, first, last):
         """Days from FIRST to LAST, for the progress bar of `snapshots backfill`."""
-        self.tenants.require(identity, "manage_billing")
+        self.require_permission(identity, "manage_billing")
         if last < first:
             raise ValidationError({"to": ["Must not be before --from."]})
         if last >= history.today():

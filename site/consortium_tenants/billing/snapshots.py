@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from invenio_db import db
+from invenio_records_resources.services.uow import UnitOfWork
 from sqlalchemy import select
 
 from ..tenants import history
@@ -19,12 +20,12 @@ from ..tenants.models import TenantModel
 
 def take(day):
     """Snapshot every library that existed on DAY (a day that is over) unless it has
-    one: idempotent (`snapshots backfill`). Returns the number of snapshots made."""
+    one: idempotent (`snapshots backfill`). Returns the number of snapshots made; the
+    caller's unit of work commits them (BillingService.take_snapshots)."""
     made = 0
     for tenant in TenantModel.query.order_by(TenantModel.slug):
         if tenant.created.date() <= day and history.record(tenant, day):
             made += 1
-    db.session.commit()
     return made
 
 
@@ -33,7 +34,7 @@ def catch_up(now=None, since=None):
     over (up to yesterday of NOW), at most CONSORTIUM_BILLING_SNAPSHOT_CATCH_UP_DAYS back
     and not before SINCE (the first day after the issued periods).
 
-    Each library in a transaction of its own: one library's failure is logged and
+    Each library in a unit of work of its own: one library's failure is logged and
     reported, the others' snapshots are kept. Returns {"made", "last_day", "failed"}:
     snapshots made, the last day covered, {slug: error} of the libraries that failed.
     """
@@ -47,22 +48,14 @@ def catch_up(now=None, since=None):
         select(TenantModel.id, TenantModel.slug).order_by(TenantModel.slug)).all()
     for tenant_id, slug in libraries:
         try:
-            tenant = db.session.get(TenantModel, tenant_id)
-            if tenant is None:  # deleted meanwhile
-                continue
-            for day in history.missing_days(tenant, first, last):
-                made += history.record(tenant, day)
-            db.session.commit()
+            with UnitOfWork(db.session) as uow:
+                tenant = db.session.get(TenantModel, tenant_id)  # None: deleted meanwhile
+                days = history.missing_days(tenant, first, last) if tenant else []
+                taken = sum(history.record(tenant, day) for day in days)
+                uow.commit()
+            made += taken
         except Exception as error:  # noqa: BLE001 - one library never blocks the others
-            db.session.rollback()
             current_app.logger.exception("Billing snapshots of %s failed", slug)
             failed[slug] = f"{type(error).__name__}: {error}"
     return {"made": made, "last_day": last, "failed": failed}
-
-
-def dump(snapshot):
-    """JSON of a snapshot."""
-    return {"day": snapshot.day.isoformat(), **{
-        key: getattr(snapshot, key)
-        for key in ("bytes", "files", "records", "drafts", "published", "members")}}
 
