@@ -306,8 +306,6 @@ class ImportService:
     @staticmethod
     def harvest_one(run, source_id):
         """The source's record SOURCE_ID (GetRecord) in RUN's format."""
-        from sickle import Sickle
-
         client = Sickle(run.source["url"], max_retries=3, timeout=60)
         return client.GetRecord(identifier=source_id, metadataPrefix=run.source["prefix"])
 
