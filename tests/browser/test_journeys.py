@@ -24,7 +24,7 @@ TEXT = {  # what a person reads, by language
         "accept_agreement": re.compile(r"^Souhlasím"), "submitted": "Odeslána",
         "closed": re.compile(r"jen její správci a kurátoři"), "keyword": "digitalizace",
         "languages": "Jazyky", "workflow_saved": "Pracovní postup uložen.",
-        "changes_asked": "Vkladatel byl požádán o úpravy.", "accept": "Schválit",
+        "changes_asked": "Vklad byl vrácen vkladateli k úpravám.", "accept": "Schválit",
         "ask_for_changes": "Vrátit k úpravám", "review": "Posoudit",
         "licence": "Creative Commons Attribution 4.0",
     },

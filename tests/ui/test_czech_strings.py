@@ -51,3 +51,30 @@ def test_the_instance_catalogue_corrects_the_packages_czech(app):
                                                      "Log in", "Slug (address name)")}
     assert words == {"Status": "Stav", "Cancel": "Zrušit", "Related works": "Související díla",
                      "Log in": "Přihlásit se", "Slug (address name)": "Zkratka v adrese (slug)"}
+
+
+# Where the curators' action is named on a page: its button, the request's state, the
+# timeline, the flash after it, the deposit form's notice (React and Python catalogues).
+ACTION_NAMES = {
+    "react": ("Ask for changes", "Ask the depositor for changes", "Changes requested",
+              "asked for changes"),
+    "python": ("The depositor was asked for changes.", "The curators asked for changes"),
+}
+
+
+def test_the_curators_action_has_one_name_on_every_page(app):
+    """The button said "Vrátit k úpravám" and the timeline beside it "požádal(a) o
+    úpravy": one action, two names. Each place names it "… k úpravám"."""
+    import json
+
+    from flask_babel import gettext
+
+    from helpers import ROOT
+
+    react = json.loads((ROOT / "assets" / "translations" / "consortium" / "messages" / "cs"
+                        / "translations.json").read_text(encoding="utf-8"))
+    with app.test_request_context("/", headers={"Accept-Language": "cs"}):
+        python = {msgid: gettext(msgid) for msgid in ACTION_NAMES["python"]}
+    names = {**{msgid: react[msgid] for msgid in ACTION_NAMES["react"]}, **python}
+    assert {msgid: "k úpravám" in name for msgid, name in names.items()} == \
+        {msgid: True for msgid in names}, names

@@ -25,7 +25,7 @@ def test_request_page_links_the_draft_and_the_form_quotes_the_curators(app, clie
                           "Doplňte prosím abstrakt.").status_code == 200
     refresh()
 
-    for language, heading, button in (("cs", "Kurátoři žádají o úpravy", "Upravit záznam"),
+    for language, heading, button in (("cs", "Kurátoři vrátili vklad k úpravám", "Upravit záznam"),
                                       ("en", "The curators asked for changes",
                                        "Edit the deposit")):
         res = depositor.get(f"/me/requests/{request_id}", headers={"Accept-Language": language})
