@@ -14,7 +14,12 @@
       if (manifest && manifest.items) {
         manifest.items.forEach(function (canvas) {
           var label = canvas.label && canvas.label.none && canvas.label.none[0];
-          if (label === config.key) { canvasId = canvas.id; }
+          // a PDF's pages are labelled "<file> — page N" in cs and en: its first page
+          var page = canvas.label && canvas.label.en && canvas.label.en[0];
+          if (label === config.key
+              || (!canvasId && page && page.indexOf(config.key + " — ") === 0)) {
+            canvasId = canvas.id;
+          }
         });
       }
       var windowConfig = { manifestId: config.manifest, thumbnailNavigationPosition: "far-bottom" };

@@ -4,6 +4,8 @@ turns pages and zooms, in Czech and English, by mouse and by keyboard, without c
 errors and with no critical or serious axe violation in the viewer. The zoomed page's
 tiles come from the IIPImage server (made after publish, scripts/services.sh `iip`)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -90,3 +92,83 @@ def test_a_reader_turns_pages_and_zooms_a_scanned_work(site, open_page, scanned,
     frame = frame_element.element_handle().content_frame()
     assert frame.locator("html").get_attribute("lang") == language
     assert axe_in(frame) == []
+
+
+# --- a PDF-only work: its pages in Mirador, the PDF itself still in pdf.js ----------
+PDF_TEXT = {
+    "cs": {"pdfjs": "Otevřít původní PDF (kniha.pdf) v prohlížeči pdf.js",
+           "first": "kniha.pdf — strana 1", "second": "kniha.pdf — strana 2"},
+    "en": {"pdfjs": "Open the original PDF (kniha.pdf) in pdf.js",
+           "first": "kniha.pdf — page 1", "second": "kniha.pdf — page 2"},
+}
+
+
+def pdf_of(pages):
+    import io
+
+    from PIL import Image
+
+    images = [Image.new("RGB", (600, 800), (40 * n, 120, 200)) for n in range(pages)]
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=100)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pdf_only(app, make_tenant):
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    tenant, people = make_tenant("svkos")
+    client = app.test_client()
+    body = minimal_record("Tisk z roku 1905")
+    body["metadata"]["rights"] = [{"id": "cc-by-4.0"}]
+    res = client.post("/api/records", headers=people["depositors"], json=body)
+    assert res.status_code == 201, res.json
+    draft_id = res.json["id"]
+    assert upload(client, people["depositors"], draft_id, "kniha.pdf",
+                  pdf_of(3)).status_code == 200
+    record = publish_in_library(client, people, tenant["community_id"], draft_id)
+    current_rdm_records_service.indexer.refresh()
+    return tenant, record["id"]
+
+
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_a_pdf_only_work_opens_its_pages_in_mirador_and_the_pdf_in_pdfjs(
+        site, open_page, pdf_only, language):
+    tenant, record_id = pdf_only
+    text = TEXT[language]
+    page = open_page(language)
+    from_iip = []
+    page.on("response", lambda r: from_iip.append(r.url) if ".pdf.page-" in r.url
+            and "/default.jpg" in r.url and r.ok and IIP_MARK in r.body() else None)
+    page.goto(site.library(tenant["slug"], f"/records/{record_id}"))
+    frame_element = page.locator("iframe.preview-iframe")
+    expect(frame_element).to_be_visible()
+    viewer = page.frame_locator("iframe.preview-iframe")
+
+    # Mirador on the PDF's pages (no image file in the work), from its first page
+    first, second = PDF_TEXT[language]["first"], PDF_TEXT[language]["second"]
+    expect(viewer.get_by_text(f"1 {text['of']} 3").first).to_be_visible(timeout=30000)
+    expect(viewer.get_by_role("region", name=re.compile(re.escape(first) + "$"))).to_be_visible()
+    viewer.get_by_role("button", name=text["next"]).click()
+    expect(viewer.get_by_text(f"2 {text['of']} 3").first).to_be_visible()
+    expect(viewer.get_by_role("region", name=re.compile(re.escape(second) + "$"))).to_be_visible()
+    viewer.get_by_role("button", name=text["zoom_in"]).click()
+    page.wait_for_timeout(1500)
+    assert from_iip, "no page of the PDF came from the IIPImage server"
+
+    frame = frame_element.element_handle().content_frame()
+    assert frame.locator("html").get_attribute("lang") == language
+    assert axe_in(frame) == []
+
+    # the original PDF, in pdf.js, one link away (in the same frame)
+    link = viewer.get_by_role("link", name=PDF_TEXT[language]["pdfjs"])
+    expect(link).to_be_visible()
+    link.click()
+    frame = frame_element.element_handle().content_frame()
+    frame.wait_for_url("**viewer=pdfjs**")
+    expect(viewer.locator("#viewerContainer")).to_be_visible()
+    assert "/files/kniha.pdf" in viewer.locator("#pdf-file-uri").get_attribute("value")
+    expect(viewer.locator("#iiif-viewer")).to_have_count(0)
+    # pdf.js draws the first page
+    expect(viewer.locator("#viewer .page canvas").first).to_be_visible(timeout=30000)

@@ -7,7 +7,7 @@ painting annotation is the full image from the Image API, with the Image API ser
 have tiles (`tiles.py`), each of its pages follows the images as a canvas too, its Image
 API service the page's (`record:<id>:<file>.page-<n>`)."""
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from invenio_i18n import lazy_gettext as _
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -47,9 +47,11 @@ def rights_uri(rights):
 
 
 def page_label(key, number):
-    """"<file> — page N" in Czech and English."""
+    """"<file> — page N" in Czech and English, the request's language first (Mirador
+    shows a label's first language whatever its own)."""
     out = {}
-    for lang in LANGUAGES:
+    current = str(get_locale() or "")
+    for lang in sorted(LANGUAGES, key=lambda lang: lang != current):
         with force_locale(lang):
             out[lang] = [str(_("%(file)s — page %(number)s", file=key, number=number))]
     return out
