@@ -239,6 +239,10 @@ DIGITISED_RECORD = ("Herbář z roku 1790 (digitalizovaný)", "A herbarium of 17
 # is a map in MZK's digital library; opening the link needs the internet.
 DEMO_KRAMERIUS_UUID = "uuid:ba4934d1-0a1e-4a01-a89d-c948477ca833"
 DIGITISED_PAGES = 8
+# One library (the first of tenants.yaml) also has a printed work deposited as a PDF only:
+# its pages are tiled after publish and read in Mirador, the PDF itself in pdf.js.
+PDF_RECORD = ("Výroční zpráva knihovny 1905 (tisk)", "The library's annual report of 1905 (print)")
+PDF_PAGES = 4
 
 
 def _demo_scans():
@@ -257,6 +261,27 @@ def _demo_scans():
         image.save(out, "PNG", optimize=True)
         pages.append((f"strana-{number:03}.png", out.getvalue()))
     return pages
+
+
+def _demo_pdf():
+    """(file name, PDF) of the printed work: PDF_PAGES pages of lines of text."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    pages = []
+    for number in range(1, PDF_PAGES + 1):
+        page = Image.new("RGB", (827, 1169), (250, 248, 240))  # A4 at 100 dpi
+        draw = ImageDraw.Draw(page)
+        for line in range(30):
+            y = 120 + line * 30
+            draw.rectangle((90, y, 737 - (line * 41 + number * 67) % 220, y + 10),
+                           fill=(30, 30, 30))
+        draw.text((405, 1110), str(number), fill=(0, 0, 0))
+        pages.append(page)
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=100)
+    return [("vyrocni-zprava-1905.pdf", out.getvalue())]
 
 
 def _demo_identity(user):
@@ -394,6 +419,11 @@ def demo():
                              identifiers=[{"scheme": "kramerius",
                                            "identifier": DEMO_KRAMERIUS_UUID}] if linked
                              else None)
+            if entry is document["tenants"][0] and not _demo_deposited(
+                    tenant.community_id, PDF_RECORD[0]):
+                _demo_record(depositor, curator, tenant.community_id, *PDF_RECORD,
+                             entry["slug"], files=_demo_pdf(),
+                             resource_type="publication-report")
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")
 
 
