@@ -291,6 +291,8 @@ CONSORTIUM_JOBS = {
     "consortium-oa-embargo-notices": {"minute": "30", "hour": "6"},
     # each work's Kramerius link (HEAD, else GET); the broken ones on the library's page
     "consortium-kramerius-links": {"minute": "50", "hour": "4"},
+    # each library's import sources again, from their last finished run (issue 28)
+    "consortium-imports-incremental": {"minute": "50", "hour": "1"},
 }
 """The instance's scheduled work as invenio-jobs jobs: job type → crontab fields (UTC).
 `invenio platform init` creates a job for each entry that has none; administrators then

@@ -12,7 +12,7 @@ JOB_TYPES = ["consortium-stats-months", "consortium-billing-snapshots",
              "consortium-billing-close", "consortium-storage-check", "consortium-multipart-expiry", "consortium-doi-retry",
              "consortium-platform-check",
              "consortium-sso-federation-metadata", "consortium-oa-embargo-notices",
-             "consortium-kramerius-links"]
+             "consortium-kramerius-links", "consortium-imports-incremental"]
 
 
 def test_scheduled_work_is_jobs_with_their_schedules_not_beat_entries(app, client,

@@ -241,6 +241,48 @@ class ImportService:
         db.session.commit()
         return run
 
+    def follow_sources(self, log=None):
+        """One incremental run (from= its last finished run) of every source a library has
+        imported from for real, processed here; a source with a run still going is left to
+        it. One source failing does not stop the others. LOG(text) after each source;
+        returns the sources that failed (the scheduled job fails naming them)."""
+        log = log or (lambda text: None)
+        latest = {}
+        for run in (ImportRunModel.query.filter_by(status="finished")
+                    .filter(ImportRunModel.options["dry_run"].as_boolean().is_(False))
+                    .order_by(ImportRunModel.created)):
+            latest[(run.tenant_id, json.dumps(run.source, sort_keys=True))] = run
+        failed = []
+        for (tenant_id, _source), last in sorted(latest.items(), key=lambda kv: kv[0][1]):
+            tenant = db.session.get(TenantModel, tenant_id)
+            label = f"{tenant.slug}: {last.source['url']} ({last.source['prefix']})"
+            going = (ImportRunModel.query.filter_by(tenant_id=tenant_id)
+                     .filter(ImportRunModel.source == last.source)
+                     .filter(ImportRunModel.status.in_(("running", "stopping"))).count())
+            if going:
+                log(f"{label}: a run is still going, left to it")
+                continue
+            try:
+                run = self.start(system_identity, tenant.slug, last.source["url"],
+                                 last.source.get("set"), False,
+                                 last.options.get("bypass_review", False), False,
+                                 last.source["prefix"], last.options.get("trusted", False))
+                run.started_by = last.started_by
+                db.session.commit()
+                run = self.resume(run.id)
+            except Exception as error:  # noqa: BLE001 — the next source still runs
+                db.session.rollback()
+                current_app.logger.exception("import of %s failed", label)
+                failed.append(f"{label}: {type(error).__name__}: {error}")
+                log(failed[-1])
+                continue
+            counts = ", ".join(f"{state} {run.counts.get(state, 0)}" for state in STATES)
+            log(f"{label}: {run.status} from {run.harvest_from or 'the start'}: {counts}"
+                + (f" ({run.error})" if run.error else ""))
+            if run.status == "failed":
+                failed.append(f"{label}: {run.error}")
+        return failed
+
     def submit(self, identity, slug, data):
         """Start a run (REST, the page): checked, recorded, processed by a worker."""
         tenant = self.tenants.get(slug)
