@@ -121,7 +121,10 @@ class Source:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self):
+        """Stop serving and close the socket: a later request is refused at once (a
+        listening socket nobody accepts on would hang a harvester until its timeout)."""
         self.server.shutdown()
+        self.server.server_close()
 
     @property
     def base(self):
