@@ -14,7 +14,7 @@ for that request: InvenioRDM's on-the-fly path, Pillow over the original in S3),
 alternating which goes first, so both share the machine's background load. Pages are
 sampled over the whole work; none is opened twice in the same mode (no warm cache).
 
-Usage (services running: scripts/services.sh start):
+Usage (services running: scripts/services.sh start; scripts/env.sh sourced, for TILES_DIR):
     .venv/bin/python bench/iiif.py [--pages 300] [--sample 60] [--width 2500 --height 3500]
 """
 
@@ -170,6 +170,10 @@ def main():
     parser.add_argument("--parallel", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    if not os.environ.get("TILES_DIR"):
+        # without it the tiles go under the bench's instance folder, where iipsrv (serving
+        # TILES_DIR) never finds them: every "tiles" request would quietly be on the fly
+        sys.exit("TILES_DIR is not set: `source scripts/env.sh` first (with your ports)")
 
     # InvenioRDM allows 100 files per record (RDM_RECORDS_MAX_FILES_COUNT); a book has more pages
     app = make_app(RDM_RECORDS_MAX_FILES_COUNT=args.pages + 10)
