@@ -43,6 +43,7 @@ nginx_config() {  # render scripts/nginx.conf into $NGINX_DIR/nginx.conf
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@NGINX_DIR@|$NGINX_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
       -e "s|@UI_PORT@|$UI_PORT|g" -e "s|@API_PORT@|$API_PORT|g" -e "s|@WEB_PORT@|$WEB_PORT|g" \
       -e "s|@INSTANCE@|$INVENIO_INSTANCE_PATH|g" -e "s|@ROOT@|$ROOT|g" \
+      -e "s|@TILES_DIR@|$TILES_DIR|g" -e "s|@IIP_PORT@|$IIP_PORT|g" \
       "$ROOT/scripts/nginx.conf" >"$NGINX_DIR/nginx.conf"
   /usr/sbin/nginx -t -q -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$LOG_DIR/nginx-error.log" \
     2>"$LOG_DIR/nginx.log" || die "nginx configuration invalid, see $LOG_DIR/nginx.log"

@@ -41,10 +41,11 @@ def _wait_for_port(port, process, log):
 
 
 @contextlib.contextmanager
-def running_nginx(folder, upstream=None, unbuffered_log=False):
+def running_nginx(folder, upstream=None, unbuffered_log=False, tiles=None, iip_port=None):
     """The platform's nginx in FOLDER (its config, logs and an empty instance/static),
-    in front of UPSTREAM (a uWSGI port; none: a free port nobody answers on). Yields
-    (base URL, access log path, instance folder)."""
+    in front of UPSTREAM (a uWSGI port; none: a free port nobody answers on), with TILES
+    as its tiles folder and the IIPImage server's nginx on IIP_PORT (defaults: the
+    stack's TILES_DIR and IIP_PORT). Yields (base URL, access log path, instance folder)."""
     if not Path(NGINX).exists():
         pytest.fail("nginx is needed (scripts/app.sh and scripts/test.sh install it)")
     folder = Path(folder)
@@ -57,6 +58,8 @@ def running_nginx(folder, upstream=None, unbuffered_log=False):
         "NGINX_DIR": str(folder), "LOG_DIR": str(folder), "UI_PORT": str(upstream),
         "API_PORT": str(upstream), "WEB_PORT": str(port), "INSTANCE": str(instance),
         "ROOT": str(ROOT),
+        "TILES_DIR": str(tiles or os.environ.get("TILES_DIR", folder / "tiles")),
+        "IIP_PORT": str(iip_port or os.environ.get("IIP_PORT", free_port())),
     }
     conf = (ROOT / "scripts" / "nginx.conf").read_text()
     for name, value in values.items():

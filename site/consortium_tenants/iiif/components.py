@@ -11,10 +11,10 @@ API, reads only the image's header from the stream."""
 from flask import current_app
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_records_resources.services.files.components import FileServiceComponent
-from invenio_records_resources.services.uow import TaskOp
+from invenio_records_resources.services.uow import Operation, TaskOp
 from PIL import Image, UnidentifiedImageError
 
-from .tiles import generate_tiles, remove_record_tiles, tileable
+from .tiles import generate_tiles, remove_tiles, tileable
 
 
 class ImageDimensionsComponent(FileServiceComponent):
@@ -40,12 +40,24 @@ class ImageDimensionsComponent(FileServiceComponent):
         file_record.commit()
 
 
+class RemoveTilesOp(Operation):
+    """A record's tiles removed here, as soon as the change is committed: not by a task,
+    whose worker may be late or down, because the platform's nginx serves public tiles
+    without asking the app (docker/nginx/consortium/app.conf)."""
+
+    def __init__(self, recid):
+        self.recid = recid
+
+    def on_commit(self, uow):
+        remove_tiles(self.recid)
+
+
 class TilesCleanupComponent(ServiceComponent):
-    """A record service component: a deleted work's tiles go (after the deletion is
-    committed), as the work's files do from its page; a restored one gets them again."""
+    """A record service component: a deleted work's tiles go as soon as the deletion is
+    committed, as the work's files do from its page; a restored one gets them again."""
 
     def delete_record(self, identity, data=None, record=None, **kwargs):
-        self.uow.register(TaskOp(remove_record_tiles, record_id=record.pid.pid_value))
+        self.uow.register(RemoveTilesOp(record.pid.pid_value))
 
     def restore_record(self, identity, record=None, **kwargs):
         if not (current_app.config.get("IIIF_TILES_GENERATION_ENABLED") and record.files.enabled):

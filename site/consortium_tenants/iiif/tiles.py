@@ -46,13 +46,14 @@ from celery import shared_task
 from PIL import Image
 from flask import Response, current_app, g, request
 from flask_iiif.api import IIIFImageAPIWrapper
-from flask_iiif.errors import MultimediaImageFormatError
+from flask_iiif.errors import IIIFValidatorError, MultimediaImageFormatError
 from flask_resources import resource_requestctx
 from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_rdm_records.records.processors.base import RecordFilesProcessor
 from invenio_rdm_records.resources.iiif import IIIFProxy
 from invenio_rdm_records.services.errors import RecordDeletedException
 from invenio_rdm_records.services.iiif.converter import ImageConverter
+from invenio_i18n import gettext as _
 from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError, PIDUnregistered
 from invenio_records_resources.services.errors import FileKeyNotFoundError
 from invenio_records_resources.services.uow import TaskOp
@@ -60,6 +61,14 @@ from invenio_records_resources.services.uow import TaskOp
 SUFFIX = ".ptif"
 SOURCE_SUFFIX = ".source"  # the checksum of the file the tiles were made from
 PAGES_SUFFIX = ".pages.json"  # a PDF's pages, written once all its pages have tiles
+# Beside each TIFF: the image's size and the tile grid's starts (empty files x0, x256, …,
+# y0, y256, … below the width and height). The platform's nginx serves a public tile
+# without the app only when its region starts on the grid inside the image: iipsrv spends
+# seconds of CPU on a region that starts outside the image (measured: 14 s for one
+# request), so such requests go to the app, which refuses them (TilesProxy.check_region).
+GRID_SUFFIX = ".grid"
+REGION = re.compile(r"(?P<pct>pct:)?(?P<x>\d+(?:\.\d+)?),(?P<y>\d+(?:\.\d+)?),"
+                    r"(?P<w>\d+(?:\.\d+)?),(?P<h>\d+(?:\.\d+)?)")
 PAGE = re.compile(r"^(?P<pdf>.+\.pdf)\.page-(?P<number>[1-9][0-9]*)$", re.IGNORECASE)
 
 
@@ -130,7 +139,8 @@ def pdf_pages(recid, pdf_key, area=PUBLIC):
 
 def owner_key(name):
     """The file key a name in the tiles folder belongs to."""
-    key = name.removesuffix(PAGES_SUFFIX).removesuffix(SOURCE_SUFFIX).removesuffix(SUFFIX)
+    key = name.removesuffix(GRID_SUFFIX).removesuffix(PAGES_SUFFIX).removesuffix(SOURCE_SUFFIX)
+    key = key.removesuffix(SUFFIX)
     page = PAGE.match(key)
     return page["pdf"] if page else key
 
@@ -168,6 +178,47 @@ class VipsCommandConverter(ImageConverter):
             with target.open("rb") as tiles:
                 shutil.copyfileobj(tiles, out_stream, 1 << 20)
         return True
+
+
+def grid_folder(target):
+    return target.with_name(target.name + GRID_SUFFIX)
+
+
+def write_grid(target, width, height):
+    """The size and grid starts of the TIFF TARGET (see GRID_SUFFIX), replaced whole."""
+    step = int(VipsCommandConverter.default_params["tile_width"])
+    folder = grid_folder(target)
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}.part")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    (partial / "size").write_text(f"{width} {height}")
+    for axis, length in (("x", width), ("y", height)):
+        for start in range(0, length, step):
+            (partial / f"{axis}{start}").touch()
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(partial, folder)
+
+
+def grid_size(target):
+    """(width, height) of the TIFF TARGET from its grid folder, or None."""
+    try:
+        width, height = (grid_folder(target) / "size").read_text().split()
+        return int(width), int(height)
+    except (OSError, ValueError):
+        return None
+
+
+def ensure_grid(target):
+    """The grid of a TIFF made before grids were (its size read by `vipsheader`)."""
+    if grid_size(target) is not None:
+        return
+    header = current_app.config["CONSORTIUM_IIIF_VIPSHEADER"]
+    size = [vips_run([header, "-f", field, str(target)], f"the tiles {target.name}")
+            for field in ("width", "height")]
+    try:
+        write_grid(target, int(size[0]), int(size[1]))
+    except (TypeError, ValueError):
+        pass
 
 
 def vips_run(args, what):
@@ -225,12 +276,13 @@ def make_pdf_pages(record_id, file_key, file_record, checksum, area):
                 break
             moving = target.with_name(f".{target.name}.{os.getpid()}.part")
             shutil.move(partial, moving)  # the temporary folder may be another filesystem
+            write_grid(target, *sizes[-1])
             os.replace(moving, target)
     # pages that went from the PDF (a new version with fewer pages)
-    for path in folder.glob(f"{glob_escape(file_key)}.page-*{SUFFIX}"):
-        page = PAGE.match(path.name.removesuffix(SUFFIX))
+    for path in folder.glob(f"{glob_escape(file_key)}.page-*{SUFFIX}*"):
+        page = PAGE.match(path.name.removesuffix(GRID_SUFFIX).removesuffix(SUFFIX))
         if page and int(page["number"]) > len(sizes):
-            path.unlink(missing_ok=True)
+            remove_path(path)
     if sizes:
         partial = done.with_name(f".{done.name}.{os.getpid()}.part")
         partial.write_text(json.dumps({"source": checksum, "pages": sizes}))
@@ -259,6 +311,7 @@ def generate_tiles(record_id, file_key):
     target = tiles_file(record_id, file_key, area)
     marker = target.with_name(target.name + SOURCE_SUFFIX)
     if target.is_file() and marker.is_file() and marker.read_text() == checksum:
+        ensure_grid(target)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
@@ -267,6 +320,13 @@ def generate_tiles(record_id, file_key):
             converted = VipsCommandConverter().convert(source, out)
         if converted:
             marker.write_text(checksum)
+            header = current_app.config["CONSORTIUM_IIIF_VIPSHEADER"]
+            size = [vips_run([header, "-f", field, str(partial)], f"the tiles of {file_key}")
+                    for field in ("width", "height")]
+            try:
+                write_grid(target, int(size[0]), int(size[1]))
+            except (TypeError, ValueError):
+                shutil.rmtree(grid_folder(target), ignore_errors=True)  # the app serves it
             os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -281,13 +341,15 @@ def remove_tiles(recid, keep=(), areas=AREAS):
         for path in folder.iterdir():
             key = owner_key(path.name)
             if key not in keep or path.name.startswith("."):
-                path.unlink(missing_ok=True)
+                remove_path(path)
 
 
-@shared_task(ignore_result=True)
-def remove_record_tiles(record_id):
-    """All the tiles of a record (deleted), public and restricted."""
-    remove_tiles(record_id)
+def remove_path(path):
+    """A file of the tiles folder, or a grid folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 class TilesProcessor(RecordFilesProcessor):
@@ -395,6 +457,24 @@ class TilesProxy(IIIFProxy):
             raise MultimediaImageFormatError(
                 requested_format=args["image_format"], supported_formats=list(formats))
 
+    @staticmethod
+    def check_region(target):
+        """A region that starts outside the image (or is empty) is refused (400) before
+        iipsrv is asked: it would spend seconds of CPU on it. The size is the grid's
+        (GRID_SUFFIX); tiles without one are left to iipsrv as before."""
+        region = resource_requestctx.view_args.get("region")
+        found = REGION.fullmatch(region or "")
+        size = grid_size(target) if found else None
+        if size is None:
+            return
+        x, y, w, h = (float(found[n]) for n in ("x", "y", "w", "h"))
+        width, height = (100, 100) if found["pct"] else size
+        if x >= width or y >= height or w <= 0 or h <= 0:
+            raise IIIFValidatorError(
+                message=_("The region %(region)s lies outside the image (%(width)s × "
+                          "%(height)s pixels).", region=region, width=size[0],
+                          height=size[1]), parameter="region", value=region)
+
     def proxy_request(self):
         uuid = resource_requestctx.view_args["uuid"]
         parts = uuid.split(":", 2)
@@ -411,6 +491,7 @@ class TilesProxy(IIIFProxy):
             return None  # only the tiles of the work's openness (never ones left from before)
         if page:
             self.validate_page_request(uuid)
+        self.check_region(tiles_file(recid, key, area))
         rest = request.path.split(uuid, 1)[1]
         url = (current_app.config["RDM_IIIF_SERVER_URL"].rstrip("/") + "/iiif/"
                + quote(f"{area}/{record_path(recid)}/{key}{SUFFIX}{rest}"))
