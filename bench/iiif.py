@@ -5,7 +5,8 @@ every page) in a library of the benchmarks' own instance (bench/instance.py: its
 database, index prefix and bucket, the local S3), publishes it, makes every page's
 pyramidal TIFF with the platform's tiles task (`vips`, --workers at a time, as a worker
 with that concurrency would), then serves the application over HTTP in this process
-and opens pages as the viewer does on first view: the page's info.json, then the tiles
+(or, with --platform, makes the work in the running platform of `make run` and goes through
+its nginx + uWSGI, where public tiles come from iipsrv without the app) and opens pages as the viewer does on first view: the page's info.json, then the tiles
 of the levels OpenSeadragon loads to fit the page into a --viewport square (the whole
 page in one tile, then each finer level up to the fitting one), --parallel requests at a
 time like a browser. Each page is opened once with its tiles (iipsrv, scripts/services.sh
@@ -30,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from instance import bar, ensure_library, make_app, serve
+from instance import bar, ensure_library, make_app, platform_app, serve, web_base
 
 
 def scan(number, width, height):
@@ -139,14 +140,18 @@ def first_view_urls(info, viewport):
 
 
 def open_page(http, base, host, path, viewport, parallel):
-    """Seconds from asking for info.json to the last first-view tile; requests made."""
+    """Seconds from asking for info.json to the last first-view tile; requests made.
+    Each page is opened by a reader of its own (a user agent of its own: the platform's
+    rate limits count per user agent and address, and one client opening 120 pages in
+    two minutes is beyond a guest's 500 requests a minute)."""
+    headers = {"Host": host, "User-Agent": f"iiif-bench-reader/{path}"}
     began = time.monotonic()
-    res = http.get(f"{base}{path}/info.json", headers={"Host": host}, timeout=120)
+    res = http.get(f"{base}{path}/info.json", headers=headers, timeout=120)
     res.raise_for_status()
     urls = first_view_urls(res.json(), viewport)
 
     def get(url):
-        answer = http.get(f"{base}{path}/{url}", headers={"Host": host}, timeout=120)
+        answer = http.get(f"{base}{path}/{url}", headers=headers, timeout=120)
         answer.raise_for_status()
         return len(answer.content)
 
@@ -169,6 +174,9 @@ def main():
     parser.add_argument("--viewport", type=int, default=1000)
     parser.add_argument("--parallel", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--platform", action="store_true",
+                        help="the running platform (`make run`): the work in its database, "
+                             "pages opened through its nginx + uWSGI on WEB_PORT")
     args = parser.parse_args()
     if not os.environ.get("TILES_DIR"):
         # without it the tiles go under the bench's instance folder, where iipsrv (serving
@@ -176,12 +184,19 @@ def main():
         sys.exit("TILES_DIR is not set: `source scripts/env.sh` first (with your ports)")
 
     # InvenioRDM allows 100 files per record (RDM_RECORDS_MAX_FILES_COUNT); a book has more pages
-    app = make_app(RDM_RECORDS_MAX_FILES_COUNT=args.pages + 10)
+    limit = {"RDM_RECORDS_MAX_FILES_COUNT": args.pages + 10}
+    if args.platform:  # the pages are uploaded here, under the platform's limits but this one
+        from consortium_tenants.config import CONSORTIUM_STORAGE_DEFAULTS as defaults
+
+        limit["CONSORTIUM_STORAGE_DEFAULTS"] = {**defaults, "max_files": args.pages + 10}
+    app = platform_app(api=False, **limit) if args.platform else make_app(**limit)
     from consortium_tenants.iiif.tiles import record_path, tiles_root
 
-    print(f"Work of {args.pages} pages, {args.width}x{args.height} JPEG scans")
+    where = ("the platform's nginx + uWSGI" if args.platform
+             else "this process (werkzeug, threaded)")
+    print(f"Work of {args.pages} pages, {args.width}x{args.height} JPEG scans; served by {where}")
     recid, slug, keys, _ = make_work(app, args.pages, args.width, args.height, args.workers)
-    base = serve(app)
+    base = web_base() if args.platform else serve(app)
     port = base.rsplit(":", 1)[1]
     host = f"{slug}.localhost:{port}"
     with app.app_context():
@@ -215,7 +230,7 @@ def main():
     load = os.getloadavg()
     top = max(max(v) for v in times.values())
     print(f"\nFirst view of a page (info.json + first tiles), {len(sample)} pages each, "
-          f"load average {load[0]:.1f}")
+          f"served by {where}, load average {load[0]:.1f}")
     print(f"{'':12} {'requests':>8} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for mode, values in times.items():
         print(f"{mode:12} {counts[mode]:>8} {statistics.median(values):>7.2f} "
