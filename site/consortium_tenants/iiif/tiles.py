@@ -208,17 +208,22 @@ def grid_size(target):
         return None
 
 
-def ensure_grid(target):
-    """The grid of a TIFF made before grids were (its size read by `vipsheader`)."""
-    if grid_size(target) is not None:
-        return
+def grid_from_header(tiff, target):
+    """The grid of TARGET from the size `vipsheader` reads in TIFF (TARGET itself, or the
+    file about to become it); without a size, none (the app serves its tiles)."""
     header = current_app.config["CONSORTIUM_IIIF_VIPSHEADER"]
-    size = [vips_run([header, "-f", field, str(target)], f"the tiles {target.name}")
+    size = [vips_run([header, "-f", field, str(tiff)], f"the tiles {target.name}")
             for field in ("width", "height")]
     try:
         write_grid(target, int(size[0]), int(size[1]))
     except (TypeError, ValueError):
-        pass
+        shutil.rmtree(grid_folder(target), ignore_errors=True)
+
+
+def ensure_grid(target):
+    """The grid of a TIFF made before grids were."""
+    if grid_size(target) is None:
+        grid_from_header(target, target)
 
 
 def vips_run(args, what):
@@ -320,13 +325,7 @@ def generate_tiles(record_id, file_key):
             converted = VipsCommandConverter().convert(source, out)
         if converted:
             marker.write_text(checksum)
-            header = current_app.config["CONSORTIUM_IIIF_VIPSHEADER"]
-            size = [vips_run([header, "-f", field, str(partial)], f"the tiles of {file_key}")
-                    for field in ("width", "height")]
-            try:
-                write_grid(target, int(size[0]), int(size[1]))
-            except (TypeError, ValueError):
-                shutil.rmtree(grid_folder(target), ignore_errors=True)  # the app serves it
+            grid_from_header(partial, target)
             os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
