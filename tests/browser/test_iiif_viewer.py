@@ -94,6 +94,41 @@ def test_a_reader_turns_pages_and_zooms_a_scanned_work(site, open_page, scanned,
     assert axe_in(frame) == []
 
 
+INFO = {
+    "cs": {"sidebar": "Přepnout postranní panel", "about": "O tomto díle", "rights": "Práva",
+           "type": "Typ zdroje", "article": "Článek v časopise", "provided": "Poskytuje"},
+    "en": {"sidebar": "Toggle sidebar", "about": "About this item", "rights": "Rights",
+           "type": "Resource type", "article": "Journal article", "provided": "Provided by"},
+}
+
+
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_the_viewer_describes_the_work_in_the_readers_language(
+        site, open_page, scanned, language):
+    """The manifest's metadata and its library (language maps with cs and en) read in
+    the page's language in Mirador's panels, never the other language."""
+    tenant, record_id = scanned
+    text, other = INFO[language], INFO["en" if language == "cs" else "cs"]
+    page = open_page(language)
+    page.goto(site.library(tenant["slug"], f"/records/{record_id}"))
+    viewer = page.frame_locator("iframe.preview-iframe")
+    expect(viewer.get_by_text(f"1 {TEXT[language]['of']} {PAGES}").first).to_be_visible(
+        timeout=30000)
+    viewer.get_by_role("button", name=text["sidebar"]).click()
+    expect(viewer.get_by_text(text["about"]).first).to_be_visible()
+    expect(viewer.locator("dt", has_text=text["type"])).to_be_visible()
+    expect(viewer.locator("dd", has_text=text["article"])).to_be_visible()
+    assert viewer.locator("dt", has_text=other["type"]).count() == 0
+    assert viewer.locator("dd", has_text=other["article"]).count() == 0
+
+    viewer.get_by_role("tab", name=text["rights"]).click()
+    expect(viewer.locator("dt", has_text=text["provided"])).to_be_visible()
+    name, other_name = (tenant["names"][language],
+                        tenant["names"]["en" if language == "cs" else "cs"])
+    expect(viewer.locator("dd", has_text=name)).to_be_visible()
+    assert name == other_name or viewer.locator("dd", has_text=other_name).count() == 0
+
+
 # --- a PDF-only work: its pages in Mirador, the PDF itself still in pdf.js ----------
 PDF_TEXT = {
     "cs": {"pdfjs": "Otevřít původní PDF (kniha.pdf) v prohlížeči pdf.js",

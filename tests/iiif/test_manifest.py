@@ -93,6 +93,50 @@ def test_manifest_of_an_image_work_is_valid_presentation_3(digitised):
     assert labels["Publisher"]["value"] == {"none": ["Moravská zemská knihovna"]}
 
 
+def language_maps(node):
+    """Every language map in NODE holding Czech and English."""
+    if isinstance(node, dict):
+        if {"cs", "en"} <= set(node) and all(isinstance(v, list) for v in node.values()):
+            yield node
+        else:
+            for value in node.values():
+                yield from language_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from language_maps(value)
+
+
+def test_language_maps_keep_both_languages_the_readers_first(digitised):
+    """Mirador shows a language map's first language in the places it reads without a
+    locale: the manifest keeps cs and en in every map, the request's language first (by
+    Accept-Language, or `ln` as the page's language chosen in the session), and says the
+    answer varies with it."""
+    client, tenant, _, record = digitised
+    host = f"{tenant['slug']}.localhost:5000"
+    answers = {lang: manifest_of(client, record["id"], host, lang=lang) for lang in ("cs", "en")}
+    for lang, res in answers.items():
+        manifest = res.json
+        assert problems(manifest) == []
+        maps = list(language_maps(manifest))
+        # metadata labels (5), resource type and licence values, provider, required statement
+        assert len(maps) >= 11, maps
+        assert [list(m)[0] for m in maps] == [lang] * len(maps), maps
+        assert all(set(m) == {"cs", "en"} for m in maps)
+        assert "Accept-Language" in res.headers["Vary"]
+    rows = {lang: {row["label"][lang][0]: row for row in answers[lang].json["metadata"]}
+            for lang in answers}
+    assert rows["en"]["Resource type"]["value"] == {"en": ["Journal article"],
+                                                    "cs": ["Článek v časopise"]}
+    assert list(rows["cs"]["Typ zdroje"]["value"]) == ["cs", "en"]
+    # the same manifest otherwise, with an ETag per language
+    assert list(language_maps(answers["cs"].json)) == list(language_maps(answers["en"].json))
+    assert answers["cs"].headers["ETag"] != answers["en"].headers["ETag"]
+    # `ln` (a language chosen on the page) wins over the browser's Accept-Language
+    chosen = client.get(f"/api/iiif/3/record:{record['id']}/manifest?ln=cs",
+                        base_url=f"http://{host}", headers={"Accept-Language": "en"})
+    assert [list(m)[0] for m in language_maps(chosen.json)] == ["cs"] * len(maps)
+
+
 def test_each_page_is_served_through_the_image_api(digitised):
     client, tenant, _, record = digitised
     host = f"{tenant['slug']}.localhost:5000"

@@ -7,8 +7,10 @@ painting annotation is the full image from the Image API, with the Image API ser
 have tiles (`tiles.py`), each of its pages follows the images as a canvas too, its Image
 API service the page's (`record:<id>:<file>.page-<n>`)."""
 
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from invenio_i18n import lazy_gettext as _
+
+from ..i18n import language
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 LANGUAGES = ("cs", "en")
@@ -18,20 +20,37 @@ RIGHTS_HOSTS = ("creativecommons.org/licenses/", "creativecommons.org/publicdoma
                 "rightsstatements.org/vocab/")
 
 
+def languages():
+    """cs and en, the request's language first. Every language map of the manifest keeps
+    both, in this order: Mirador 3.4.3 passes its language to manifesto for metadata
+    rows, but reads other labels without a locale (`PropertyValue.getValue()`: the
+    canvases', the required statement's, the provider's, the renderings') and so shows
+    them in a map's first language whatever its own (an English reader saw "Poskytuje"
+    for "Provided by"). JSON objects are unordered: the order changes nothing for a
+    client that picks its language."""
+    current = language()
+    return sorted(LANGUAGES, key=lambda lang: lang != current)
+
+
 def both(text):
     """TEXT (lazy) in Czech and English, as a IIIF language map."""
     out = {}
-    for lang in LANGUAGES:
+    for lang in languages():
         with force_locale(lang):
             out[lang] = [str(text)]
     return out
+
+
+def per_language(values):
+    """{"cs": …, "en": …} (strings) as a language map, the request's language first."""
+    return {lang: [values[lang]] for lang in languages()}
 
 
 def vocabulary_title(entry):
     """A vocabulary entry's title as a language map (cs falls back to en)."""
     title = (entry or {}).get("title") or {}
     en = title.get("en") or (entry or {}).get("id", "")
-    return {"cs": [title.get("cs") or en], "en": [en]}
+    return per_language({"cs": title.get("cs") or en, "en": en})
 
 
 def rights_uri(rights):
@@ -47,11 +66,9 @@ def rights_uri(rights):
 
 
 def page_label(key, number):
-    """"<file> — page N" in Czech and English, the request's language first (Mirador
-    shows a label's first language whatever its own)."""
+    """"<file> — page N" in Czech and English."""
     out = {}
-    current = str(get_locale() or "")
-    for lang in sorted(LANGUAGES, key=lambda lang: lang != current):
+    for lang in languages():
         with force_locale(lang):
             out[lang] = [str(_("%(file)s — page %(number)s", file=key, number=number))]
     return out
@@ -120,9 +137,7 @@ class Manifest:
         if library:
             out["provider"] = [self.provider(library)]
             out["requiredStatement"] = {"label": both(_("Provided by")),
-                                        "value": {lang: [library["names"].get(lang)
-                                                         or library["names"]["en"]]
-                                                  for lang in LANGUAGES}}
+                                        "value": Manifest.names(library)}
         pdfs = [e for e in (record.get("files") or {}).get("entries", {}).values()
                 if e.get("mimetype") == "application/pdf" and (e.get("links") or {}).get("content")]
         if pdfs:
@@ -132,9 +147,13 @@ class Manifest:
         return out
 
     @staticmethod
+    def names(library):
+        return per_language({lang: library["names"].get(lang) or library["names"]["en"]
+                             for lang in LANGUAGES})
+
+    @staticmethod
     def provider(library):
-        names = {lang: [library["names"].get(lang) or library["names"]["en"]]
-                 for lang in LANGUAGES}
+        names = Manifest.names(library)
         agent = {"id": library["url"], "type": "Agent", "label": names,
                  "homepage": [{"id": library["url"], "type": "Text", "label": names,
                                "format": "text/html"}]}
@@ -158,12 +177,12 @@ class Manifest:
         add(_("Resource type"), vocabulary_title(meta.get("resource_type"))
             if meta.get("resource_type") else None)
         add(_("Publisher"), {"none": [meta["publisher"]]} if meta.get("publisher") else None)
-        languages = [vocabulary_title(lang) for lang in meta.get("languages") or []]
-        add(_("Languages"), {lang: ["; ".join(v[lang][0] for v in languages)]
-                             for lang in LANGUAGES} if languages else None)
+        spoken = [vocabulary_title(lang) for lang in meta.get("languages") or []]
+        add(_("Languages"), per_language({lang: "; ".join(v[lang][0] for v in spoken)
+                                          for lang in LANGUAGES}) if spoken else None)
         licences = [vocabulary_title(r) for r in meta.get("rights") or [] if r.get("id")]
-        add(_("Licence"), {lang: ["; ".join(v[lang][0] for v in licences)]
-                           for lang in LANGUAGES} if licences else None)
+        add(_("Licence"), per_language({lang: "; ".join(v[lang][0] for v in licences)
+                                        for lang in LANGUAGES}) if licences else None)
         doi = ((record.get("pids") or {}).get("doi") or {}).get("identifier")
         add(_("DOI"), {"none": [f"https://doi.org/{doi}"]} if doi else None)
         for ident in meta.get("identifiers") or []:

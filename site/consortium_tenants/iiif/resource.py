@@ -24,9 +24,11 @@ from flask_resources import (
 from invenio_rdm_records.resources.iiif import IIIFResourceConfig
 from invenio_records_resources.resources.errors import ErrorHandlersMixin
 from invenio_records_resources.resources.records.headers import etag_headers
+from werkzeug.http import quote_etag
 
 from invenio_base import invenio_url_for
 
+from ..i18n import language
 from ..pages import library_logo, library_url
 from ..tenants.library import library_of_community
 from ..text import plain_text
@@ -65,6 +67,17 @@ class ManifestV3Serializer(JSONSerializer):
         }
 
 
+def manifest_headers(obj, code, many=False):
+    """The record's ETag per language, and `Vary`: the manifest's language maps keep cs
+    and en, the request's language first (its query's `ln`, session, profile or
+    Accept-Language)."""
+    headers = etag_headers(obj, code, many)
+    if "ETag" in headers:
+        headers["ETag"] = quote_etag(f"{obj['revision_id']}-{language()}", False)
+    headers["Vary"] = "Accept-Language, Cookie"
+    return headers
+
+
 class IIIFV3ResourceConfig(ResourceConfig):
     """Routes of the Presentation 3.0 manifests."""
 
@@ -73,8 +86,8 @@ class IIIFV3ResourceConfig(ResourceConfig):
     routes = {"manifest": "/<uuid>/manifest"}
     request_view_args = {"uuid": ma.fields.Str()}
     response_handlers = {
-        "application/ld+json": ResponseHandler(ManifestV3Serializer(), headers=etag_headers),
-        "application/json": ResponseHandler(ManifestV3Serializer(), headers=etag_headers),
+        "application/ld+json": ResponseHandler(ManifestV3Serializer(), headers=manifest_headers),
+        "application/json": ResponseHandler(ManifestV3Serializer(), headers=manifest_headers),
     }
     default_accept_mimetype = "application/ld+json"
     error_handlers = IIIFResourceConfig.error_handlers
