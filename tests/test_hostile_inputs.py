@@ -41,6 +41,7 @@ def statement_count(slug):
     ("PUT", "/api/tenants/{slug}/oa-policy"),
     ("PUT", "/api/tenants/{slug}/kramerius"),
     ("POST", "/api/tenants/{slug}/sushi-credentials"),
+    ("POST", "/api/tenants/{slug}/imports"),
 ])
 @pytest.mark.parametrize("body,code,message", [
     (b"{", 400, ("The body is not valid JSON.", "Tělo požadavku není platný JSON.")),

@@ -1,5 +1,7 @@
 """Default configuration of the consortium tenants module (CONSORTIUM_* keys)."""
 
+from .dois.components import DOITenantComponent
+from .imports.component import ImportTenantComponent
 from .stats.component import StatsTenantComponent
 from .storage.provisioning import StorageTenantComponent
 from .workflows.provisioning import WorkflowTenantComponent
@@ -42,7 +44,8 @@ CONSORTIUM_TENANTS_SEARCH_SIZE_MAX = 100
 """Largest page of the tenant list."""
 
 CONSORTIUM_TENANT_SERVICE_COMPONENTS = [StorageTenantComponent, WorkflowTenantComponent,
-                                        StatsTenantComponent]
+                                        StatsTenantComponent, DOITenantComponent,
+                                        ImportTenantComponent]
 """Features plugged into the tenant service (consortium_tenants.tenants.components:
 TenantServiceComponent): they provision a new library, add to its JSON and usage, and
 name the library a deposit is assigned to. A new feature appends its own."""

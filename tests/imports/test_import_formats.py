@@ -1,7 +1,8 @@
 """The richer formats of issue 28, each from a fixture source in its repository's shape
 (oai_source.py): EPrints 3's oai_dc with its documents' links, Invenio's marcxml (MARC21
-slim, files in 856 $u), imported with their files; the format asked for over REST is checked
-(400 in the request's language)."""
+slim, files in 856 $u), imported with their files, their old record pages (EPrints'
+/id/eprint/<n> and /<n>/, Invenio's /record/<n>) redirected on the library's host; the
+format asked for over REST is checked (400 in the request's language)."""
 
 import hashlib
 
@@ -28,6 +29,23 @@ def imported(client, headers, slug, run_id):
         work = client.get(f"/api/records/{entry['record']}").json if entry["record"] else None
         found[entry["source_id"].rsplit(":", 1)[1].rsplit("/", 1)[-1]] = (entry, work)
     return found
+
+
+def old_address(client, slug, path, language="en"):
+    """PATH's answer on the library's host (the works searchable first)."""
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    current_rdm_records_service.indexer.refresh()
+    return client.get(path, base_url=f"http://{slug}.localhost:5000",
+                      headers={"Accept-Language": language})
+
+
+def assert_not_found(client, slug, path):
+    """PATH is the site's 404 page on the library's host, in Czech and in English."""
+    for language, text in (("cs", "Stránka nenalezena"), ("en", "Page not found")):
+        res = old_address(client, slug, path, language)
+        assert res.status_code == 404 and text in res.get_data(as_text=True), \
+            (path, language, res.status_code)
 
 
 def files_of(client, recid):
@@ -68,6 +86,22 @@ def test_an_eprints_repository_comes_with_its_documents(app, make_tenant):
         assert work["files"]["enabled"] is True
         assert found["2"][1]["files"]["enabled"] is False  # no documents, no files
         assert len(source.downloads) == 2
+
+        # the eprints' old addresses on the library's host: 301 to the works
+        for number, path in (("1", "/id/eprint/1"), ("1", "/id/eprint/1/"), ("1", "/1/"),
+                             ("2", "/2/"), ("2", "/id/eprint/2")):
+            res = old_address(client, slug, path)
+            assert res.status_code == 301, (path, res.status_code)
+            assert res.headers["Location"] == \
+                f"http://{slug}.localhost:5000/records/{found[number][1]['id']}", path
+        assert old_address(client, slug, "/1").status_code == 308  # to /1/, as EPrints
+        for path in ("/id/eprint/99", "/99/", "/record/1", "/id/eprint/0",
+                     "/id/eprint/" + "9" * 40):
+            assert_not_found(client, slug, path)
+        assert client.get("/id/eprint/1").status_code == 404  # the consortium's host
+        # another library, its own works only
+        other, _ = make_tenant("imp-eprints-other")
+        assert_not_found(client, other["slug"], "/id/eprint/1")
     finally:
         source.stop()
 
@@ -105,6 +139,16 @@ def test_an_invenio_repository_comes_in_marcxml_with_its_files(app, make_tenant)
         assert files_of(client, found["1"][1]["id"]) == {"studie.pdf": (len(PAPER), PAPER)}
         assert found["2"][1]["files"]["enabled"] is False
         assert "11" in found["3"][0]["reason"] and found["3"][1] is None  # 856 $s differs
+
+        # the old record pages on the library's host: 301 to the works
+        for number in ("1", "2"):
+            for path in (f"/record/{number}", f"/record/{number}/"):
+                res = old_address(client, slug, path)
+                assert res.status_code == 301, (path, res.status_code)
+                assert res.headers["Location"] == \
+                    f"http://{slug}.localhost:5000/records/{found[number][1]['id']}", path
+        for path in ("/record/3", "/record/99", "/id/eprint/1"):  # 3 failed: no work
+            assert_not_found(client, slug, path)
 
         # unchanged: nothing fetched again (the failed item is tried again)
         assert source.downloads.count("/record/1/files/studie.pdf") == 1

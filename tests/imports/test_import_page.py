@@ -155,3 +155,54 @@ def test_a_manager_stops_a_running_run_from_its_page(app, make_tenant, source):
     assert "Běh se zastaví po právě zpracovávané položce." in res.get_data(as_text=True)
     assert app.test_client().get(f"/api/tenants/{slug}/imports/{run.id}",
                                  headers=people["managers"]).json["status"] == "stopping"
+
+
+@pytest.mark.parametrize("language, texts", [
+    ("cs", ("Položky 1–2 z 6", "Položky 5–6 z 6", "Položky 3–4 z 5", "Stránka 2 z 3",
+            "Další stránka", "Předchozí stránka")),
+    ("en", ("Items 1–2 of 6", "Items 5–6 of 6", "Items 3–4 of 5", "Page 2 of 3",
+            "Next page", "Previous page")),
+])
+def test_a_runs_items_are_shown_a_page_at_a_time_with_the_state_kept(
+        app, make_tenant, configure, language, texts):
+    from consortium_tenants.imports.service import person_identity
+    from consortium_tenants.proxies import current_consortium
+
+    configure(CONSORTIUM_IMPORT_ITEMS_PER_PAGE=2)
+    server = Source([item(n, f"Položka {n}") for n in range(1, 6)] + [item(6, None)])
+    try:
+        tenant, people = make_tenant("imp-page-pages")
+        slug = tenant["slug"]
+        service = current_consortium.imports_service
+        run = service.start(person_identity(people["managers_user"].id), slug, server.url,
+                            dry_run=True)
+        service.resume(run.id)
+    finally:
+        server.stop()
+    base = f"/libraries/{slug}/imports/{run.id}"
+    browser = browser_of(app, people["managers_user"])
+    ids = [f"oai:dspace.example.cz:11222.digilib/{n}" for n in range(1, 7)]
+
+    def rows(html):
+        return re.findall(r'<tr data-source-id="([^"]+)" data-state="([a-z]+)">', html)
+
+    status, html = page(browser, base, language)
+    assert status == 200 and [r[0] for r in rows(html)] == ids[:2]
+    assert texts[0] in html and texts[4] in html and texts[5] not in html
+    assert f'rel="next" href="{base}?page=2"' in html
+    status, html = page(browser, base, language, query_string={"page": "3"})
+    assert [r[0] for r in rows(html)] == ids[4:] and texts[1] in html
+    assert f'rel="prev" href="{base}?page=2"' in html and 'rel="next"' not in html
+    # a state's items, paged, the state kept in the links
+    status, html = page(browser, base, language, query_string={"state": "created",
+                                                               "page": "2"})
+    assert rows(html) == [(ids[2], "created"), (ids[3], "created")]
+    assert texts[2] in html and texts[3] in html
+    assert f'rel="prev" href="{base}?state=created&amp;page=1"' in html
+    assert f'rel="next" href="{base}?state=created&amp;page=3"' in html
+    status, html = page(browser, base, language, query_string={"state": "failed"})
+    assert rows(html) == [(ids[5], "failed")] and 'class="ui pagination' not in html
+    # pages that are not there
+    for number, expected in (("4", 404), ("0", 400), ("x", 400), ("-1", 400), ("²", 400),
+                             ("9" * 400, 400)):
+        assert page(browser, base, language, query_string={"page": number})[0] == expected

@@ -1,14 +1,20 @@
 """Records service component: the library's name as publisher, a DOI when its
-library (or the consortium) has a DataCite account."""
+library (or the consortium) has a DataCite account, unless whoever publishes the deposit
+on someone's behalf chose none (the core's `publication_choice`: an import run's DOI
+policy); the tenant service's component: the library's DOI prefix for the core."""
 
 from flask import current_app
 from invenio_access.permissions import system_identity
+from invenio_db import db
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_i18n import lazy_gettext as _
 from marshmallow import ValidationError
 
+from ..proxies import current_tenants_service
+from ..tenants.components import TenantServiceComponent
 from ..tenants.library import library_of_deposit
 from .accounts import UnreadableAccount, account_of_library, account_of_prefix
+from .models import DataCiteAccountModel
 
 
 def publisher_of(tenant):
@@ -58,6 +64,8 @@ class LibraryDOIComponent(ServiceComponent):
             return
         if draft["access"]["record"] == "restricted":
             return
+        if current_tenants_service.publication_choice(draft, "doi") == "none":
+            return
         try:
             account = account_for(draft)
         except UnreadableAccount:
@@ -68,3 +76,14 @@ class LibraryDOIComponent(ServiceComponent):
                 "again."), field_name="pids.doi")
         if account is not None:
             draft.pids = {**(draft.pids or {}), "doi": {"provider": "datacite"}}
+
+
+class DOITenantComponent(TenantServiceComponent):
+    """The tenant service's view of DOIs: the prefix a library's new works get."""
+
+    def doi_prefix(self, tenant):
+        try:
+            account = account_of_library(tenant)
+        except UnreadableAccount:  # it has its prefix; publishing says what is wrong
+            return db.session.get(DataCiteAccountModel, tenant.id).prefix
+        return account.prefix if account is not None else None

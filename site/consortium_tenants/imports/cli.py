@@ -8,9 +8,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_access.permissions import system_identity
+from marshmallow import ValidationError
 
 from ..tenants.errors import TenantError
-from .service import FORMATS, person_identity
+from .service import DOI_POLICIES, FORMATS, person_identity
 
 
 def _fail(message):
@@ -48,20 +49,29 @@ def imports():
               "since the last finished run over this source.")
 @click.option("--as", "email", required=True,
               help="Deposit as this person, a manager of the library (the works' owner).")
+@click.option("--doi", "doi_policy", type=click.Choice(DOI_POLICIES),
+              help="The works' DOIs: keep the source's (as an external DOI), register new "
+              "ones under the library's prefix, or none (default: new where the library "
+              "has a DOI prefix, else none).")
 @click.option("--format", "metadata_prefix", type=click.Choice(sorted(FORMATS)),
               default="oai_dc", show_default=True,
               help="The OAI-PMH metadata format: oai_dc (EPrints: with its file links), "
               "ore (DSpace: with its bitstreams), marcxml (Invenio: files in 856 $u).")
 @with_appcontext
-def oai(slug, url, set_spec, dry_run, bypass_review, full, email, metadata_prefix):
+def oai(slug, url, set_spec, dry_run, bypass_review, full, email, metadata_prefix,
+        doi_policy):
     """Harvest URL (an OAI-PMH base URL) into library SLUG."""
     service = _service()
     identity = _identity(email)
     try:
         run = service.start(system_identity, slug, url, set_spec, dry_run, bypass_review, full,
-                            metadata_prefix=metadata_prefix, trusted=True)
+                            metadata_prefix=metadata_prefix, trusted=True,
+                            doi_policy=doi_policy)
     except TenantError as error:
         _fail(str(error))
+    except ValidationError as error:
+        _fail("; ".join(f"{field}: {' '.join(map(str, messages))}"
+                        for field, messages in error.normalized_messages().items()))
     click.echo(f"Run {run.id}: harvesting {url}"
                + (f" (set {set_spec})" if set_spec else "")
                + (f" changed since {run.harvest_from}" if run.harvest_from else "") + " …")

@@ -34,6 +34,7 @@ class StartSchema(Schema):
     full = fields.Boolean(load_default=False)
     metadata_prefix = fields.String(load_default="oai_dc",
                                     validate=OneOf(("oai_dc", "ore", "marcxml")))
+    doi_policy = fields.String(load_default=None, validate=OneOf(("keep", "new", "none")))
 
     @validates("url")
     def _public(self, value, **kwargs):

@@ -34,6 +34,7 @@ import hashlib
 import json
 import uuid
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from flask import current_app
 from invenio_access.permissions import authenticated_user, system_identity
@@ -57,6 +58,7 @@ from ..tenants.errors import TenantNotFound
 from ..tenants.models import TenantModel
 from ..units import format_size
 from . import dublincore, marcxml, ore
+from .component import PUBLISHING
 from .dublincore import licence_key
 from .files import FileProblem, changed, close_all, open_files
 from .models import ImportedItemModel, ImportItemModel, ImportRunModel
@@ -70,6 +72,10 @@ FORMATS = {  # OAI-PMH metadataPrefix → read(element, source_id, licences)
 }
 
 STATES = ("created", "updated", "unchanged", "deleted", "failed")
+DOI_POLICIES = ("keep", "new", "none")
+"""What an import run does about the works' DOIs: `keep` the source's DOI as the work's
+(an external DOI; a work without one gets none), register a `new` one under the library's
+prefix (the old one stays among the alternate identifiers), or `none`."""
 AGREEMENT_FIELD = "consortium:deposit_agreement"  # the workflows feature's field
 
 
@@ -193,6 +199,14 @@ class ImportService:
         _, run = self._run(identity, slug, run_id)
         return self.dump_run(run, slug)
 
+    @staticmethod
+    def source_hosts(tenant):
+        """Host names of the repositories TENANT imported from (its runs' sources): where
+        its works' old addresses were."""
+        urls = (db.session.query(ImportRunModel.source["url"].as_string())
+                .filter(ImportRunModel.tenant_id == tenant.id).distinct())
+        return {(urlsplit(url).hostname or "").lower() for (url,) in urls if url}
+
     def items(self, identity, slug, run_id, state=None, with_payload=False):
         _, run = self._run(identity, slug, run_id)
         query = ImportItemModel.query.filter_by(run_id=run.id)
@@ -200,6 +214,16 @@ class ImportService:
             query = query.filter_by(state=state)
         return [self.dump_item(item, with_payload) for item in
                 query.order_by(ImportItemModel.id)]
+
+    def items_page(self, identity, slug, run_id, state=None, page=1, size=100):
+        """Page PAGE (SIZE items, in the order they were processed) of a run's items, and
+        how many items there are (of STATE)."""
+        _, run = self._run(identity, slug, run_id)
+        query = ImportItemModel.query.filter_by(run_id=run.id)
+        if state:
+            query = query.filter_by(state=state)
+        rows = query.order_by(ImportItemModel.id).offset((page - 1) * size).limit(size)
+        return [self.dump_item(item) for item in rows], query.count()
 
     def item(self, identity, slug, run_id, source_id):
         """One item of a run with its original and mapped payload (the item's page)."""
@@ -215,15 +239,26 @@ class ImportService:
 
     # --- running ---------------------------------------------------------------
     def start(self, identity, slug, url, set_spec=None, dry_run=False, bypass_review=False,
-              full=False, metadata_prefix="oai_dc", trusted=False):
+              full=False, metadata_prefix="oai_dc", trusted=False, doi_policy=None):
         """A new run over the OAI-PMH source URL (SET) in METADATA_PREFIX, incremental
         unless FULL. TRUSTED (an operator's command): the source's files may be on the
-        platform's own network, as the source itself."""
+        platform's own network, as the source itself. DOI_POLICY (`DOI_POLICIES`; None:
+        `new` where the library has a DOI prefix, else `none`) is kept with the run."""
         tenant = self.tenants.get(slug)
         self.tenants.require(identity, "manage_imports", tenant)
         if metadata_prefix not in FORMATS:
             raise ValidationError({"metadata_prefix": [
                 _("Must be one of: {choices}.").format(choices=", ".join(FORMATS))]})
+        prefix = self.tenants.doi_prefix(tenant)
+        if doi_policy is None:
+            doi_policy = "new" if prefix else "none"
+        if doi_policy not in DOI_POLICIES:
+            raise ValidationError({"doi_policy": [
+                _("Must be one of: {choices}.").format(choices=", ".join(DOI_POLICIES))]})
+        if doi_policy == "new" and not prefix:
+            raise ValidationError({"doi_policy": [_(
+                "The library has no DOI prefix, so its works cannot get new DOIs: keep the "
+                "old DOIs or import without DOIs.")]})
         source = {"kind": "oai", "url": url, "set": set_spec or None,
                   "prefix": metadata_prefix}
         last = None if full or dry_run else (
@@ -234,7 +269,7 @@ class ImportService:
         run = ImportRunModel(
             tenant_id=tenant.id, source=source, status="running",
             options={"dry_run": bool(dry_run), "bypass_review": bool(bypass_review),
-                     "trusted": bool(trusted)},
+                     "trusted": bool(trusted), "doi_policy": doi_policy},
             harvest_from=last.created.strftime("%Y-%m-%dT%H:%M:%SZ") if last else None,
             counts={}, started_by=identity.id if isinstance(identity.id, int) else None)
         db.session.add(run)
@@ -266,7 +301,8 @@ class ImportService:
                 run = self.start(system_identity, tenant.slug, last.source["url"],
                                  last.source.get("set"), False,
                                  last.options.get("bypass_review", False), False,
-                                 last.source["prefix"], last.options.get("trusted", False))
+                                 last.source["prefix"], last.options.get("trusted", False),
+                                 last.options.get("doi_policy"))
                 run.started_by = last.started_by
                 db.session.commit()
                 run = self.resume(run.id)
@@ -291,7 +327,8 @@ class ImportService:
             raise ValidationError("Expected a JSON object.")
         data = StartSchema().load(data)
         run = self.start(identity, slug, data["url"], data["set"], data["dry_run"],
-                         data["bypass_review"], data["full"], data["metadata_prefix"])
+                         data["bypass_review"], data["full"], data["metadata_prefix"],
+                         doi_policy=data["doi_policy"])
         run_import.delay(str(run.id))
         db.session.refresh(run)
         return self.dump_run(run, slug)
@@ -455,6 +492,7 @@ class ImportService:
         if dry:
             state = "updated" if known is not None and not known.deleted else "created"
             return state, "dry run", mapped, known.recid if known else None
+        publishing = PUBLISHING.set(run.options)
         try:
             if known is not None and not known.deleted:
                 recid, how = self._change(run, source_id, known.recid, metadata, files)
@@ -475,6 +513,8 @@ class ImportService:
             current_app.logger.warning("import %s: %s failed: %r", run.id, source_id, error,
                                        exc_info=True)
             return "failed", f"{type(error).__name__}: {error}", mapped, None
+        finally:
+            PUBLISHING.reset(publishing)
         if known is None:
             db.session.add(ImportedItemModel(tenant_id=run.tenant_id, source_id=source_id,
                                              recid=recid, digest=payload_digest))
@@ -483,11 +523,23 @@ class ImportService:
         return "created", None, mapped, recid
 
     @staticmethod
-    def _data(metadata, files=()):
-        return {"access": {"record": "public", "files": "public"},
+    def _data(metadata, files=(), doi_policy=None):
+        """A new work's draft; with the `keep` policy the source's DOI is its DOI."""
+        data = {"access": {"record": "public", "files": "public"},
                 "files": {"enabled": bool(files)},
                 "metadata": metadata,
                 "custom_fields": {AGREEMENT_FIELD: True}}
+        data.update(ImportService._kept_doi(metadata, doi_policy))
+        return data
+
+    @staticmethod
+    def _kept_doi(metadata, doi_policy):
+        """{"pids": …} with the source's DOI as the work's under the `keep` policy, else {}."""
+        old = next((entry["identifier"] for entry in metadata.get("identifiers", [])
+                    if entry["scheme"] == "doi"), None)
+        if doi_policy != "keep" or not old:
+            return {}
+        return {"pids": {"doi": {"identifier": old, "provider": "external"}}}
 
     # --- files -----------------------------------------------------------------
     @staticmethod
@@ -565,7 +617,8 @@ class ImportService:
         downloads = self._open(run, files)
         try:
             self._fits(run, source_id, [download.size for download in downloads])
-            draft = records.create(identity, self._data(metadata, files))
+            draft = records.create(identity, self._data(metadata, files,
+                                                         run.options.get("doi_policy")))
             try:
                 self._store(identity, run, source_id, draft.id, downloads)
             except Exception:
@@ -604,7 +657,8 @@ class ImportService:
             draft = records.new_version(system_identity, recid)
             try:
                 data = {**draft.to_dict(), "metadata": metadata,
-                        "files": {"enabled": bool(files)}}
+                        "files": {"enabled": bool(files)},
+                        **self._kept_doi(metadata, run.options.get("doi_policy"))}
                 records.update_draft(system_identity, draft.id, data)
                 if files and stored:
                     records.import_files(system_identity, draft.id)

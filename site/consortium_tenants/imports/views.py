@@ -1,15 +1,20 @@
 """Pages of imports: the library's import page for its managers (runs with their
 progress, a run's items by state, an item with its reason, the start form, Stop, Run
 again: all through ImportService, as the REST API) and the old addresses of an imported
-repository: on a library's host, `/handle/<prefix>/<suffix>` (DSpace's and Handle.net's
-form, as cited in papers) answers 301 with the work that carries that Handle among its
-identifiers; no such work: 404."""
+repository, on a library's host (the old host pointed at the platform, or redirected to
+the library's host with the path kept), each answering 301 with the library's work:
+- `/handle/<prefix>/<suffix>` (DSpace's and Handle.net's form, as cited in papers): the
+  work carrying that Handle among its identifiers;
+- EPrints' `/id/eprint/<n>` and `/<n>/` and legacy Invenio's `/record/<n>`: the work
+  whose identifiers keep that record's page (EPrints' oai_dc gives it as dc:relation,
+  Invenio's marcxml in 856 $u) on the host of one of the library's import sources.
+No such work: the site's 404 page, in the request's language."""
 
 import json
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
 from flask_babel import format_decimal
 from flask_login import login_required
 from invenio_access.permissions import system_identity
@@ -21,7 +26,7 @@ from ..origin import primary_origin
 from ..page_helpers import CsrfForm, flat_errors, or_abort
 from ..proxies import current_consortium, current_tenants_service
 from ..tenants.resource import translated
-from .service import STATES
+from .service import DOI_POLICIES, STATES
 
 HANDLE = re.compile(r"^\d[\w.]*/[\w.\-]+$")
 """A Handle as repositories mint them (`11222.digilib/123`, `10195/4567`); anything else
@@ -47,11 +52,61 @@ def handle_redirect(handle):
     return redirect(f"{primary_origin(tenant)}/records/{recid}", code=301)
 
 
+OLD_NUMBER_MAX = 10**12
+"""Record numbers above this are no old repository's (nothing is looked up)."""
+OLD_PAGES = {  # the shape of an old record page's path (its number filled in)
+    "eprints": ("/{n}", "/id/eprint/{n}"),
+    "invenio": ("/record/{n}",),
+}
+
+
+def work_at_old_page(tenant, number, shape):
+    """The id of TENANT's published work whose identifiers keep the old record page
+    NUMBER of SHAPE (`OLD_PAGES`) on one of its import sources' hosts, or None."""
+    hosts = _service().source_hosts(tenant)
+    if not hosts:
+        return None
+    paths = {path.format(n=number) for path in OLD_PAGES[shape]}
+    query = (f'metadata.identifiers.scheme:"url" AND metadata.identifiers.identifier:'
+             f'"{number}" AND parent.communities.ids:"{tenant.community_id}"')
+    for hit in records.search(system_identity, params={"q": query, "size": 100}).hits:
+        for entry in hit["metadata"].get("identifiers", []):
+            if entry.get("scheme") != "url":
+                continue
+            address = urlsplit(entry.get("identifier", ""))
+            if (address.hostname or "").lower() in hosts and \
+                    (address.path.rstrip("/") or "/") in paths:
+                return hit["id"]
+    return None
+
+
+def old_page_redirect(number, shape):
+    tenant = g.get("tenant")
+    if tenant is None or not 0 < number <= OLD_NUMBER_MAX:
+        abort(404)
+    recid = work_at_old_page(tenant, number, shape)
+    if recid is None:
+        abort(404)
+    return redirect(f"{primary_origin(tenant)}/records/{recid}", code=301)
+
+
+def eprint_redirect(number):
+    """EPrints' `/id/eprint/<n>` and `/<n>/`."""
+    return old_page_redirect(number, "eprints")
+
+
+def invenio_record_redirect(number):
+    """Legacy Invenio's `/record/<n>`."""
+    return old_page_redirect(number, "invenio")
+
+
 # --- the library's import page (its managers) ---------------------------------------
 FORMAT_CHOICES = ("oai_dc", "ore", "marcxml")
 FLAGS = ("dry_run", "bypass_review", "full")
-SHOWN_ITEMS = 500
-"""Items listed on a run's page (the CSV has them all)."""
+ITEMS_PER_PAGE = 100
+"""Items on each page of a run's page (`CONSORTIUM_IMPORT_ITEMS_PER_PAGE`; the CSV has
+them all)."""
+MAX_PAGE = 10**6
 
 
 def _service():
@@ -77,12 +132,15 @@ def library_imports(slug):
     tenant = or_abort(current_tenants_service.get, slug)
     runs = or_abort(_service().runs, g.identity, slug)["runs"]
     form, errors, status = CsrfForm(), {}, 200
-    values = {"url": "", "set": "", "metadata_prefix": "oai_dc", "dry_run": True}
+    doi_prefix = current_tenants_service.doi_prefix(tenant)
+    values = {"url": "", "set": "", "metadata_prefix": "oai_dc", "dry_run": True,
+              "doi_policy": "new" if doi_prefix else "none"}
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         values = {"url": request.form.get("url", ""), "set": request.form.get("set", ""),
                   "metadata_prefix": request.form.get("metadata_prefix", "oai_dc"),
+                  "doi_policy": request.form.get("doi_policy", ""),
                   **{flag: request.form.get(flag) == "on" for flag in FLAGS}}
         data = {key: value for key, value in values.items() if value != ""}
         try:
@@ -98,7 +156,8 @@ def library_imports(slug):
             return redirect(f"/libraries/{slug}/imports/{run['id']}")
     return render_template("consortium_tenants/imports/runs.html", tenant=tenant,
                            runs=runs, progress=_progress, form=form, errors=errors,
-                           values=values, formats=FORMAT_CHOICES), status
+                           values=values, formats=FORMAT_CHOICES,
+                           doi_policies=DOI_POLICIES, doi_prefix=doi_prefix), status
 
 
 @login_required
@@ -110,11 +169,19 @@ def library_import_run(slug, run_id):
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
         abort(400, gettext("Must be one of: created, updated, unchanged, deleted, failed."))
-    items = _service().items(g.identity, slug, run_id, state)
+    number = request.args.get("page") or "1"
+    number = int(number) if number.isascii() and number.isdigit() else 0
+    if not 1 <= number <= MAX_PAGE:
+        abort(400, gettext("The page must be a whole number, 1 or more."))
+    size = current_app.config.get("CONSORTIUM_IMPORT_ITEMS_PER_PAGE") or ITEMS_PER_PAGE
+    items, total = _service().items_page(g.identity, slug, run_id, state, number, size)
+    pages = max(1, -(-total // size))
+    if number > pages:
+        abort(404)
     return render_template("consortium_tenants/imports/run.html", tenant=tenant, run=run,
-                           progress=_progress(run), items=items[:SHOWN_ITEMS],
-                           total_items=len(items), state=state, states=STATES,
-                           form=CsrfForm())
+                           progress=_progress(run), items=items, total_items=total,
+                           page=number, pages=pages, first=(number - 1) * size + 1,
+                           state=state, states=STATES, form=CsrfForm())
 
 
 @login_required
@@ -164,6 +231,12 @@ def create_blueprint(app):
     """The old-address redirects of imported works and the library's import pages."""
     blueprint = Blueprint("consortium_imports_redirects", __name__)
     blueprint.add_url_rule("/handle/<path:handle>", "handle", handle_redirect)
+    blueprint.add_url_rule("/id/eprint/<int:number>", "eprint", eprint_redirect)
+    blueprint.add_url_rule("/id/eprint/<int:number>/", "eprint_slash", eprint_redirect)
+    blueprint.add_url_rule("/<int:number>/", "eprint_page", eprint_redirect)
+    blueprint.add_url_rule("/record/<int:number>", "invenio_record", invenio_record_redirect)
+    blueprint.add_url_rule("/record/<int:number>/", "invenio_record_slash",
+                           invenio_record_redirect)
     base = "/libraries/<slug>/imports"
     blueprint.add_url_rule(base, "runs", library_imports, methods=["GET", "POST"])
     blueprint.add_url_rule(f"{base}/<run_id>", "run", library_import_run)

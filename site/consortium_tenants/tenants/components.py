@@ -55,6 +55,16 @@ class TenantServiceComponent(BaseServiceComponent):
         """The library the feature has assigned a deposit RECORD to, or None."""
         return None
 
+    def doi_prefix(self, tenant):
+        """The DOI prefix TENANT's new works are registered under by the feature, or
+        None."""
+        return None
+
+    def publication_choice(self, record, name):
+        """What the feature chose NAME to be when deposit RECORD is published on someone's
+        behalf (e.g. "doi": "none", an import run's DOI policy), or None."""
+        return None
+
 
 class LibraryCommunityComponent(ServiceComponent):
     """Keep a library's community in step with the library."""

@@ -379,6 +379,23 @@ class TenantService(Service):
                 component.usage_at(tenant, moment, data)
         return data
 
+    def doi_prefix(self, tenant):
+        """The DOI prefix TENANT's new works are registered under, or None (no DOI)."""
+        for component in self.components:
+            prefix = component.doi_prefix(tenant)
+            if prefix:
+                return prefix
+        return None
+
+    def publication_choice(self, record, name):
+        """What a feature chose NAME to be for publishing deposit RECORD, or None (the
+        library's usual way)."""
+        for component in self.components:
+            choice = component.publication_choice(record, name)
+            if choice is not None:
+                return choice
+        return None
+
     def member_count(self, tenant):
         """People holding any of the library's roles."""
         return len({email for emails in self._members(tenant).values() for email in emails})
