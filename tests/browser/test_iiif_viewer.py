@@ -127,6 +127,8 @@ def test_the_viewer_describes_the_work_in_the_readers_language(
                         tenant["names"]["en" if language == "cs" else "cs"])
     expect(viewer.locator("dd", has_text=name)).to_be_visible()
     assert name == other_name or viewer.locator("dd", has_text=other_name).count() == 0
+    # the landing page around the viewer, with its panels open, as axe sees it
+    assert axe_in(page.main_frame) == []
 
 
 # --- a PDF-only work: its pages in Mirador, the PDF itself still in pdf.js ----------
