@@ -145,7 +145,9 @@ def main():
         from invenio_search.utils import prefix_index
         from invenio_stats.tasks import process_events
 
-        from consortium_tenants.stats.metrics import compute_month
+        from invenio_access.permissions import system_identity
+
+        from consortium_tenants.proxies import current_stats_service
         from consortium_tenants.stats.models import ItemMonthUsage
         from consortium_tenants.stats.sushi import Customer, customer_of, item_report, \
             platform_report
@@ -169,9 +171,12 @@ def main():
             indexed = sum(current_search_client.count(
                 index=prefix_index(f"events-stats-{kind}-{key}"))["count"]
                 for kind in ("record-view", "file-download"))
-            aggregate_s, rows = timed(lambda: compute_month(month))
+            aggregate_s, done = timed(lambda: current_stats_service.compute_month(
+                system_identity, month))
+            rows = done["rows"]
         metric_rows = ItemMonthUsage.query.filter_by(month=month).count()
-        report_args = {"begin_date": key, "end_date": key}
+        report_args = current_stats_service.config.report_args_schema().load(
+            {"begin_date": key, "end_date": key})
         ir_s, ir = timed(lambda: item_report(report_args, customer_of(tenants[0])), 3)
         consortium = Customer(current_app.config["CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID"],
                               tenants, current_app.config["CONSORTIUM_SUSHI_CREATED_BY"])

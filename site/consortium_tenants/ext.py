@@ -30,6 +30,9 @@ from .oa.resource import OaPolicyResource, OaPolicyResourceConfig
 from .oa.service import OaPolicyService
 from .oai import departures as oai_departures
 from .sso.resource import SsoResource, SsoResourceConfig
+from .stats.config import StatsServiceConfig
+from .stats.resource import SushiResource, SushiResourceConfig
+from .stats.service import StatsService
 from .sso.service import SsoService
 from .storage.errors import StorageUnavailableError
 from .storage.provisioning import StorageService
@@ -146,6 +149,8 @@ class ConsortiumTenants:
         self.billing_service = BillingService(BillingServiceConfig.build(app),
                                               self.tenants_service)
         self.billing_resource = BillingResource(BillingResourceConfig, self.billing_service)
+        self.stats_service = StatsService(StatsServiceConfig.build(app), self.tenants_service)
+        self.sushi_resource = SushiResource(SushiResourceConfig, self.stats_service)
         self.datacite_service = DataCiteAccountService(self.tenants_service)
         self.datacite_resource = DataCiteResource(DataCiteResourceConfig, self.datacite_service)
         self.sso_service = SsoService(self.tenants_service)

@@ -5,10 +5,12 @@ import sys
 import click
 from flask.cli import with_appcontext
 from invenio_access.permissions import system_identity
+from marshmallow import ValidationError
 
+from ..proxies import current_stats_service
 from ..tenants.errors import TenantNotFound
-from . import credentials
-from .metrics import MissingEventIndex, month_is_final, parse_month, store_month, usage_of_month
+from .credentials import CredentialNotFound
+from .metrics import MissingEventIndex
 
 
 def _fail(message):
@@ -27,26 +29,22 @@ def stats():
 @with_appcontext
 def recompute(months):
     """Compute the COUNTER metrics of MONTH from its processed events again."""
+    service = current_stats_service
     try:
-        parsed = [parse_month(m) for m in months]
-    except ValueError:
+        parsed = [service.month_of(m) for m in months]
+    except ValidationError:
         _fail(f"--month must be YYYY-MM, got {', '.join(months)}")
     for month in parsed:
         try:
-            usage = usage_of_month(month)
+            month, usage = service.month_usage(system_identity, month)
         except MissingEventIndex as error:
             _fail(str(error))
         with click.progressbar(length=len(usage), label=month.strftime("%Y-%m")) as bar:
-            rows = store_month(month, usage, bar.update)
-        note = "" if month_is_final(month) else " (preliminary: the month is not over)"
-        click.echo(f"{month.strftime('%Y-%m')}: {rows} item rows{note}")
+            done = service.store_month(system_identity, month, usage, bar.update)
+        note = "" if done["final"] else " (preliminary: the month is not over)"
+        click.echo(f"{done['month']}: {done['rows']} item rows{note}")
 
 
-def _tenant(slug):
-    try:
-        return credentials.tenant_by_slug(slug) if slug else None
-    except TenantNotFound:
-        _fail(f"no library {slug}")
 
 
 @stats.command("sushi-issue")
@@ -58,7 +56,13 @@ def sushi_issue(slug, consortium, label):
     """Issue SUSHI credentials for a library (or --consortium); prints the API key once."""
     if bool(slug) == consortium:
         _fail("give --library SLUG or --consortium")
-    data = credentials.issue(system_identity, _tenant(slug), label)
+    try:
+        data = current_stats_service.issue_credentials(system_identity, slug,
+                                                       {"label": label})
+    except TenantNotFound:
+        _fail(f"no library {slug}")
+    except ValidationError as error:
+        _fail(f"--label: {' '.join(error.normalized_messages().get('label', []))}")
     for key in ("customer_id", "requestor_id", "api_key"):
         click.echo(f"{key}: {data[key]}")
 
@@ -73,7 +77,9 @@ def sushi_revoke(requestor_id, slug, consortium):
     if bool(slug) == consortium:
         _fail("give --library SLUG or --consortium")
     try:
-        credentials.revoke(system_identity, None if consortium else _tenant(slug), requestor_id)
-    except credentials.CredentialNotFound:
+        current_stats_service.revoke_credentials(system_identity, slug, requestor_id)
+    except TenantNotFound:
+        _fail(f"no library {slug}")
+    except CredentialNotFound:
         _fail(f"no active credentials {requestor_id}")
     click.echo(f"revoked {requestor_id}")

@@ -1,5 +1,6 @@
 """SUSHI credentials: issued and revoked by a library's managers, read by consortium admins
-(who may: the tenant permission policy, CONSORTIUM_TENANTS_PERMISSION_POLICY).
+(who may: the statistics service's policy, service.StatsService; these functions write
+inside its unit of work and never commit).
 
 A credential is a requestor ID (public) and an API key (secret, shown once,
 stored as a hash) for one library, whose customer ID is the library's slug.
@@ -16,28 +17,11 @@ from datetime import datetime, timezone
 from flask import current_app
 from invenio_db import db
 
-from ..proxies import current_tenants_service
-from ..tenants.errors import TenantNotFound
-from ..tenants.models import TenantModel
 from .models import SushiCredential
 
 
 class CredentialNotFound(Exception):
     """No such (active) credential of this library."""
-
-
-def require(identity, action, tenant=None):
-    """PermissionDeniedError unless IDENTITY may do ACTION (`read_stats`,
-    `manage_credentials`…) on TENANT: the tenant policy from config decides."""
-    current_tenants_service.require(identity, action, tenant)
-
-
-def tenant_by_slug(slug):
-    """The library with SLUG; TenantNotFound otherwise."""
-    tenant = TenantModel.query.filter_by(slug=slug).one_or_none()
-    if tenant is None:
-        raise TenantNotFound(slug)
-    return tenant
 
 
 def hash_key(api_key):
@@ -60,40 +44,37 @@ def dump(credential, tenant=None, api_key=None):
     return data
 
 
-def issue(identity, tenant, label=""):
-    """New credentials for TENANT (None: the consortium); returns their JSON with the API key."""
-    require(identity, "manage_credentials" if tenant else "manage_consortium_credentials", tenant)
+def issue(tenant, label="", user_id=None):
+    """New credentials for TENANT (None: the consortium) issued by USER_ID; returns their
+    JSON with the API key."""
     api_key = secrets.token_urlsafe(32)
-    user_id = getattr(identity, "id", None)
     credential = SushiCredential(
         id=uuid.uuid4(), tenant_id=tenant.id if tenant else None,
         requestor_id=str(uuid.uuid4()), api_key_hash=hash_key(api_key), label=label,
         created=datetime.now(timezone.utc).replace(tzinfo=None),
-        created_by=user_id if isinstance(user_id, int) else None,
+        created_by=user_id,
     )
     db.session.add(credential)
-    db.session.commit()
+    db.session.flush()
     return dump(credential, tenant, api_key)
 
 
-def list_credentials(identity, tenant):
+def list_credentials(tenant):
     """TENANT's credentials (active and revoked), newest first."""
-    require(identity, "read_credentials", tenant)
     rows = SushiCredential.query.filter_by(tenant_id=tenant.id).order_by(
         SushiCredential.created.desc())
     return [dump(c, tenant) for c in rows]
 
 
-def revoke(identity, tenant, requestor_id):
+def revoke(tenant, requestor_id):
     """Revoke TENANT's active credential REQUESTOR_ID (None TENANT: the consortium's)."""
-    require(identity, "manage_credentials" if tenant else "manage_consortium_credentials", tenant)
     credential = SushiCredential.query.filter_by(
         tenant_id=tenant.id if tenant else None, requestor_id=requestor_id, revoked=None,
     ).one_or_none()
     if credential is None:
         raise CredentialNotFound(requestor_id)
     credential.revoked = datetime.now(timezone.utc).replace(tzinfo=None)
-    db.session.commit()
+    db.session.flush()
     return dump(credential, tenant)
 
 

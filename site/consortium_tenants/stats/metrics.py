@@ -10,7 +10,8 @@ For each month, every (library, item, Access_Type, YOP, Data_Type) gets:
 and every library its Searches_Platform per day (`SearchDay`, `searches.py`).
 
 Events are already filtered (robots, double clicks) when they are indexed.
-Computing a month replaces its rows, so it can be run again at will. A month is
+Computing a month (service.StatsService.compute_month, one unit of work) replaces its
+rows, so it can be run again at will. A month is
 processed (reported by SUSHI) only once it has ended and its events are drained
 (`month_is_final`); before that its rows are preliminary. A month
 whose event indices are missing (not restored, deleted) raises MissingEventIndex
@@ -164,16 +165,12 @@ def month_is_final(month, now=None):
     return now >= datetime.combine(next_month(month), datetime.min.time()) + delay
 
 
-def compute_month(month):
-    """Replace MONTH's rows by the metrics of its events; returns the number of rows."""
-    return store_month(month, usage_of_month(month))
-
-
 def store_month(month, usage, progress=None):
     """Replace MONTH's rows by USAGE (of `usage_of_month`); returns the number of rows.
 
     PROGRESS (optional) is called with the number of rows written, as they are.
-    The month's searches per library and day (`SearchDay`) are replaced too.
+    The month's searches per library and day (`SearchDay`) are replaced too. Written in
+    the caller's unit of work (service.StatsService.store_month), never committed here.
     """
     searches = searches_in_month(month)
     ItemMonthUsage.query.filter_by(month=month).delete()
@@ -197,5 +194,5 @@ def store_month(month, usage, progress=None):
         db.session.add(processed)
     elif processed is not None:  # preliminary: its rows are stored, SUSHI does not report it
         db.session.delete(processed)
-    db.session.commit()
+    db.session.flush()
     return len(usage)

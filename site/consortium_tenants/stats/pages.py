@@ -9,16 +9,18 @@ from dateutil.relativedelta import relativedelta
 from flask import Blueprint, Response, g, render_template, request
 from flask_login import login_required
 from invenio_i18n import gettext as _
+from marshmallow import ValidationError
 
 from ..page_helpers import or_abort
+from ..proxies import current_stats_service, current_tenants_service
 from ..tenants.models import TenantModel
+from ..tenants.resource import translated
 from ..units import format_size
 from .chart import LIBRARY_SERIES, bar_chart, usage_chart
-from .credentials import require, tenant_by_slug
 from .metrics import month_is_final, parse_month
-from .summary import BadRange, consortium_stats, library_stats, public_totals
-from .sushi import BUILDERS, SushiError, customer_of
 from .resource import SushiTSVSerializer, excluding_monthly_details, exclusion
+from .service import UnknownReport
+from .sushi import SushiError
 
 
 def default_range(args):
@@ -29,13 +31,22 @@ def default_range(args):
             "to": args.get("to") or today.strftime("%Y-%m"), "interval": "month"}
 
 
+class BadRange(Exception):
+    """The request's range of months is invalid: {field: [message in its language]}."""
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.errors = translated(error.normalized_messages())
+
+
 def _stats(slug):
     """(library, its stats for the request's range) or 404/403; a bad range → 400."""
-    tenant = or_abort(tenant_by_slug, slug)
+    tenant = or_abort(current_tenants_service.get, slug)
     try:
-        return tenant, or_abort(library_stats, g.identity, tenant, default_range(request.args))
-    except BadRange as error:
-        return tenant, error
+        return tenant, or_abort(current_stats_service.library_stats, g.identity, slug,
+                                default_range(request.args))
+    except ValidationError as error:
+        return tenant, BadRange(error)
 
 
 @login_required
@@ -89,11 +100,13 @@ def stats_csv(slug):
 
 def _consortium_stats():
     """Every library's numbers for the request's range, or 403 / a BadRange."""
+    args = default_range(request.args)
+    if request.args.get("sort"):
+        args["sort"] = request.args["sort"]
     try:
-        return or_abort(consortium_stats, g.identity,
-                        {**default_range(request.args), "sort": request.args.get("sort")})
-    except BadRange as error:
-        return error
+        return or_abort(current_stats_service.consortium_stats, g.identity, args)
+    except ValidationError as error:
+        return BadRange(error)
 
 
 @login_required
@@ -124,20 +137,20 @@ def consortium_csv():
 def library_usage_totals(community_id):
     """Public totals of the library whose community is COMMUNITY_ID (None if none)."""
     tenant = TenantModel.of_community(community_id)
-    return public_totals(tenant) if tenant is not None else None
+    return current_stats_service.public_totals(tenant) if tenant is not None else None
 
 
 @login_required
 def counter_report_tsv(slug, report):
     """A COUNTER report (pr, pr_p1, ir, ir_a1) of the library in tabular form (TSV)."""
-    tenant = or_abort(tenant_by_slug, slug)
-    or_abort(require, g.identity, "read_stats", tenant)
-    if report not in BUILDERS:
-        return Response("Unknown report.", status=404, mimetype="text/plain")
+    tenant = or_abort(current_tenants_service.get, slug)
+    or_abort(current_stats_service.require_permission, g.identity, "read_stats", record=tenant)
     args = request.args.to_dict()
     try:
         exclude = exclusion(args)
-        data = BUILDERS[report](args, customer_of(tenant))
+        data = or_abort(current_stats_service.counter_report, g.identity, slug, report, args)
+    except UnknownReport:
+        return Response("Unknown report.", status=404, mimetype="text/plain")
     except SushiError as error:
         message = error.to_dict()
         return Response(f"{message['Code']}: {message['Message']}", status=400,

@@ -1,7 +1,9 @@
 """REST: the COUNTER R5.1 SUSHI server (`/api/sushi/r51/…`) as a flask-resources resource.
 
-Reports are answered in the mimetype the client accepts, one serializer class per
-mimetype: `application/json` (the COUNTER API) and `text/tab-separated-values` (the
+A thin layer over the statistics service (service.StatsService: who may harvest what,
+the parameters through its schema, the reports). Reports are answered in the mimetype
+the client accepts, one serializer class per mimetype: `application/json` (the COUNTER
+API) and `text/tab-separated-values` (the
 tabular report, R5.1 §3.3; `exclude_monthly_details=True` leaves out the month
 columns). An Appendix D exception is answered on its own, as JSON, with its status.
 """
@@ -21,6 +23,7 @@ from flask_resources.serializers import BaseSerializer
 from invenio_i18n import gettext as _
 
 from . import sushi
+from .service import UnknownReport
 from .tsv import report_tsv
 
 JSON, TSV = "application/json", "text/tab-separated-values"
@@ -81,7 +84,11 @@ class SushiResourceConfig(ResourceConfig):
 
 
 class SushiResource(Resource):
-    """Thin HTTP layer over `sushi` (who asks, what is processed, the reports)."""
+    """Thin HTTP layer over the statistics service's SUSHI part."""
+
+    def __init__(self, config, service):
+        super().__init__(config)
+        self.service = service
 
     def as_blueprint(self, **options):
         blueprint = super().as_blueprint(**options)
@@ -106,24 +113,25 @@ class SushiResource(Resource):
     @response_handler()
     def status(self):
         self._json_only()
-        return sushi.status(), 200
+        return self.service.sushi_status(), 200
 
     @response_handler()
     def members(self):
-        return sushi.members(self._json_only()), 200
+        return self.service.sushi_members(self._json_only()), 200
 
     @response_handler()
     def reports(self):
-        return sushi.report_list(self._json_only()), 200
+        return self.service.sushi_report_list(self._json_only()), 200
 
     @response_handler()
     def report(self):
-        build = sushi.BUILDERS.get(request.view_args["report"])
-        if build is None:
+        name = request.view_args["report"]
+        if name not in sushi.BUILDERS:  # before any credential is looked at
             return invalid_path(), 404
         args = request.args.to_dict()
-        if resource_requestctx.accept_mimetype == TSV:
-            exclude = exclusion(args)
-            report = build(args)
-            return (excluding_monthly_details(report) if exclude else report), 200
-        return build(args), 200
+        exclude = exclusion(args) if resource_requestctx.accept_mimetype == TSV else False
+        try:
+            report = self.service.sushi_report(name, args)
+        except UnknownReport:
+            return invalid_path(), 404
+        return (excluding_monthly_details(report) if exclude else report), 200

@@ -14,34 +14,7 @@ from sqlalchemy import func
 
 from ..tenants import history
 from ..tenants.models import TenantModel
-from .credentials import require
-from .metrics import parse_month
 from .models import ItemMonthUsage
-
-
-class BadRange(Exception):
-    """Invalid `from`, `to` or `interval`: {field: [message]}."""
-
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def parse_range(args):
-    """(first month, last month) of `from`/`to` (YYYY-MM); interval must be `month`."""
-    errors, months = {}, {}
-    for field in ("from", "to"):
-        try:
-            months[field] = parse_month(args.get(field) or "")
-        except ValueError:
-            errors[field] = ["Expected a month as YYYY-MM."]
-    if args.get("interval", "month") != "month":
-        errors["interval"] = ["Only 'month' is supported."]
-    if not errors and months["from"] > months["to"]:
-        errors["to"] = ["Must not be before 'from'."]
-    if errors:
-        raise BadRange(errors)
-    return months["from"], months["to"]
 
 
 def usage_totals(tenant, first, last):
@@ -73,10 +46,9 @@ def public_totals(tenant):
     return usage_totals(tenant, months_back(last, 11), last)
 
 
-def library_stats(identity, tenant, args, top=10):
-    """Monthly views, downloads, unique visitors, deposits, storage; top items of TENANT."""
-    require(identity, "read_stats", tenant)
-    first, last = parse_range(args)
+def library_stats(tenant, first, last, top=10):
+    """Monthly views, downloads, unique item investigations, deposits, storage; top items
+    of TENANT over the months FIRST..LAST (first days of months)."""
     rows = ItemMonthUsage.query.filter(
         ItemMonthUsage.tenant_id == tenant.id,
         ItemMonthUsage.month >= first, ItemMonthUsage.month <= last).all()
@@ -104,17 +76,9 @@ def library_stats(identity, tenant, args, top=10):
     }
 
 
-SORT_KEYS = ("name", "views", "downloads", "unique_visits", "deposits")
-
-
-def consortium_stats(identity, args):
-    """Every library's views, downloads, unique visits and deposits over a range of months,
-    sorted by `sort` (a SORT_KEYS name, `-` first for descending); consortium admins."""
-    require(identity, "read_consortium_stats")
-    first, last = parse_range(args)
-    sort = args.get("sort") or "name"
-    if sort.lstrip("-") not in SORT_KEYS:
-        raise BadRange({"sort": [f"One of {', '.join(SORT_KEYS)}, optionally with '-'."]})
+def consortium_stats(first, last, sort="name"):
+    """Every library's views, downloads, unique visits and deposits over the months
+    FIRST..LAST, sorted by SORT (schemas.SORT_KEYS, `-` first for descending)."""
     libraries = []
     for tenant in TenantModel.query.all():
         totals = usage_totals(tenant, first, last)

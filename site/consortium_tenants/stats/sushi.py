@@ -4,7 +4,9 @@ One platform per member library; a library's customer ID is its slug, the
 consortium's is CONSORTIUM_SUSHI_CONSORTIUM_CUSTOMER_ID (its credentials
 harvest every library, and `members` lists them). Every call but `status` needs
 `customer_id`, `requestor_id` and `api_key` (Appendix D: 1030, 2000, 2010,
-2011, 2020). Reports come from the monthly metrics (`metrics.py`).
+2011, 2020). Reports come from the monthly metrics (`metrics.py`); their parameters
+arrive loaded by schemas.ReportArgsSchema (dates as dates, filters as lists), through
+service.StatsService.
 """
 
 import re
@@ -13,13 +15,11 @@ from datetime import datetime, timedelta, timezone
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from invenio_access.permissions import system_identity
 from invenio_pidstore.models import PersistentIdentifier
 from invenio_rdm_records.records.api import RDMRecord
 from sqlalchemy import func
 
 from ..tenants.models import TenantModel
-from ..units import parse_day, parse_month
 from .credentials import authenticate
 from .metrics import next_month
 from .models import ItemMonthUsage, ProcessedMonth, SearchDay
@@ -172,9 +172,9 @@ def authorize(args):
     return Customer(customer_id, [tenant], library_name(tenant))
 
 
-def members(args):
-    """The `/members` response: the consortium's libraries, or the library itself."""
-    customer = authorize(args)
+def members(customer):
+    """The `/members` response to CUSTOMER: the consortium's libraries, or the library
+    itself."""
     listed = [{"Institution_Name": library_name(t), "Customer_ID": t.slug}
               for t in customer.tenants]
     if len(customer.tenants) != 1 or customer.tenants[0].slug != customer.customer_id:
@@ -187,9 +187,8 @@ def processed_months():
     return [m.month for m in ProcessedMonth.query.order_by(ProcessedMonth.month)]
 
 
-def report_list(args):
+def report_list():
     """The `/reports` response."""
-    authorize(args)
     months = processed_months()
     if months:
         first, last = months[0], months[-1]
@@ -203,37 +202,30 @@ def report_list(args):
 
 
 # --- reports ------------------------------------------------------------------------
-def parse_date(text, end=False):
-    """`yyyy-mm-dd` or `yyyy-mm` → the first day of that month (END: the last day)."""
-    for parse in (parse_day, parse_month):
-        try:
-            day = parse(text)
-            break
-        except ValueError:
-            continue
-    else:
-        raise SushiError(3020, f"Not a date: {text!r}")
+def month_bounds(day, end=False):
+    """The first day of DAY's month (END: its last day)."""
     first = day.replace(day=1)
     return next_month(first) - timedelta(days=1) if end else first
 
 
 def split(value):
-    """Values of a pipe-separated parameter."""
+    """Values of a multi-value parameter (a list as loaded, or `a|b`)."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
     return [v for v in (value or "").split("|") if v]
 
 
 class ReportRequest:
-    """A parsed report request: customer, months, filters, attributes and warnings."""
+    """A report request: customer, months, filters, attributes and warnings, from ARGS
+    as schemas.ReportArgsSchema loads them (`begin_date`, `end_date` dates)."""
 
-    def __init__(self, path, args, customer=None):
+    def __init__(self, path, args, customer):
         self.path = path
         self.report_id = REPORTS[path][0]
-        self.customer = customer or authorize(args)
+        self.customer = customer
         self.exceptions = []
-        if not args.get("begin_date") or not args.get("end_date"):
-            raise SushiError(1030, "begin_date and end_date are required")
-        self.begin = parse_date(args["begin_date"])
-        self.end = parse_date(args["end_date"], end=True)
+        self.begin = month_bounds(args["begin_date"])
+        self.end = month_bounds(args["end_date"], end=True)
         today = datetime.now(timezone.utc).date()
         this_month = today.replace(day=1)
         if self.begin > self.end:
@@ -429,7 +421,7 @@ def platform_items(request, rows, metrics, attribute, searches=None, access_meth
     return items
 
 
-def platform_report(args, customer=None):
+def platform_report(args, customer):
     """PR: Total/Unique_Item_Investigations/Requests by Data_Type (and Access_Method)."""
     request = ReportRequest("pr", args, customer)
     metrics = request.choose("metric_type", "Metric_Type", [SEARCHES, *METRICS]) or \
@@ -451,7 +443,7 @@ def platform_report(args, customer=None):
     return request.finish(request.header(request.filters), items)
 
 
-def platform_usage(args, customer=None):
+def platform_usage(args, customer):
     """PR_P1: requests by Data_Type (Access_Method Regular)."""
     request = ReportRequest("pr_p1", args, customer)
     metrics = ["Total_Item_Requests", "Unique_Item_Requests"]
@@ -603,7 +595,7 @@ def item_report_items(request, rows, metrics, attribute, minimum, shown=()):
     return [{"Items": items}] if items else []
 
 
-def item_report(args, customer=None):
+def item_report(args, customer):
     """IR: usage per record by Data_Type, and YOP, Access_Type, Access_Method if shown."""
     request = ReportRequest("ir", args, customer)
     all_metrics = [*METRICS, "Limit_Exceeded", "No_License"]
@@ -637,7 +629,7 @@ def item_report(args, customer=None):
     return request.finish(request.header(request.filters), items)
 
 
-def article_requests(args, customer=None):
+def article_requests(args, customer):
     """IR_A1: requests of articles by Access_Type."""
     request = ReportRequest("ir_a1", args, customer)
     metrics = ["Total_Item_Requests", "Unique_Item_Requests"]

@@ -1,38 +1,35 @@
 """REST: the SUSHI server (`/api/sushi/r51/…`, stats/resource.py), a library's SUSHI
-credentials and statistics."""
+credentials and statistics, each a thin layer over the statistics service."""
 
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 from invenio_i18n import gettext as _
 from invenio_records_resources.services.errors import PermissionDeniedError
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError
 
+from ..proxies import current_stats_service
 from ..tenants.errors import TenantNotFound
 from ..tenants.resource import json_object, refuse_nul, translated
-from ..validation import Length
-from . import credentials, summary
-from .resource import SushiResource, SushiResourceConfig
-
-
-class CredentialSchema(Schema):
-    """Body of a new credential: a label saying which harvester it is for."""
-
-    label = fields.String(load_default="", validate=Length(max=255))
+from .credentials import CredentialNotFound
 
 
 def create_sushi_blueprint(app):
     """The COUNTER_SUSHI API, release 5.1 (stats/resource.py)."""
-    return SushiResource(SushiResourceConfig).as_blueprint()
+    return app.extensions["consortium-tenants"].sushi_resource.as_blueprint()
 
 
 def _guarded(call):
-    """Run CALL(); not logged in → 401, not allowed → 403, unknown → 404."""
+    """Run CALL(); invalid input → 400 with a message per field (in the request's
+    language), not logged in → 401, not allowed → 403, unknown → 404."""
     try:
         return call()
+    except ValidationError as error:
+        return jsonify({"status": 400, "message": _("A validation error occurred."),
+                        "errors": translated(error.normalized_messages())}), 400
     except PermissionDeniedError:
         status = 403 if current_user.is_authenticated else 401
         return jsonify({"status": status, "message": _("Permission denied.")}), status
-    except (TenantNotFound, credentials.CredentialNotFound):
+    except (TenantNotFound, CredentialNotFound):
         return jsonify({"status": 404, "message": _("Not found.")}), 404
 
 
@@ -44,23 +41,19 @@ def create_credentials_blueprint(app):
 
     @blueprint.route("", methods=["GET"])
     def list_(slug):
-        return _guarded(lambda: jsonify({"hits": credentials.list_credentials(
-            g.identity, credentials.tenant_by_slug(slug))}))
+        return _guarded(lambda: jsonify(current_stats_service.list_credentials(
+            g.identity, slug)))
 
     @blueprint.route("", methods=["POST"])
     def issue(slug):
-        try:
-            data = CredentialSchema().load(json_object())
-        except ValidationError as error:
-            return jsonify({"status": 400, "message": _("A validation error occurred."),
-                            "errors": translated(error.messages)}), 400
-        return _guarded(lambda: (jsonify(credentials.issue(
-            g.identity, credentials.tenant_by_slug(slug), data["label"])), 201))
+        data = json_object()
+        return _guarded(lambda: (jsonify(current_stats_service.issue_credentials(
+            g.identity, slug, data)), 201))
 
     @blueprint.route("/<requestor_id>", methods=["DELETE"])
     def revoke(slug, requestor_id):
-        return _guarded(lambda: jsonify(credentials.revoke(
-            g.identity, credentials.tenant_by_slug(slug), requestor_id)))
+        return _guarded(lambda: jsonify(current_stats_service.revoke_credentials(
+            g.identity, slug, requestor_id)))
 
     return blueprint
 
@@ -72,11 +65,7 @@ def create_library_stats_blueprint(app):
 
     @blueprint.route("/stats", methods=["GET"])
     def library_stats(slug):
-        try:
-            return _guarded(lambda: jsonify(summary.library_stats(
-                g.identity, credentials.tenant_by_slug(slug), request.args)))
-        except summary.BadRange as error:
-            return jsonify({"status": 400, "message": _("A validation error occurred."),
-                            "errors": translated(error.errors)}), 400
+        return _guarded(lambda: jsonify(current_stats_service.library_stats(
+            g.identity, slug, request.args.to_dict())))
 
     return blueprint

@@ -82,6 +82,7 @@ class TenantPermissionPolicy(BasePermissionPolicy):
     can_manage_billing = admins  # tariffs, the consortium's summary, snapshots
     can_read_stats = curators  # the statistics page, REST, CSV and COUNTER TSV
     can_read_consortium_stats = admins
+    can_manage_stats = admins  # compute COUNTER months (the job, `tenants stats recompute`)
     can_manage_credentials = managers  # the library's SUSHI credentials
     can_read_credentials = managers
     can_manage_consortium_credentials = admins
