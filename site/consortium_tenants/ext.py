@@ -35,6 +35,7 @@ from .stats.resource import SushiResource, SushiResourceConfig
 from .stats.service import StatsService
 from .sso.service import SsoService
 from .storage.errors import StorageUnavailableError
+from .storage.config import StorageServiceConfig
 from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
 from .tenants import host_cache
@@ -145,7 +146,8 @@ class ConsortiumTenants:
         self.tenants_resource = TenantResource(TenantResourceConfig, self.tenants_service)
         self.workflows_service = WorkflowService(self.tenants_service)
         self.workflows_resource = WorkflowResource(WorkflowResourceConfig, self.workflows_service)
-        self.storage_service = StorageService(self.tenants_service)
+        self.storage_service = StorageService(StorageServiceConfig.build(app),
+                                              self.tenants_service)
         self.billing_service = BillingService(BillingServiceConfig.build(app),
                                               self.tenants_service)
         self.billing_resource = BillingResource(BillingResourceConfig, self.billing_service)

@@ -25,9 +25,9 @@ from invenio_files_rest.models import ObjectVersion
 from invenio_records_resources.services.files.components import FileServiceComponent
 from invenio_records_resources.services.uow import TaskOp
 
+from ..proxies import current_storage_service
 from ..tenants.library import library_of_deposit
 from . import accounts
-from .declarations import check_declaration
 from .errors import (
     FileTooLargeError,
     NoStorageError,
@@ -146,7 +146,8 @@ class QuotaGuardComponent(FileServiceComponent):
         return account
 
     def init_files(self, identity, id_, record, data, **kwargs):
-        check_declaration(data)  # before anything is reserved, created or signed
+        # before anything is reserved, created or signed
+        current_storage_service.check_declarations(data)
         if not enabled():
             return
         account = self._account(identity, record)

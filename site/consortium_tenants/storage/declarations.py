@@ -8,7 +8,9 @@ at least one byte, part sizes within CONSORTIUM_STORAGE_MULTIPART_PART_SIZES
 (only the last part, which may be the only one, is smaller), exactly
 ceil(size / part_size) parts and no more than S3 takes. Each part URL is then
 signed for its part's exact length (`part_lengths`, storage.s3), so S3
-itself refuses more bytes than declared.
+itself refuses more bytes than declared. The storage service checks every
+declaration with these rules (schemas.DeclarationSchema) before anything is
+reserved.
 """
 
 from flask import current_app
@@ -79,13 +81,3 @@ def check_multipart(key, size, transfer):
             "%(expected)s parts, not %(parts)s (at most %(most)s parts).",
             file=key, size=size, part_size=part_size, expected=expected, parts=parts,
             most=most_parts()), parts=parts, expected_parts=expected)
-
-
-def check_declaration(entries):
-    """Refuse (400) the first of ENTRIES declared with a size or shape no file has."""
-    for entry in entries:
-        key = entry.get("key")
-        check_size(key, entry.get("size"))
-        transfer = entry.get("transfer") or {}
-        if transfer.get("type") == MULTIPART:
-            check_multipart(key, entry.get("size"), transfer)
