@@ -6,14 +6,17 @@
 #   jobs: the invenio-jobs scheduler (a beat of its own) starting the jobs of /administration/jobs
 #   datacite: the DataCite test double on 127.0.0.1:$DATACITE_PORT with the demo libraries'
 #             accounts (app_data/tenants.yaml); production talks to DataCite itself
+#   demosource: the demo's old repository, a small EPrints answering OAI-PMH from
+#             app_data/demo_import (scripts/demo_source.py) on 127.0.0.1:$DEMO_SOURCE_PORT;
+#             scripts/demo.sh imports it into SVKOS once
 #   dev: Flask's development server on 127.0.0.1:$DEV_WEB_PORT (not started by default;
 #        for debugging and the load bench's side-by-side comparison)
-# Usage: scripts/app.sh start|stop|status [web|ui|api|nginx|worker|beat|jobs|dev ...]
+# Usage: scripts/app.sh start|stop|status [web|ui|api|nginx|worker|beat|jobs|datacite|demosource|dev ...]
 #   (web = ui api nginx). Logs in .local/logs/<name>.log; starting a running process is a no-op.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-ALL=(datacite worker beat jobs ui api nginx)
+ALL=(datacite demosource worker beat jobs ui api nginx)
 CELERY="$VENV/bin/celery"
 NGINX_DIR="$LOCAL_DIR/nginx"
 export WEB_WORKERS="${WEB_WORKERS:-2}"               # uWSGI processes per application
@@ -33,6 +36,7 @@ worker_ready() { pid_alive worker; }
 beat_ready() { pid_alive beat; }
 jobs_ready() { pid_alive jobs; }
 datacite_ready() { pid_alive datacite && port_open "$DATACITE_PORT"; }
+demosource_ready() { pid_alive demosource && port_open "$DEMO_SOURCE_PORT"; }
 
 nginx_config() {  # render scripts/nginx.conf into $NGINX_DIR/nginx.conf
   ensure_apt /usr/sbin/nginx nginx
@@ -87,6 +91,11 @@ start_one() {
       nohup "$VENV/bin/python" "$ROOT/scripts/datacite_double.py" "$DATACITE_PORT" \
         "$ROOT/app_data/tenants.yaml" >"$LOG_DIR/datacite.log" 2>&1 &
       ;;
+    demosource)
+      port_open "$DEMO_SOURCE_PORT" && die "port $DEMO_SOURCE_PORT (demo source) is taken by another program"
+      nohup "$VENV/bin/python" "$ROOT/scripts/demo_source.py" "$DEMO_SOURCE_PORT" \
+        "$ROOT/app_data/demo_import" >"$LOG_DIR/demosource.log" 2>&1 &
+      ;;
     worker)
       nohup "$CELERY" -A invenio_app.celery worker --loglevel=INFO -Q celery,low \
         --concurrency "${WORKER_CONCURRENCY:-2}" -n "consortium@%h" >"$LOG_DIR/worker.log" 2>&1 &
@@ -114,6 +123,9 @@ start_one() {
     datacite)
       wait_for "DataCite test double (127.0.0.1:$DATACITE_PORT)" 60 datacite_ready \
         || die "DataCite double not answering after 60 s, see $LOG_DIR/datacite.log" ;;
+    demosource)
+      wait_for "demo source (127.0.0.1:$DEMO_SOURCE_PORT)" 30 demosource_ready \
+        || die "demo source not answering after 30 s, see $LOG_DIR/demosource.log" ;;
     *)
       sleep 2; pid_alive "$name" || die "$name exited, see $LOG_DIR/$name.log"
       log "$name started" ;;
@@ -144,5 +156,5 @@ case "$cmd" in
       if "${p}_ready"; then printf '%-11s up\n' "$p"; else printf '%-11s down\n' "$p"; rc=1; fi
     done
     exit $rc ;;
-  *) die "usage: $0 start|stop|status [web ui api nginx worker beat jobs datacite dev]" ;;
+  *) die "usage: $0 start|stop|status [web ui api nginx worker beat jobs datacite demosource dev]" ;;
 esac

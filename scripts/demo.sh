@@ -2,8 +2,8 @@
 # Demo data: member libraries with users and published records (idempotent).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-log "loading demo data (invenio platform demo)"
-invenio platform demo 2>&1 | tee "$LOG_DIR/demo.log" || die "demo data failed, see $LOG_DIR/demo.log"
+log "loading demo data (invenio platform demo; SVKOS imports the demo's old repository once)"
+invenio platform demo --import-from "http://127.0.0.1:$DEMO_SOURCE_PORT/cgi/oai2" 2>&1 | tee "$LOG_DIR/demo.log" || die "demo data failed, see $LOG_DIR/demo.log"
 
 # MZK's people log in through the local test IdP (scripts/test_idp, started by
 # scripts/services.sh; never production): http://mzk.localhost:5000/login →

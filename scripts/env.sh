@@ -19,6 +19,7 @@ export DATACITE_PORT="${DATACITE_PORT:-$((WEB_PORT + 103))}"  # local DataCite t
 export SMTP_PORT="${SMTP_PORT:-$((WEB_PORT + 104))}"  # local SMTP server (mail kept in .local/smtp)
 export IDP_PORT="${IDP_PORT:-$((WEB_PORT + 105))}"    # test SAML identity providers (scripts/test_idp)
 export IIP_PORT="${IIP_PORT:-$((WEB_PORT + 106))}"    # IIPImage server (IIIF tiles), HTTP through its nginx
+export DEMO_SOURCE_PORT="${DEMO_SOURCE_PORT:-$((WEB_PORT + 107))}"  # the demo's old repository (OAI-PMH, make run)
 # Pyramidal TIFFs of published images (InvenioRDM's IIIF_TILES_STORAGE_BASE_PATH): written
 # by the tiles task, read by iipsrv; the platform, tests and benches share it (paths by record id).
 export TILES_DIR="${TILES_DIR:-$LOCAL_DIR/tiles}"

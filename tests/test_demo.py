@@ -1,14 +1,39 @@
 """`invenio platform demo` (the last step of `make run`) on the test instance.
 
 Run as a process of its own, as `make run` runs it: no request context, a
-fresh instance (the demo libraries do not exist yet).
+fresh instance (the demo libraries do not exist yet); the demo's old repository
+(scripts/demo_source.py, as `make run` serves it) imported into SVKOS once.
 """
 
 import html
+import importlib.util
 import json
 import re
 
-from helpers import browser_of, run_cli
+import pytest
+
+from helpers import ROOT, browser_of, run_cli
+
+IMPORTED = 3  # works SVKOS's demo import creates (one more item fails)
+IMPORTED_FILES = 2
+
+
+def run_item(client, headers, run_id, source):
+    """The work the demo import made of item SOURCE (`oai:<SOURCE>`)."""
+    items = client.get(f"/api/tenants/svkos/imports/{run_id}/items", headers=headers).json
+    return next(i["record"] for i in items["items"] if i["source_id"] == f"oai:{source}")
+
+
+@pytest.fixture()
+def demo_source():
+    """The demo's old repository on a free port, served as scripts/app.sh serves it."""
+    spec = importlib.util.spec_from_file_location("demo_source",
+                                                  ROOT / "scripts" / "demo_source.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    source = module.DemoSource(ROOT / "app_data" / "demo_import").start()
+    yield source
+    source.stop()
 
 
 def queue_community(slug):
@@ -17,13 +42,15 @@ def queue_community(slug):
     return TenantModel.query.filter_by(slug=slug).one().community_id
 
 
-def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_headers):
+def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_headers,
+                                                        demo_source):
     from invenio_accounts.proxies import current_datastore
     from invenio_rdm_records.proxies import current_rdm_records_service
 
     assert client.get("/api/tenants/mzk").status_code == 404  # an empty instance
-    result = run_cli("platform", "demo")
+    result = run_cli("platform", "demo", "--import-from", demo_source.url)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "Demo import into svkos: finished (created 3, failed 1)" in result.stdout
     # Demo accounts are created confirmed (they could not log in otherwise).
     for email in ("manager@mzk.example", "researcher@svkos.example", "curator@vkol.example"):
         assert current_datastore.find_user(email=email).confirmed_at, email
@@ -38,13 +65,15 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
     assert oa["based_on"] == "czech-national" and oa["policy"]["severity"] == "error"
     for slug, preset in presets.items():
         extra = 1 if slug == "mzk" else 0  # MZK's printed work, deposited as a PDF only
+        extra += IMPORTED if slug == "svkos" else 0  # SVKOS's works from its old EPrints
         assert client.get(f"/api/tenants/{slug}/workflow").json["preset"] == preset
         queue = client.get(f"/api/tenants/{slug}/submissions", headers=admin_headers).json
         pending = 1 if preset == "mediated" else 0  # one deposit waits for MZK's curators
         assert queue["counts"]["submitted"] == pending, (slug, queue["counts"])
         assert queue["counts"]["accepted"] == 3 + extra, (slug, queue["counts"])
         storage = client.get(f"/api/tenants/{slug}/usage", headers=admin_headers).json["storage"]
-        assert storage["files"] == 2 + 8 + pending + extra and storage["bytes"] > 0, \
+        files = {"mzk": 1, "svkos": IMPORTED_FILES}.get(slug, 0)
+        assert storage["files"] == 2 + 8 + pending + files and storage["bytes"] > 0, \
             (slug, storage)
         assert storage["location"].endswith(f"/tenants/{slug}")
         res = client.get(f"/oai2d/{slug}?verb=ListIdentifiers&metadataPrefix=oai_dc")
@@ -92,8 +121,29 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
     depositor = shown["expanded"]["created_by"]
     assert (depositor["username"], depositor["profile"]["full_name"]) == \
         ("researcher-mzk", "Researcher MZK")
-    # idempotent: a second run adds nothing
-    again = run_cli("platform", "demo")
+    # SVKOS's import of its old EPrints: a finished run, its failed item with the reason
+    (run,) = client.get("/api/tenants/svkos/imports", headers=admin_headers).json["runs"]
+    assert (run["status"], run["source"]["url"]) == ("finished", demo_source.url)
+    assert {k: v for k, v in run["counts"].items() if v} == {"created": 3, "failed": 1}
+    (failed,) = client.get(f"/api/tenants/svkos/imports/{run['id']}/items",
+                           query_string={"state": "failed"}, headers=admin_headers
+                           ).json["items"]
+    assert failed["source_id"] == "oai:eprints.svkos.example:4"
+    assert "plan-moravska-ostrava-1890.pdf" in failed["reason"] and "HTTP 404" in \
+        failed["reason"]
+    # its old EPrints addresses lead to the imported works
+    current_rdm_records_service.indexer.refresh()
+    res = client.get("/id/eprint/1", base_url="http://svkos.localhost")
+    assert res.status_code == 301 and res.headers["Location"].endswith(
+        f"/records/{run_item(client, admin_headers, run['id'], 'eprints.svkos.example:1')}")
+    # idempotent: a second run adds nothing, imports nothing again
+    requested = len(demo_source.requested)
+    again = run_cli("platform", "demo", "--import-from", demo_source.url)
     assert again.returncode == 0, again.stdout + again.stderr
     storage = client.get("/api/tenants/mzk/usage", headers=admin_headers).json["storage"]
     assert storage["files"] == 12
+    assert len(client.get("/api/tenants/svkos/imports", headers=admin_headers
+                          ).json["runs"]) == 1
+    assert len(demo_source.requested) == requested  # the source was not even asked
+    storage = client.get("/api/tenants/svkos/usage", headers=admin_headers).json["storage"]
+    assert storage["files"] == 2 + 8 + IMPORTED_FILES

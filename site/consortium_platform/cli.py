@@ -17,7 +17,10 @@ import yaml
 from alembic.migration import MigrationContext
 from botocore.exceptions import ClientError
 from consortium_tenants.coar import VERSION_FIELD as OA_VERSION_FIELD
+from consortium_tenants.imports.models import ImportRunModel
+from consortium_tenants.imports.service import STATES, person_identity
 from consortium_tenants.oa.rules import REASON_FIELD as OA_REASON_FIELD
+from consortium_tenants.proxies import current_consortium
 from consortium_tenants.proxies import current_tenants_service as tenants_service
 from consortium_tenants.proxies import current_workflows_service as workflows
 from consortium_tenants.storage.accounts import account_of
@@ -243,6 +246,9 @@ DIGITISED_PAGES = 8
 # its pages are tiled after publish and read in Mirador, the PDF itself in pdf.js.
 PDF_RECORD = ("Výroční zpráva knihovny 1905 (tisk)", "The library's annual report of 1905 (print)")
 PDF_PAGES = 4
+# One library's finished import of its old repository (a small EPrints answering OAI-PMH,
+# scripts/demo_source.py, started by `make run`): three works, one item failed
+DEMO_IMPORT_LIBRARY = "svkos"
 
 
 def _demo_scans():
@@ -376,10 +382,37 @@ def _demo_name(user):
     current_users_service.indexer.index(UserAggregate.get_record(user.id))
 
 
+def _demo_import(entry, url):
+    """ENTRY's library imports the demo's old repository at URL (OAI-PMH, oai_dc) as its
+    manager, once: a finished run over URL is never repeated (nor are its works)."""
+    slug = entry["slug"]
+    tenant = tenants_service.get(slug)
+    finished = (ImportRunModel.query.filter_by(tenant_id=tenant.id, status="finished")
+                .filter(ImportRunModel.source["url"].as_string() == url).count())
+    if finished:
+        click.echo(f"Demo import into {slug}: done before")
+        return
+    service = current_consortium.imports_service
+    manager = current_datastore.find_user(email=entry["members"]["managers"][0])
+    run = service.start(system_identity, slug, url, trusted=True)
+    run.started_by = manager.id
+    harvested = service.harvest_checked(run)
+    if harvested is None:
+        raise click.ClickException(f"the demo import's source {url} could not be "
+                                   f"harvested: {run.error}")
+    service.process(person_identity(manager.id), run, harvested)
+    counts = ", ".join(f"{state} {run.counts[state]}" for state in STATES
+                       if run.counts.get(state))
+    click.echo(f"Demo import into {slug}: {run.status} ({counts})")
+
+
 @platform.command("demo")
+@click.option("--import-from", "import_url", metavar="URL",
+              help="The demo's old repository (OAI-PMH): SVKOS imports it once.")
 @with_appcontext
-def demo():
-    """Demo consortium: libraries from app_data/tenants.yaml, users, records."""
+def demo(import_url):
+    """Demo consortium: libraries from app_data/tenants.yaml, users, records, and with
+    --import-from a finished import of an old repository into one library."""
 
 
     path = Path(current_app.instance_path) / "app_data" / "tenants.yaml"
@@ -424,6 +457,9 @@ def demo():
                 _demo_record(depositor, curator, tenant.community_id, *PDF_RECORD,
                              entry["slug"], files=_demo_pdf(),
                              resource_type="publication-report")
+    if import_url:
+        _demo_import(next(e for e in document["tenants"] if e["slug"] == DEMO_IMPORT_LIBRARY),
+                     import_url)
     click.secho(f"Demo data loaded (user password: {DEMO_PASSWORD}).", fg="green")
 
 
