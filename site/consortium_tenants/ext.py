@@ -40,6 +40,7 @@ from .storage.provisioning import StorageService
 from .storage.warnings import StorageWarningBuilder
 from .tenants import host_cache
 from .tenants.config import TenantServiceConfig
+from .tenants.names import with_library_name
 from .tenants.resource import TenantResource, TenantResourceConfig
 from .tenants.service import TenantService
 from .units import format_number, format_size
@@ -176,6 +177,9 @@ class ConsortiumTenants:
         app.add_template_global(format_number, "format_number")
         app.add_template_filter(lambda value, binary=False: format_size(value),
                                 "filesizeformat")
+        # A library's community (a UI dump) named in the page's (an e-mail's recipient's)
+        # language: the header of its pages, e-mails naming it.
+        app.add_template_filter(with_library_name, "localized_community")
         app_loaded.connect(log_errors_shown_as_404)
 
     @staticmethod

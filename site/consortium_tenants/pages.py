@@ -153,15 +153,6 @@ library_facet = TermsFacet(field="parent.communities.ids", label=_("Library"),
 """The consortium search's *Library* facet (RDM_FACETS["library"] in invenio.cfg)."""
 
 
-def localized_community(community_ui):
-    """A library community's UI dump with the library's name in the page's language."""
-    tenant = TenantModel.of_community(community_ui.get("id"))
-    if tenant is None:
-        return community_ui
-    metadata = {**community_ui.get("metadata", {}), "title": library_name(tenant)}
-    return {**community_ui, "metadata": metadata}
-
-
 def work_home(record_ui):
     """Where a work lives: {"url": its one canonical address, `/records/<id>` on its
     library's host (where its DOI sends readers too), "library": the library's name in
@@ -204,7 +195,6 @@ def register(blueprint):
                 "member_library_count": member_library_count,
                 "recent_libraries": recent_libraries, "work_home": work_home}
 
-    blueprint.add_app_template_filter(localized_community, "localized_community")
     blueprint.add_app_template_global(
         lambda amount, currency: format_money(amount, currency, language()), "format_money")
     # Browsers ask every host for /favicon.ico itself (an XML page, e.g. OAI-PMH, links none).

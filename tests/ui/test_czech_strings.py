@@ -54,11 +54,18 @@ def test_the_instance_catalogue_corrects_the_packages_czech(app):
 
 
 # Where the curators' action is named on a page: its button, the request's state, the
-# timeline, the flash after it, the deposit form's notice (React and Python catalogues).
+# timeline, the flash after it, the deposit form's notice (React and Python catalogues);
+# the depositor's e-mail (subject and text) and the workflow's description.
 ACTION_NAMES = {
     "react": ("Ask for changes", "Ask the depositor for changes", "Changes requested",
               "asked for changes"),
-    "python": ("The depositor was asked for changes.", "The curators asked for changes"),
+    "python": ("The depositor was asked for changes.", "The curators asked for changes",
+               "Changes requested for '%(title)s'",
+               "The curators of %(library)s ask you to change your deposit \"%(title)s\" "
+               "before it is published:",
+               "The curators of *%(library)s* ask you to change your deposit *%(title)s*:",
+               "The library's curators review each deposit: they accept it, decline it or "
+               "ask for changes."),
 }
 
 

@@ -241,7 +241,7 @@ def test_changes_requested_e_mail_speaks_the_depositors_language(client, library
     request_id = submit_review(client, dep, draft["id"]).json["id"]
     assert request_action(client, cur, request_id, "request_changes",
                           "Chybí abstrakt.").status_code == 200
-    mails = [m for m in outbox if user.email in m.recipients and "úpravy" in m.subject]
+    mails = [m for m in outbox if user.email in m.recipients and "úpravám" in m.subject]
     assert len(mails) == 1, [m.subject for m in outbox]
-    assert mails[0].subject == "Žádost o úpravy vkladu „Český vklad“"
+    assert mails[0].subject == "Vráceno k úpravám: „Český vklad“"
     assert "Chybí abstrakt." in mails[0].body and "odešlete jej znovu" in mails[0].body
