@@ -1,8 +1,10 @@
-"""`invenio tenants import …`: bring a library's existing repository in over OAI-PMH."""
+"""`invenio tenants import …`: bring a library's existing repository in over OAI-PMH, or
+a CSV with its files in a BagIt bag."""
 
 import csv
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -11,7 +13,7 @@ from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
 
 from ..tenants.errors import TenantError
-from .service import DOI_POLICIES, FORMATS, person_identity
+from .service import DOI_POLICIES, OAI_FORMATS, person_identity
 
 
 def _fail(message):
@@ -53,7 +55,7 @@ def imports():
               help="The works' DOIs: keep the source's (as an external DOI), register new "
               "ones under the library's prefix, or none (default: new where the library "
               "has a DOI prefix, else none).")
-@click.option("--format", "metadata_prefix", type=click.Choice(sorted(FORMATS)),
+@click.option("--format", "metadata_prefix", type=click.Choice(OAI_FORMATS),
               default="oai_dc", show_default=True,
               help="The OAI-PMH metadata format: oai_dc (EPrints: with its file links), "
               "ore (DSpace: with its bitstreams), marcxml (Invenio: files in 856 $u).")
@@ -63,18 +65,29 @@ def oai(slug, url, set_spec, dry_run, bypass_review, full, email, metadata_prefi
     """Harvest URL (an OAI-PMH base URL) into library SLUG."""
     service = _service()
     identity = _identity(email)
+    run = _start(service, slug, url, set_spec, dry_run, bypass_review, full,
+                 metadata_prefix, doi_policy)
+    click.echo(f"Run {run.id}: harvesting {url}"
+               + (f" (set {set_spec})" if set_spec else "")
+               + (f" changed since {run.harvest_from}" if run.harvest_from else "") + " …")
+    _process(service, identity, run, slug, dry_run)
+
+
+def _start(service, slug, url, set_spec, dry_run, bypass_review, full, metadata_prefix,
+           doi_policy):
     try:
-        run = service.start(system_identity, slug, url, set_spec, dry_run, bypass_review, full,
-                            metadata_prefix=metadata_prefix, trusted=True,
-                            doi_policy=doi_policy)
+        return service.start(system_identity, slug, url, set_spec, dry_run, bypass_review,
+                             full, metadata_prefix=metadata_prefix, trusted=True,
+                             doi_policy=doi_policy)
     except TenantError as error:
         _fail(str(error))
     except ValidationError as error:
         _fail("; ".join(f"{field}: {' '.join(map(str, messages))}"
                         for field, messages in error.normalized_messages().items()))
-    click.echo(f"Run {run.id}: harvesting {url}"
-               + (f" (set {set_spec})" if set_spec else "")
-               + (f" changed since {run.harvest_from}" if run.harvest_from else "") + " …")
+
+
+def _process(service, identity, run, slug, dry_run):
+    """Read RUN's source and give every item its state, with a progress bar."""
     records = service.harvest_checked(run)
     if records is None:
         _fail(f"the source could not be harvested: {run.error}")
@@ -86,6 +99,31 @@ def oai(slug, url, set_spec, dry_run, bypass_review, full, email, metadata_prefi
     click.echo(("Dry run: " if dry_run else "") + ", ".join(
         f"{state} {number}" for state, number in counts.items()))
     click.echo(f"Report: invenio tenants import report {slug} {run.id}")
+
+
+@imports.command("bag")
+@click.argument("slug")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Map and report, write nothing.")
+@click.option("--bypass-review", is_flag=True,
+              help="Publish at once even where the library's curators review deposits.")
+@click.option("--as", "email", required=True,
+              help="Deposit as this person, a manager of the library (the works' owner).")
+@click.option("--doi", "doi_policy", type=click.Choice(DOI_POLICIES),
+              help="The works' DOIs: keep the CSV's (its identifiers column), register new "
+              "ones under the library's prefix, or none (default: new where the library "
+              "has a DOI prefix, else none).")
+@with_appcontext
+def bag_command(slug, folder, dry_run, bypass_review, email, doi_policy):
+    """Import the items of the BagIt bag FOLDER (data/metadata.csv and the files it names)
+    into library SLUG; the bag's checksums are verified first."""
+    service = _service()
+    identity = _identity(email)
+    folder = str(Path(folder).resolve())
+    run = _start(service, slug, folder, None, dry_run, bypass_review, True, "csv",
+                 doi_policy)
+    click.echo(f"Run {run.id}: reading the bag {folder} …")
+    _process(service, identity, run, slug, dry_run)
 
 
 @imports.command("report")

@@ -11,6 +11,7 @@ A file entry, as the format modules give it: {"key", "url", "size" (bytes or Non
 "checksum" ("md5:<hex>" or None), "mimetype" (or None)}.
 """
 
+from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
@@ -83,13 +84,44 @@ def _get(session, url, private):
     raise FileProblem(f"{url}: more than {REDIRECTS} redirects")
 
 
-def open_files(entries, private=False, session=None):
+class LocalFile:
+    """A file of a bag on the server's disk, read as a Download is."""
+
+    def __init__(self, entry, path):
+        self.entry, self.stream = entry, open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.size = self.length = path.stat().st_size
+        if entry.get("size") is not None and entry["size"] != self.size:
+            self.close()
+            raise FileProblem(f"{entry['key']}: the bag says {entry['size']} bytes, the "
+                              f"file has {self.size}")
+
+    def read(self, size=-1):
+        return self.stream.read(None if size is None or size < 0 else size)
+
+    def close(self):
+        self.stream.close()
+
+
+def _local(entry, folder):
+    """The LocalFile of a `bag:data/<path>` ENTRY inside FOLDER."""
+    relative = entry["url"][len("bag:"):]
+    path = (Path(folder) / relative).resolve() if folder else None
+    if path is None or Path(folder).resolve() not in path.parents or not path.is_file():
+        raise FileProblem(f"{entry['key']} ({relative}) is not in the bag")
+    return LocalFile(entry, path)
+
+
+def open_files(entries, private=False, session=None, folder=None):
     """The open Downloads of ENTRIES; FileProblem (all closed) when one cannot be fetched.
-    PRIVATE allows addresses of the platform's own network (an operator's test source)."""
+    PRIVATE allows addresses of the platform's own network (an operator's test source);
+    FOLDER is the bag whose files (`bag:` addresses) are read from the disk."""
     session = session or requests.Session()
     opened = []
     try:
         for entry in entries:
+            if entry["url"].startswith("bag:"):
+                opened.append(_local(entry, folder))
+                continue
             try:
                 response = _get(session, entry["url"], private)
             except requests.RequestException as error:

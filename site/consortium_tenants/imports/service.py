@@ -57,7 +57,7 @@ from ..i18n import localized
 from ..tenants.errors import TenantNotFound
 from ..tenants.models import TenantModel
 from ..units import format_size
-from . import dublincore, marcxml, ore
+from . import bag, dublincore, marcxml, ore
 from .component import PUBLISHING
 from .dublincore import licence_key
 from .files import FileProblem, changed, close_all, open_files
@@ -69,7 +69,9 @@ FORMATS = {  # OAI-PMH metadataPrefix → read(element, source_id, licences)
     "oai_dc": dublincore.read,  # everywhere; EPrints' with file links
     "ore": ore.read,  # DSpace: OAI-ORE resource map with the bitstreams
     "marcxml": marcxml.read,  # Invenio (NUŠL): MARC21 slim, files in 856 $u
+    "csv": bag.read,  # a CSV of items with their files in a BagIt bag (no OAI-PMH)
 }
+OAI_FORMATS = ("oai_dc", "ore", "marcxml")
 
 STATES = ("created", "updated", "unchanged", "deleted", "failed")
 DOI_POLICIES = ("keep", "new", "none")
@@ -261,6 +263,8 @@ class ImportService:
                 "old DOIs or import without DOIs.")]})
         source = {"kind": "oai", "url": url, "set": set_spec or None,
                   "prefix": metadata_prefix}
+        if metadata_prefix == "csv":  # URL: the bag's folder on the server (read whole)
+            source, full = {"kind": "bag", "path": url, "prefix": "csv"}, True
         last = None if full or dry_run else (
             ImportRunModel.query.filter_by(tenant_id=tenant.id, status="finished")
             .filter(ImportRunModel.source == source)
@@ -289,6 +293,8 @@ class ImportService:
             latest[(run.tenant_id, json.dumps(run.source, sort_keys=True))] = run
         failed = []
         for (tenant_id, _source), last in sorted(latest.items(), key=lambda kv: kv[0][1]):
+            if last.source.get("kind", "oai") != "oai":
+                continue  # a bag is imported when an operator brings one
             tenant = db.session.get(TenantModel, tenant_id)
             label = f"{tenant.slug}: {last.source['url']} ({last.source['prefix']})"
             going = (ImportRunModel.query.filter_by(tenant_id=tenant_id)
@@ -385,6 +391,11 @@ class ImportService:
     @staticmethod
     def harvest_one(run, source_id):
         """The source's record SOURCE_ID (GetRecord) in RUN's format."""
+        if run.source.get("kind") == "bag":
+            for row in bag.rows(run.source["path"]):
+                if row.header.identifier == source_id:
+                    return row
+            raise LookupError(f"{source_id} is no longer in the bag's {bag.CSV_NAME}")
         client = Sickle(run.source["url"], max_retries=3, timeout=60)
         return client.GetRecord(identifier=source_id, metadataPrefix=run.source["prefix"])
 
@@ -404,7 +415,10 @@ class ImportService:
         return run
 
     def harvest(self, run):
-        """The source's records (headers and oai_dc metadata) of RUN, all pages."""
+        """The source's records (headers and metadata) of RUN, all pages; a bag's rows
+        (the bag validated first)."""
+        if run.source.get("kind") == "bag":
+            return bag.rows(run.source["path"])
         client = Sickle(run.source["url"], max_retries=3, timeout=60)
         params = {"metadataPrefix": run.source["prefix"], "ignore_deleted": False}
         if run.source.get("set"):
@@ -546,7 +560,7 @@ class ImportService:
     def _open(run, files):
         private = run.options.get("trusted") or current_app.config.get(
             "CONSORTIUM_IMPORT_PRIVATE_SOURCES")
-        return open_files(files, private=bool(private))
+        return open_files(files, private=bool(private), folder=run.source.get("path"))
 
     def _storage(self, run):
         tenant = db.session.get(TenantModel, run.tenant_id)
