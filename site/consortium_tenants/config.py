@@ -54,8 +54,9 @@ CONSORTIUM_TENANTS_PERMISSION_POLICY = (
     "consortium_tenants.tenants.permissions:TenantPermissionPolicy")
 """Who may do what with a tenant (an invenio-records-permissions policy)."""
 
-CONSORTIUM_LOGO_MAX_SIZE = 512 * 1024
-"""Largest accepted logo, in bytes."""
+CONSORTIUM_LOGO_MAX_SIZE = 500 * 1000
+"""Largest accepted logo, in bytes (also the limit the community settings page states
+and checks: InvenioRDM's COMMUNITIES_LOGO_MAX_FILE_SIZE follows it)."""
 
 CONSORTIUM_LOGO_MAX_DIMENSION = 4096
 """Largest width and height of a PNG or JPEG logo, in pixels (checked before the

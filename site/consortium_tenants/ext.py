@@ -143,6 +143,9 @@ class ConsortiumTenants:
         for key in dir(config):
             if key.startswith("CONSORTIUM_"):
                 app.config.setdefault(key, getattr(config, key))
+        # The settings page's uploader states and checks InvenioRDM's limit (1 MB) where
+        # the instance refuses logos over its own: one limit.
+        app.config["COMMUNITIES_LOGO_MAX_FILE_SIZE"] = app.config["CONSORTIUM_LOGO_MAX_SIZE"]
         self.tenants_service = TenantService(TenantServiceConfig.build(app))
         self.tenants_resource = TenantResource(TenantResourceConfig, self.tenants_service)
         self.workflows_service = WorkflowService(self.tenants_service)

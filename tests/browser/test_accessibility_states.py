@@ -1,6 +1,6 @@
 """axe-core in the states people meet, not only pages at rest (issue 26): dialogs open,
-the curators' request page, the depositor's requests, statistics, login and library search,
-in Czech and English. No critical and no serious violation."""
+the curators' request page, the depositor's requests, statistics, login, library search
+and the library's settings, in Czech and English. No critical and no serious violation."""
 
 import re
 
@@ -47,6 +47,7 @@ STATES = {
     "record page": ("/records/{record_id}", None, None),
     "login": ("/login/", None, None),
     "library search": ("/search?q=mapy", None, None),
+    "library settings": ("/communities/{slug}/settings", "manager", None),
 }
 
 

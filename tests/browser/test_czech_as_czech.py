@@ -56,9 +56,12 @@ KNOWN = {
            "přispěvovatel",  # a misspelling in InvenioRDM's Czech ("přispěvatel")
            # hard-coded in InvenioRDM's React parts, named through overrides
            "Close filter", "Previous item", "Next item", "First item", "Pagination Navigation",
-           "Select relation", "Status"],
+           "Select relation", "Status",
+           # the administration's users: tabs and the label of one's own row
+           re.compile(r"\b(?:Active|Inactive|Blocked|You)\b")],
     "en": ["Repozitář knihovního konsorcia", "Odstavec", "Tučné", "Blok ", "Počet výsledků",
-           "Systém", "Úlohy", "Zavřít filtry", "Předchozí stránka", "Vyberte vztah", "Stav"],
+           "Systém", "Úlohy", "Zavřít filtry", "Předchozí stránka", "Vyberte vztah", "Stav",
+           "Aktivní", "Neaktivní", "Zablokovaní"],
 }
 WORDS_ON_PAGE = """() => [document.body.innerText, ...[...document.querySelectorAll(
     '[aria-label],[title],[placeholder],[alt]')].flatMap(element =>
@@ -83,7 +86,9 @@ WRONG_PLURAL = {"cs": re.compile(r"(?<!\d)[1-4] nalezených")}
 def _other_language_words(page, language):
     page.wait_for_load_state("networkidle")
     words = page.evaluate(WORDS_ON_PAGE)
-    found = [known for known in KNOWN[language] if known in words]
+    found = [known for known in KNOWN[language] if isinstance(known, str) and known in words]
+    found += [word for known in KNOWN[language] if isinstance(known, re.Pattern)
+              for word in known.findall(words)]
     if language in WRONG_PLURAL:
         found += WRONG_PLURAL[language].findall(words)
     return found
@@ -121,4 +126,60 @@ def test_the_pages_people_walk_speak_only_the_page_language(site, open_page, col
         expect(admin.locator(".ui.vertical.menu").first).to_be_visible()
         found[path] = _other_language_words(admin, language)
     found = {page: words for page, words in found.items() if words}
+    assert found == {}, found
+
+
+# A person's own lists and the communities' searches: on a phone or a tablet their
+# filters slide in as a sidebar with its own close button ("Close filter" on Czech
+# pages, InvenioRDM's words in each layout).
+PHONE = {"width": 375, "height": 800}
+SEARCHES_WITH_A_SIDEBAR = ["/me/uploads", "/me/requests", "/me/communities", "/communities-search",
+                           "/communities/{slug}/requests"]
+
+
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_the_filters_of_people_s_lists_speak_the_page_language_on_a_phone(
+        site, open_page, collection, language):
+    base = site.library(collection.slug)
+    curator = open_page(language, "curator")
+    curator.set_viewport_size(PHONE)
+    log_in(curator, base, collection.curator)
+    found = {}
+    for path in SEARCHES_WITH_A_SIDEBAR:
+        curator.goto(base + path.format(slug=collection.slug))
+        curator.wait_for_load_state("networkidle")
+        opener = curator.locator("button:has(i.sliders.icon)").first  # "Filter results"
+        expect(opener).to_be_visible()
+        opener.click()
+        sidebar = curator.locator(".ui.sidebar.visible")
+        expect(sidebar).to_be_visible()
+        close = sidebar.locator("button:has(i.close.icon)").first
+        expect(close).to_have_attribute("aria-label", {"cs": "Zavřít filtry",
+                                                       "en": "Close filter"}[language])
+        found[path] = _other_language_words(curator, language)
+        close.click()
+        expect(sidebar).to_have_count(0)
+    found = {page: words for page, words in found.items() if words}
+    assert found == {}, found
+
+
+# A library's community has one title, its Czech name: English pages named the library in
+# Czech ("Part of Knihovna …" under each search result, the request's receiver).
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_the_library_is_named_in_the_page_language(site, open_page, collection, language):
+    base = site.library(collection.slug)
+    other_name = {"cs": f"Library {collection.slug}", "en": f"Knihovna {collection.slug}"}
+    curator = open_page(language, "curator")
+    log_in(curator, base, collection.curator)
+    found = {}
+    # (Not yet: the record page's Communities box, fetched from /api/records/<id>/communities.)
+    for name, path in (("library search", "/search?q="),
+                       ("request page", f"/me/requests/{collection.request_id}")):
+        curator.goto(base + path)
+        curator.wait_for_load_state("networkidle")
+        if name == "library search":
+            expect(curator.locator(".work-library").first).to_be_visible()
+        words = curator.evaluate(WORDS_ON_PAGE)
+        if other_name[language] in words:
+            found[name] = [line for line in words.splitlines() if other_name[language] in line]
     assert found == {}, found

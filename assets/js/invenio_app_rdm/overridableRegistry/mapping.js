@@ -17,8 +17,10 @@ import { depositFormNameOverrides } from "./depositFormNames";
 import { fileDropAreaOverrides } from "./fileDropArea";
 import { uploaderOverrides } from "./uploader";
 import { requestActionOverrides } from "./requestActions";
+import { communitySettingsOverrides } from "./communitySettings";
 import "./tabLists";
 import "./fieldNames";
+import "./userLabels";
 import "./accountMenus";
 import "./editorWindows";
 import "./editorCzech";
@@ -70,6 +72,7 @@ export const overriddenComponents = {
   ...fileDropAreaOverrides, // the file drop area is no button around buttons
   ...uploaderOverrides, // multipart threshold from the page; no aria-modal inline
   ...requestActionOverrides, // curators ask for changes, with a comment
+  ...communitySettingsOverrides, // the library's picture: its size in the page's language
   "RequestStatus.layout.changes_requested": ChangesRequestedStatus,
   "RequestStatusLabel.layout.changes_requested": ChangesRequestedLabel,
   "TimelineEvent.layout.changes_requested": ChangesRequestedEvent,

@@ -5,10 +5,12 @@
 // front page only those of its recent uploads); a work's library is the first of its
 // communities that is one. Its title and "others" links lead to the work's page on its
 // library's host (where its DOI points, the canonical address), not on the host
-// serving the search.
+// serving the search. Its "Part of …" line names the library in the page's language too
+// (a library's community has one title, its Czech name).
 import React from "react";
 import PropTypes from "prop-types";
 import { Item } from "semantic-ui-react";
+import { DisplayPartOfCommunities } from "@js/invenio_app_rdm/components/DisplayPartOfCommunities";
 import { i18next } from "../../../translations/consortium/i18next";
 
 let libraries = null;
@@ -86,11 +88,44 @@ const relinked = (node, from, to) => {
   return React.cloneElement(node, changes);
 };
 
+/** COMMUNITIES (a work's `parent.communities`) with each member library's community
+ * titled with the library's name in the page's language. */
+const withLibraryNames = (communities) =>
+  communities && {
+    ...communities,
+    entries: (communities.entries || []).map((community) => {
+      const library = memberLibraries()[community.id];
+      return library
+        ? { ...community, metadata: { ...community.metadata, title: library.name } }
+        : community;
+    }),
+  };
+
+/** NODE with its "Part of" line (InvenioRDM's DisplayPartOfCommunities, at any depth)
+ * naming the libraries in the page's language. */
+const partOfInPageLanguage = (node) => {
+  if (Array.isArray(node)) {
+    return node.map(partOfInPageLanguage);
+  }
+  if (!React.isValidElement(node)) {
+    return node;
+  }
+  if (node.type === DisplayPartOfCommunities) {
+    return React.cloneElement(node, { communities: withLibraryNames(node.props.communities) });
+  }
+  if (node.props.children === undefined || typeof node.props.children === "function") {
+    return node;
+  }
+  return React.cloneElement(node, {}, partOfInPageLanguage(node.props.children));
+};
+
 // Overridable "RecordsResultsListItem.layout": InvenioRDM's result item (its children)
-// with the links to `/records/<id>` on the serving host led to the work's home.
+// with the links to `/records/<id>` on the serving host led to the work's home, and its
+// libraries named in the page's language.
 const ItemLinkingItsHome = ({ result, children }) => {
   const home = workHome(result);
-  return <Item>{home ? relinked(children, `/records/${result.id}`, home) : children}</Item>;
+  const named = partOfInPageLanguage(children);
+  return <Item>{home ? relinked(named, `/records/${result.id}`, home) : named}</Item>;
 };
 
 ItemLinkingItsHome.propTypes = {

@@ -1,14 +1,20 @@
 // The filters of a search on a phone or tablet slide in as a sidebar whose close
 // button react-invenio-forms names "Close filter" in English on every page
 // (GridResponsiveSidebarColumn, not overridable itself). The search layouts that
-// hold it are overridable: each is rendered as InvenioRDM renders it, its sidebar
-// column replaced by this one, the same column with the button named in the
-// page's language.
+// hold it are overridable: each is rendered as InvenioRDM renders it (with the
+// parameters InvenioRDM gives it), its sidebar column replaced by this one, the
+// same column with the button named in the page's language. These are the works
+// searches, a person's own lists (/me/uploads, /me/requests, /me/communities) and
+// the communities' searches (all communities, subcommunities, a community's requests).
 import React from "react";
 import PropTypes from "prop-types";
 import { Button, Container, Grid, Segment, Sidebar } from "semantic-ui-react";
 import { GridResponsiveSidebarColumn } from "react-invenio-forms";
 import { CommunityRecordsSearchAppLayout } from "@js/invenio_app_rdm/communityRecordsSearch/components";
+import { DashboardSearchLayoutHOC } from "@js/invenio_app_rdm/user_dashboard/base";
+import { CommunitiesSearchLayout } from "@js/invenio_communities/community/searchComponents";
+import { RequestsSearchLayout } from "@js/invenio_requests/search";
+import { i18next as rdmI18next } from "@translations/invenio_app_rdm/i18next";
 import { i18next } from "../../../translations/consortium/i18next";
 
 export const SearchSidebarColumn = ({
@@ -102,12 +108,55 @@ SearchAppLayout.defaultProps = {
   children: null,
 };
 
-// A library's (community's) works: InvenioRDM's layout for them, rendered here.
+// InvenioRDM's LAYOUT (a function component) with PARAMETERS, as its search app
+// registers it, rendered here with our sidebar column. Its hooks are this
+// component's, called in the same order at every render.
+const withOurSidebarColumn = (layout, parameters) => {
+  const Layout = (props) => withOurSidebar(layout({ ...props, ...parameters }));
+  Layout.displayName = `WithOurSidebar(${layout.displayName || layout.name})`;
+  return Layout;
+};
+
+// A library's (community's) works.
 const DETAILS_SEARCH = "InvenioCommunities.DetailsSearch";
-const CommunityRecordsLayout = (props) =>
-  withOurSidebar(CommunityRecordsSearchAppLayout({ ...props, appName: DETAILS_SEARCH }));
+// A person's own lists: InvenioRDM builds each layout with these parameters.
+const UPLOADS = "InvenioAppRdm.DashboardUploads";
+const MY_COMMUNITIES = "InvenioAppRdm.DashboardCommunities";
+const MY_REQUESTS = "InvenioAppRdm.DashboardRequests";
+const dashboardLayout = (parameters) =>
+  withOurSidebarColumn(DashboardSearchLayoutHOC(parameters), {});
 
 export const searchSidebarOverrides = {
   "InvenioAppRdm.Search.SearchApp.layout": SearchAppLayout,
-  [`${DETAILS_SEARCH}.SearchApp.layout`]: CommunityRecordsLayout,
+  [`${DETAILS_SEARCH}.SearchApp.layout`]: withOurSidebarColumn(CommunityRecordsSearchAppLayout,
+    { appName: DETAILS_SEARCH }),
+  [`${UPLOADS}.SearchApp.layout`]: dashboardLayout({
+    searchBarPlaceholder: rdmI18next.t("Search in my uploads..."),
+    appName: UPLOADS,
+    mineLabel: rdmI18next.t("My uploads"),
+    showSharedFilters: true,
+  }),
+  [`${MY_COMMUNITIES}.SearchApp.layout`]: dashboardLayout({
+    searchBarPlaceholder: rdmI18next.t("Search in my communities..."),
+    appName: MY_COMMUNITIES,
+    mineLabel: rdmI18next.t("My communities"),
+  }),
+  [`${MY_REQUESTS}.SearchApp.layout`]: withOurSidebarColumn(RequestsSearchLayout, {
+    appName: MY_REQUESTS,
+    showSharedFilters: true,
+  }),
+  ...Object.fromEntries(
+    ["InvenioCommunities.Search", "InvenioSubCommunities.Search"].map((appName) => [
+      `${appName}.SearchApp.layout`,
+      withOurSidebarColumn(CommunitiesSearchLayout, { appName }),
+    ])
+  ),
+  "InvenioCommunities.RequestSearch.SearchApp.layout": withOurSidebarColumn(
+    RequestsSearchLayout,
+    { appName: "InvenioCommunities.RequestSearch" }
+  ),
+  "InvenioAppRDM.CollectionsSearch.SearchApp.layout": withOurSidebarColumn(
+    CommunityRecordsSearchAppLayout,
+    { appName: "InvenioAppRDM.CollectionsSearch" }
+  ),
 };
