@@ -6,13 +6,17 @@ databases of its own. It is initialised by the real `invenio platform init`,
 so every test also depends on the set-up path that `make run` uses.
 """
 
+import json
 import os
 import secrets
 import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator, FormatChecker
 
 from helpers import (
     wipe_test_state,
@@ -22,6 +26,7 @@ from helpers import (
     PORT,
     REDIS,
     ROOT,
+    SUSHI_API,
     TEST_BUCKET,
     TEST_DB_URI,
     TEST_INDEX_PREFIX,
@@ -326,3 +331,53 @@ def smtp_server(app, api_app, tmp_path):
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+# --- COUNTER SUSHI: the API's schema and an independent client (tests/stats, test_demo) ---
+
+@pytest.fixture(scope="session")
+def sushi_schema():
+    """validate(NAME, data): raise unless DATA is a valid NAME of the COUNTER_SUSHI API.
+
+    NAME is a component schema (`PR`, `Exception_3020`…) or `[Status]` for an array of it.
+    """
+    spec = json.loads(SUSHI_API.read_text())
+
+    def validate(name, data):
+        ref = {"$ref": f"#/components/schemas/{name.strip('[]')}"}
+        schema = {"type": "array", "minItems": 1, "items": ref} if name.startswith("[") else ref
+        Draft202012Validator({**schema, "components": spec["components"]},
+                             format_checker=FormatChecker()).validate(data)
+        return data
+
+    return validate
+
+
+NIGIRI = Path(__file__).resolve().parent / "stats" / "nigiri"
+
+
+@pytest.fixture(scope="session")
+def nigiri():
+    """harvest(URL, CREDENTIALS, REPORT_IDS, BEGIN, END): what celus-nigiri (an independent
+    SUSHI client) requests from URL (`…/api/sushi/r51`) and reads, per report id
+    (tests/stats/nigiri/harvest.py). Nigiri runs in a virtualenv of its own, made here from
+    the pinned tests/stats/nigiri/requirements.txt (its lxml cannot share the app's)."""
+    venv, requirements = LOCAL / "nigiri" / "venv", NIGIRI / "requirements.txt"
+    synced = venv / ".synced"
+    if not synced.exists() or synced.stat().st_mtime < requirements.stat().st_mtime:
+        python = os.environ.get("NIGIRI_PYTHON", "python3.11")
+        subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
+        pip = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-r",
+                              str(requirements)], capture_output=True, text=True)
+        assert pip.returncode == 0, pip.stdout + pip.stderr
+        synced.touch()
+
+    def harvest(url, credentials, reports, begin, end):
+        request = {"url": url, **credentials, "reports": reports, "begin": begin, "end": end}
+        done = subprocess.run([str(venv / "bin" / "python"), str(NIGIRI / "harvest.py")],
+                              input=json.dumps(request), capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return harvest

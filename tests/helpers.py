@@ -10,6 +10,8 @@ from sqlalchemy_utils import database_exists, drop_database
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = Path(os.environ.get("LOCAL_DIR", ROOT / ".local"))
+# The COUNTER_SUSHI API (OpenAPI with the JSON Schemas of every report; its README: provenance)
+SUSHI_API = ROOT / "tests" / "stats" / "schemas" / "counter-r5.1" / "COUNTER_SUSHI_API.json"
 
 
 def _datacite_double():

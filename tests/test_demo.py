@@ -9,10 +9,17 @@ import html
 import importlib.util
 import json
 import re
+import sys
+from datetime import datetime
 
 import pytest
 
-from helpers import ROOT, browser_of, run_cli
+from helpers import ROOT, browser_of, invoke_cli, run_cli
+
+sys.path.insert(0, str(ROOT / "tests" / "stats"))  # the statistics tests' helpers
+from stats_helpers import (FIREFOX, event_clock, exception_codes, harvest_all,  # noqa: E402
+                           nigiri_codes, nigiri_counts, our_counts, previous_month,
+                           process_events, reader)
 
 IMPORTED = 3  # works SVKOS's demo import creates (one more item fails)
 IMPORTED_FILES = 2
@@ -147,3 +154,75 @@ def test_demo_from_a_shell_fills_an_empty_instance_once(app, client, admin_heade
     assert len(demo_source.requested) == requested  # the source was not even asked
     storage = client.get("/api/tenants/svkos/usage", headers=admin_headers).json["storage"]
     assert storage["files"] == 2 + 8 + IMPORTED_FILES
+
+
+def test_an_independent_sushi_client_reads_every_report_of_the_demo(
+        app, client, admin_headers, http_server, nigiri, sushi_schema):
+    """Issue 32: celus-nigiri (an independent SUSHI client) and the COUNTER_SUSHI API schema
+    accept every report each demo library lists, before any month is processed (3031) and
+    after last month is, when a reader opened MZK's demo works over HTTP
+    (nigiri's counts are ours). Runs on the demo the test above made."""
+    from consortium_tenants.stats.models import ProcessedMonth
+    from invenio_db import db
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    month = previous_month()
+    libraries = {}
+    for slug in ("mzk", "svkos", "vkol"):
+        res = client.post(f"/api/tenants/{slug}/sushi-credentials", headers=admin_headers,
+                          json={"label": "Celus"})
+        assert res.status_code == 201, (slug, res.json)
+        libraries[slug] = {"month": month, "credentials": {
+            k: res.json[k] for k in ("customer_id", "requestor_id", "api_key")}}
+    saved = [(m.month, m.computed_at) for m in ProcessedMonth.query]
+    ProcessedMonth.query.delete()
+    db.session.commit()
+    try:
+        for slug, library in libraries.items():
+            read, answers = harvest_all(client, http_server, nigiri, sushi_schema, library)
+            for report_id, report in answers.items():
+                assert "3031" in exception_codes(report), (slug, report_id, report)
+                assert nigiri_codes(read[report_id]) == exception_codes(report), \
+                    (slug, read[report_id])
+                assert read[report_id]["records"] == [], (slug, report_id)
+    finally:
+        for processed, computed_at in saved:
+            db.session.add(ProcessedMonth(month=processed, computed_at=computed_at))
+        db.session.commit()
+
+    # A reader opens each of MZK's demo works last month; the month is processed
+    current_rdm_records_service.indexer.refresh()
+    works = [hit["id"] for hit in current_rdm_records_service.search(
+        system_identity(), params={"q": "parent.communities.default:"
+                                        f"{queue_community('mzk')}", "size": 50}).hits]
+    assert works
+    browser = reader(app, "10.8.1.1", FIREFOX)
+    for minute, recid in enumerate(works):
+        with event_clock(datetime.fromisoformat(f"{month.isoformat()} 09:{minute:02d}:00")):
+            assert browser.get(f"/records/{recid}", base_url="http://mzk.localhost"
+                               ).status_code == 200
+    process_events(app)
+    result = invoke_cli(app, ["tenants", "stats", "recompute", "--month",
+                              month.strftime("%Y-%m")])
+    assert result.exit_code == 0, result.output
+    for slug, library in libraries.items():
+        read, answers = harvest_all(client, http_server, nigiri, sushi_schema, library)
+        for report_id, report in answers.items():
+            got = read[report_id]
+            # nigiri reads exactly our exceptions (3030 for a report without usage, which
+            # it calls an error) and nothing else: no parse or transport error
+            assert nigiri_codes(got) == exception_codes(report), (slug, report_id, got)
+            assert all(e["code"] for e in got["errors"]), (slug, report_id, got["errors"])
+            assert nigiri_counts(got) == our_counts(report), (slug, report_id)
+        if slug == "mzk":
+            views = sum(n for (metric, _, _), n in nigiri_counts(read["PR"]).items()
+                        if metric == "Total_Item_Investigations")
+            assert views == len(works)
+        else:
+            assert all(not got["records"] for got in read.values()), slug
+
+
+def system_identity():
+    from invenio_access.permissions import system_identity as identity
+
+    return identity

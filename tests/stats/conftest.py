@@ -1,65 +1,12 @@
-"""Fixtures of the statistics tests: usage produced over HTTP, a SUSHI schema validator."""
+"""Fixtures of the statistics tests: usage produced over HTTP (the SUSHI schema validator
+and the independent SUSHI client are in tests/conftest.py, for the demo's test too)."""
 
-import json
-import os
-import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
 
-from helpers import LOCAL, deposit, invoke_cli, publish_in_library
-from stats_helpers import (FIREFOX, GOOGLEBOT, SUSHI_API, event_clock, previous_month,
-                           process_events, reader)
-
-
-@pytest.fixture(scope="session")
-def sushi_schema():
-    """validate(NAME, data): raise unless DATA is a valid NAME of the COUNTER_SUSHI API.
-
-    NAME is a component schema (`PR`, `Exception_3020`…) or `[Status]` for an array of it.
-    """
-    spec = json.loads(SUSHI_API.read_text())
-
-    def validate(name, data):
-        ref = {"$ref": f"#/components/schemas/{name.strip('[]')}"}
-        schema = {"type": "array", "minItems": 1, "items": ref} if name.startswith("[") else ref
-        Draft202012Validator({**schema, "components": spec["components"]},
-                             format_checker=FormatChecker()).validate(data)
-        return data
-
-    return validate
-
-
-NIGIRI = Path(__file__).resolve().parent / "nigiri"
-
-
-@pytest.fixture(scope="session")
-def nigiri():
-    """harvest(URL, CREDENTIALS, REPORT_IDS, BEGIN, END): what celus-nigiri (an independent
-    SUSHI client) requests from URL (`…/api/sushi/r51`) and reads, per report id
-    (tests/stats/nigiri/harvest.py). Nigiri runs in a virtualenv of its own, made here from
-    the pinned tests/stats/nigiri/requirements.txt (its lxml cannot share the app's)."""
-    venv, requirements = LOCAL / "nigiri" / "venv", NIGIRI / "requirements.txt"
-    synced = venv / ".synced"
-    if not synced.exists() or synced.stat().st_mtime < requirements.stat().st_mtime:
-        python = os.environ.get("NIGIRI_PYTHON", "python3.11")
-        subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
-        pip = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-r",
-                              str(requirements)], capture_output=True, text=True)
-        assert pip.returncode == 0, pip.stdout + pip.stderr
-        synced.touch()
-
-    def harvest(url, credentials, reports, begin, end):
-        request = {"url": url, **credentials, "reports": reports, "begin": begin, "end": end}
-        done = subprocess.run([str(venv / "bin" / "python"), str(NIGIRI / "harvest.py")],
-                              input=json.dumps(request), capture_output=True, text=True,
-                              timeout=300)
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
-
-    return harvest
+from helpers import deposit, invoke_cli, publish_in_library
+from stats_helpers import FIREFOX, GOOGLEBOT, event_clock, previous_month, process_events, reader
 
 
 @pytest.fixture(scope="module")
