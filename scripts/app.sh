@@ -20,6 +20,9 @@ ALL=(datacite demosource worker beat jobs ui api nginx)
 CELERY="$VENV/bin/celery"
 NGINX_DIR="$LOCAL_DIR/nginx"
 export WEB_WORKERS="${WEB_WORKERS:-2}"               # uWSGI processes per application
+# The platform's own address, so its links (other hosts, e-mails, manifests) keep
+# WEB_PORT (invenio.cfg's default is :5000; the tests keep that default).
+export INVENIO_SITE_UI_URL="${INVENIO_SITE_UI_URL:-http://127.0.0.1:$WEB_PORT}"
 UI_PORT="${UI_PORT:-$((WEB_PORT + 3000))}"          # uwsgi protocol, behind nginx
 API_PORT="${API_PORT:-$((WEB_PORT + 3100))}"
 DEV_WEB_PORT="${DEV_WEB_PORT:-$((WEB_PORT + 100))}"

@@ -2,6 +2,9 @@
 # Demo data: member libraries with users and published records (idempotent).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+# The platform's own address, so its links (other hosts, e-mails, manifests) keep
+# WEB_PORT (invenio.cfg's default is :5000; the tests keep that default).
+export INVENIO_SITE_UI_URL="${INVENIO_SITE_UI_URL:-http://127.0.0.1:$WEB_PORT}"
 log "loading demo data (invenio platform demo; SVKOS imports the demo's old repository once)"
 invenio platform demo --import-from "http://127.0.0.1:$DEMO_SOURCE_PORT/cgi/oai2" 2>&1 | tee "$LOG_DIR/demo.log" || die "demo data failed, see $LOG_DIR/demo.log"
 
