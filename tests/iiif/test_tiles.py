@@ -176,3 +176,45 @@ def test_the_operator_makes_a_work_tiles_again(tiled, app):
     assert all(tiles_file(record["id"], key).stat().st_size > 0 for key in PAGES)
     refused = invoke_cli(app, ["tenants", "tiles"])
     assert refused.exit_code != 0 and "--all" in refused.output
+
+
+BAD_REQUESTS = {  # request: (English start, Czech start) of the refusal
+    "-5,-5,100,100/256,/0/default.jpg": ("The region -5,-5,100,100 is not one of the Image API's",
+                                         "Výřez -5,-5,100,100 není zapsán podle Image API"),
+    "abc/256,/0/default.jpg": ("The region abc is not one", "Výřez abc není zapsán"),
+    "full/99999,/0/default.jpg": ("The size 99999, is larger than the region asked for "
+                                  "(1300 × 1800 pixels)", "Velikost 99999, je větší"),
+    "full/99999,99999/0/default.jpg": ("The size 99999,99999 is larger", "Velikost 99999,99999 je"),
+    "full/!99999,99999/0/default.jpg": ("The size !99999,99999 is larger", "Velikost !99999,99999"),
+    "full/pct:1000/0/default.jpg": ("The size pct:1000 is larger", "Velikost pct:1000 je větší"),
+    "0,0,256,256/512,/0/default.jpg": ("The size 512, is larger than the region asked for "
+                                       "(256 × 256 pixels)", "Velikost 512, je větší"),
+    "full/0,0/0/default.jpg": ("The size 0,0 is larger than the region asked for (1300 × 1800 "
+                               "pixels), or empty", "Velikost 0,0 je větší"),
+    "full/,/0/default.jpg": ("The size , is not one of the Image API's", "Velikost , není"),
+    "full/256,/999/default.jpg": ("The rotation 999 is not supported", "Otočení 999 není"),
+    "full/256,/0/bogus.jpg": ("The quality bogus is not supported", "Kvalita bogus není"),
+}
+GOOD_REQUESTS = ["full/full/0/default.jpg", "full/max/0/default.jpg", "square/100,/0/default.jpg",
+                 "full/!200,200/0/default.jpg", "pct:0,0,50,50/325,/0/default.jpg",
+                 "1280,1792,20,8/20,/90/gray.jpg", "0,0,1300,1800/1300,1800/0/default.jpg"]
+
+
+def test_a_bad_image_request_is_refused_in_the_readers_language(tiled):
+    """Each parameter of an image request for a tiled page is checked before iipsrv is asked,
+    the reason in the reader's language (flask-iiif's are English only; some requests got a
+    5000-pixel enlargement, a negative region an image)."""
+    client, tenant, _, record = tiled
+    host = f"{tenant['slug']}.localhost:5000"
+    path = service_paths(client, record, host)[0].split(host, 1)[1]  # 1300 x 1800
+    for request, starts in BAD_REQUESTS.items():
+        for lang, start in zip(("en", "cs"), starts):
+            began = time.monotonic()
+            res = client.get(f"{path}/{request}", base_url=f"http://{host}",
+                             headers={"Accept-Language": lang})
+            assert res.status_code == 400, (request, res.status_code, res.data[:200])
+            assert time.monotonic() - began < 2, request
+            assert res.json["message"].startswith(start), (request, lang, res.json["message"])
+    for request in GOOD_REQUESTS:
+        res = client.get(f"{path}/{request}", base_url=f"http://{host}")
+        assert res.status_code == 200 and IIP_MARK in res.data, (request, res.data[:200])

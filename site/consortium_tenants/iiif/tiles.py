@@ -69,6 +69,9 @@ PAGES_SUFFIX = ".pages.json"  # a PDF's pages, written once all its pages have t
 GRID_SUFFIX = ".grid"
 REGION = re.compile(r"(?P<pct>pct:)?(?P<x>\d+(?:\.\d+)?),(?P<y>\d+(?:\.\d+)?),"
                     r"(?P<w>\d+(?:\.\d+)?),(?P<h>\d+(?:\.\d+)?)")
+SIZE = re.compile(r"full|max|(?P<fit>!)?(?P<w>\d+)?,(?P<h>\d+)?|pct:(?P<pct>\d+(?:\.\d+)?)")
+ROTATIONS = {"0", "90", "180", "270"}
+QUALITIES = {"default", "color", "gray", "bitonal"}
 PAGE = re.compile(r"^(?P<pdf>.+\.pdf)\.page-(?P<number>[1-9][0-9]*)$", re.IGNORECASE)
 
 
@@ -457,22 +460,67 @@ class TilesProxy(IIIFProxy):
                 requested_format=args["image_format"], supported_formats=list(formats))
 
     @staticmethod
-    def check_region(target):
-        """A region that starts outside the image (or is empty) is refused (400) before
-        iipsrv is asked: it would spend seconds of CPU on it. The size is the grid's
-        (GRID_SUFFIX); tiles without one are left to iipsrv as before."""
-        region = resource_requestctx.view_args.get("region")
-        found = REGION.fullmatch(region or "")
-        size = grid_size(target) if found else None
-        if size is None:
+    def check_request(target):
+        """An image request for a page with tiles, checked before iipsrv is asked, with the
+        reasons in the reader's language (flask-iiif's own are English only): the region,
+        the size, the rotation and the quality as the Image API writes them; a region that
+        starts outside the image (iipsrv spends seconds of CPU on one) and a size larger than
+        the region (pages are not enlarged: a 5000-pixel render for nothing) are refused.
+        The image's size is the grid's (GRID_SUFFIX); without one only the syntax is checked.
+        A refusal is a 400 (flask-iiif's IIIFValidatorError, as InvenioRDM answers it)."""
+        args = resource_requestctx.view_args
+        if "image_format" not in args:
+            return  # info.json
+
+        def refuse(parameter, message, **values):
+            raise IIIFValidatorError(message=_(message, **values), parameter=parameter,
+                                     value=args[parameter])
+
+        region, size, rotation = args["region"], args["size"], args["rotation"]
+        found = REGION.fullmatch(region)
+        if region not in ("full", "square") and not found:
+            refuse("region", "The region %(value)s is not one of the Image API's: full, square, "
+                   "x,y,w,h or pct:x,y,w,h.", value=region)
+        found_size = SIZE.fullmatch(size)
+        if not found_size or ("," in size and not (found_size["w"] or found_size["h"])) or (
+                found_size["fit"] and not (found_size["w"] and found_size["h"])):
+            refuse("size", "The size %(value)s is not one of the Image API's: full, max, w,, ,h, "
+                   "w,h, !w,h or pct:n.", value=size)
+        if rotation.lstrip("!") not in ROTATIONS:
+            refuse("rotation", "The rotation %(value)s is not supported: 0, 90, 180 or 270 "
+                   "degrees.", value=rotation)
+        if args["quality"] not in QUALITIES:
+            refuse("quality", "The quality %(value)s is not supported: default, color, gray or "
+                   "bitonal.", value=args["quality"])
+        image = grid_size(target)
+        if image is None:
             return
-        x, y, w, h = (float(found[n]) for n in ("x", "y", "w", "h"))
-        width, height = (100, 100) if found["pct"] else size
-        if x >= width or y >= height or w <= 0 or h <= 0:
-            raise IIIFValidatorError(
-                message=_("The region %(region)s lies outside the image (%(width)s × "
-                          "%(height)s pixels).", region=region, width=size[0],
-                          height=size[1]), parameter="region", value=region)
+        width, height = image
+        if found:
+            x, y, w, h = (float(found[n]) for n in ("x", "y", "w", "h"))
+            if found["pct"]:
+                x, y, w, h = x * width / 100, y * height / 100, w * width / 100, h * height / 100
+            if x >= width or y >= height or w <= 0 or h <= 0:
+                refuse("region", "The region %(region)s lies outside the image (%(width)s × "
+                       "%(height)s pixels).", region=region, width=width, height=height)
+            w, h = min(w, width - x), min(h, height - y)
+        elif region == "square":
+            w = h = min(width, height)
+        else:
+            w, h = width, height
+        if size in ("full", "max"):
+            return
+        if found_size["pct"]:
+            wanted = [float(found_size["pct"]) * w / 100, float(found_size["pct"]) * h / 100]
+        else:
+            wanted = [float(n) if n else None for n in (found_size["w"], found_size["h"])]
+        larger = [n is not None and n > limit + 0.5 for n, limit in zip(wanted, (w, h))]
+        # "!w,h" fits the region into the box: larger only when the box is in both directions
+        if any(n is not None and n <= 0 for n in wanted) or (
+                all(larger) if found_size["fit"] else any(larger)):
+            refuse("size", "The size %(size)s is larger than the region asked for (%(width)s × "
+                   "%(height)s pixels), or empty: pages are not enlarged.", size=size,
+                   width=round(w), height=round(h))
 
     def proxy_request(self):
         uuid = resource_requestctx.view_args["uuid"]
@@ -488,9 +536,9 @@ class TilesProxy(IIIFProxy):
         area = area_of(record.access)
         if not tiles_ready(recid, key, area):
             return None  # only the tiles of the work's openness (never ones left from before)
+        self.check_request(tiles_file(recid, key, area))
         if page:
             self.validate_page_request(uuid)
-        self.check_region(tiles_file(recid, key, area))
         rest = request.path.split(uuid, 1)[1]
         url = (current_app.config["RDM_IIIF_SERVER_URL"].rstrip("/") + "/iiif/"
                + quote(f"{area}/{record_path(recid)}/{key}{SUFFIX}{rest}"))
